@@ -1,0 +1,9 @@
+project = "eco maintainer guide"
+copyright = "2026, Pallets"
+extensions = ["myst_parser", "sphinx_click", "sphinx.ext.intersphinx"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+source_suffix = {".md": "markdown"}
+html_theme = "furo"
+html_title = "eco maintainer guide"
+exclude_patterns = ["_build"]
+suppress_warnings = ["myst.header"]

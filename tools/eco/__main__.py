@@ -1,0 +1,3 @@
+from eco.cli import main
+
+main()

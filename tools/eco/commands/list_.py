@@ -1,0 +1,48 @@
+"""``eco list``: the registry as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from eco.commands.options import format_option
+from eco.context import Context
+from eco.tables import table
+
+
+@click.command("list")
+@format_option("text", "json")
+@click.pass_obj
+def command(ctx: Context, fmt: str) -> None:
+    """List the managed projects of the registry (projects.toml)."""
+    registry = ctx.registry
+    workspace = ctx.workspace
+    if fmt == "json":
+        data = {
+            "ecosystem": {
+                "name": registry.ecosystem.name,
+                "org": registry.ecosystem.org,
+                "repo": registry.ecosystem.repo,
+                "branch": registry.ecosystem.branch,
+                "python": list(registry.ecosystem.python),
+            },
+            "projects": [
+                {**p.as_dict(), "cloned": workspace.is_cloned(p)}
+                for p in registry.projects.values()
+            ],
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    rows = [
+        (
+            p.name,
+            p.repo or p.url,
+            p.pypi,
+            p.branch,
+            f"{p.min_python}-{p.max_python}",
+            "cloned" if workspace.is_cloned(p) else "-",
+        )
+        for p in registry.projects.values()
+    ]
+    click.echo(table(["project", "repo", "pypi", "branch", "python", "clone"], rows))

@@ -1,0 +1,34 @@
+"""The state a command runs with: root, registry and workspace, each computed on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from eco.registry import load_registry
+from eco.registry import Registry
+from eco.root import find_root
+from eco.root import REGISTRY_FILE
+from eco.workspace import default_workspace
+from eco.workspace import Workspace
+
+
+class Context:
+    """What every command may need, computed on first use."""
+
+    def __init__(self, root: Path | None, workspace: Path | None) -> None:
+        self._root_option = root
+        self._workspace_option = workspace
+
+    @cached_property
+    def root(self) -> Path:
+        return find_root(override=self._root_option)
+
+    @cached_property
+    def registry(self) -> Registry:
+        return load_registry(self.root / REGISTRY_FILE)
+
+    @cached_property
+    def workspace(self) -> Workspace:
+        path = self._workspace_option or default_workspace(self.registry.ecosystem.name)
+        return Workspace(path, registry_root=self.root)

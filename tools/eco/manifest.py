@@ -1,0 +1,120 @@
+"""The skeleton's manifest (``templates/manifest.toml``): how each file is owned.
+
+Modes:
+
+``owned``
+    The skeleton decides the content. A project edit is drift; sync refuses to replace
+    it silently (reported as a conflict) unless the project opts the file out.
+``merged``
+    Three-way merged: the skeleton's changes and the project's own edits both survive.
+``seeded``
+    Written once when missing, then the project's: never updated, and if the project
+    deletes it, it stays deleted.
+``init``
+    Written only by ``eco init`` (the project's own code and tests); sync ignores it.
+
+``[[retired]]`` entries name files the skeleton removes from projects, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from eco.errors import did_you_mean
+from eco.errors import TemplateError
+
+MODES = ("owned", "merged", "seeded", "init")
+MANIFEST = "manifest.toml"
+SKELETON = "skeleton"
+_FILE_KEYS = {"path", "template", "mode", "when", "about"}
+_RETIRED_KEYS = {"path", "reason", "when", "contains"}
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    path: str  # output path; may hold Jinja, e.g. "src/{{ module }}/__init__.py"
+    template: str  # relative to templates/skeleton/
+    mode: str
+    when: str = ""  # a Jinja expression; the file exists only where it is true
+    about: str = ""  # why the file exists (shown by docs and check)
+
+
+@dataclass(frozen=True)
+class RetiredSpec:
+    path: str
+    reason: str
+    when: str = ""
+    contains: str = ""  # retire only when the file holds this text (e.g. "slsa-github-generator")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    files: tuple[FileSpec, ...]
+    retired: tuple[RetiredSpec, ...]
+
+
+def load_manifest(templates_dir: Path) -> Manifest:
+    path = templates_dir / MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the manifest: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{path}: invalid TOML: {exc}") from None
+    unknown = set(data) - {"file", "retired"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise TemplateError(f"{path}: {key}: unknown table{did_you_mean(key, ['file', 'retired'])}")
+    files = []
+    for index, entry in enumerate(data.get("file", [])):
+        where = f"{path}: file[{index}]"
+        _keys(where, entry, _FILE_KEYS)
+        if "path" not in entry:
+            raise TemplateError(f"{where}: missing 'path'")
+        mode = entry.get("mode", "")
+        if mode not in MODES:
+            raise TemplateError(
+                f"{where} ({entry['path']}): mode: expected one of {', '.join(MODES)}, got {mode!r}"
+            )
+        template = entry.get("template", _strip_jinja(entry["path"]))
+        if not (templates_dir / SKELETON / template).is_file():
+            raise TemplateError(
+                f"{where} ({entry['path']}): template {SKELETON}/{template} does not exist"
+            )
+        files.append(
+            FileSpec(
+                entry["path"],
+                template,
+                mode,
+                entry.get("when", ""),
+                entry.get("about", ""),
+            )
+        )
+    retired = []
+    for index, entry in enumerate(data.get("retired", [])):
+        where = f"{path}: retired[{index}]"
+        _keys(where, entry, _RETIRED_KEYS)
+        if "path" not in entry or not str(entry.get("reason", "")).strip():
+            raise TemplateError(f"{where}: expected 'path' and a non-empty 'reason'")
+        retired.append(
+            RetiredSpec(
+                entry["path"],
+                entry["reason"],
+                entry.get("when", ""),
+                entry.get("contains", ""),
+            )
+        )
+    return Manifest(tuple(files), tuple(retired))
+
+
+def _keys(where: str, entry: dict[str, object], allowed: set[str]) -> None:
+    for key in entry:
+        if key not in allowed:
+            raise TemplateError(f"{where}: {key}: unknown key{did_you_mean(key, allowed)}")
+
+
+def _strip_jinja(path: str) -> str:
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", r"__\1__", path)

@@ -1,0 +1,473 @@
+"""Load and validate ``projects.toml``: the registry of managed projects and their variables.
+
+Every problem is reported as one :class:`~eco.errors.RegistryError` naming the file, the
+line where it can be found, the key path and what was expected. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+from eco.errors import did_you_mean
+from eco.errors import RegistryError
+from eco.root import REGISTRY_FILE
+
+REPO_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
+PYPI_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PYTHON_RE = re.compile(r"^3\.(\d{1,2})(t?)$")
+SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+CHANGELOG_FORMATS = {".rst": "rst", ".md": "md"}
+
+ECOSYSTEM_KEYS = {
+    "name",
+    "org",
+    "repo",
+    "branch",
+    "sync-branch",
+    "workflows-ref",
+    "index-url",
+    "maintainers",
+    "python",
+}
+PYTHON_KEYS = {"supported", "policy"}
+PROJECT_KEYS = {
+    "repo",
+    "url",
+    "pypi",
+    "module",
+    "changelog",
+    "branch",
+    "python",
+    "vars",
+    "skip",
+    "description",
+}
+TOP_KEYS = {"ecosystem", "defaults", "projects"}
+
+
+@dataclass(frozen=True)
+class Ecosystem:
+    name: str
+    org: str
+    repo: str
+    branch: str = "main"
+    sync_branch: str = "eco/sync"
+    workflows_ref: str = ""
+    index_url: str = "https://pypi.org/simple"
+    maintainers: tuple[str, ...] = ()
+    python: tuple[str, ...] = ()
+    python_policy: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    pypi: str
+    module: str
+    changelog: str
+    changelog_format: str
+    branch: str
+    python: tuple[str, ...]
+    repo: str | None = None
+    url: str | None = None
+    description: str = ""
+    vars: Mapping[str, Any] = field(default_factory=dict)
+    skip: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def clone_url(self) -> str:
+        """Where the project is cloned from: ``url`` if given, else GitHub over HTTPS."""
+        if self.url:
+            return self.url
+        return f"https://github.com/{self.repo}.git"
+
+    @property
+    def min_python(self) -> str:
+        return self.python[0]
+
+    @property
+    def max_python(self) -> str:
+        return self.python[-1]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "repo": self.repo,
+            "url": self.url,
+            "clone_url": self.clone_url,
+            "pypi": self.pypi,
+            "module": self.module,
+            "description": self.description,
+            "changelog": self.changelog,
+            "changelog_format": self.changelog_format,
+            "branch": self.branch,
+            "python": list(self.python),
+            "vars": dict(self.vars),
+            "skip": dict(self.skip),
+        }
+
+
+@dataclass(frozen=True)
+class Registry:
+    path: Path
+    ecosystem: Ecosystem
+    defaults: Mapping[str, Any]
+    projects: Mapping[str, Project]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def select(self, names: Iterable[str] = ()) -> list[Project]:
+        """The named projects in the order given, or every project; unknown names fail."""
+        wanted = list(names)
+        if not wanted:
+            return list(self.projects.values())
+        out = []
+        for name in wanted:
+            if name not in self.projects:
+                raise RegistryError(
+                    f"{self.path.name}: no project named {name!r}"
+                    f"{did_you_mean(name, list(self.projects))}; "
+                    f"known: {', '.join(self.projects) or '(none)'}"
+                )
+            out.append(self.projects[name])
+        return out
+
+
+def python_sort_key(version: str) -> tuple[int, int]:
+    match = PYTHON_RE.match(version)
+    assert match is not None
+    return (int(match.group(1)), 1 if match.group(2) else 0)
+
+
+class _Locator:
+    """Best-effort line numbers for key paths (``tomllib`` gives none for values)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def line(self, path: tuple[str, ...]) -> int | None:
+        table: tuple[str, ...] = ()
+        best: int | None = None
+        header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+        key_re = re.compile(r'^\s*("[^"]*"|\'[^\']*\'|[A-Za-z0-9_.-]+)\s*=')
+        for number, raw in enumerate(self.lines, start=1):
+            header = header_re.match(raw)
+            if header:
+                table = _split_key(header.group(1))
+                if table == path:
+                    return number
+                if path[: len(table)] == table and best is None and table:
+                    best = number
+                continue
+            key = key_re.match(raw)
+            if key:
+                full = table + _split_key(key.group(1))
+                if full == path or (path[: len(full)] == full and len(full) >= 2):
+                    return number
+        return best
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', key)
+    return tuple(next(p for p in part if p) if any(part) else "" for part in parts)
+
+
+class _Checker:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.locator = _Locator(text)
+
+    def fail(self, keypath: tuple[str, ...], problem: str) -> RegistryError:
+        line = self.locator.line(keypath) if keypath else None
+        where = f"{self.path}:{line}" if line else str(self.path)
+        key = ".".join(_quote(k) for k in keypath)
+        return RegistryError(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+
+    def keys(self, table: Mapping[str, Any], allowed: set[str], at: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail(
+                    at + (key,),
+                    f"unknown key{did_you_mean(key, allowed)}; "
+                    f"expected one of: {', '.join(sorted(allowed))}",
+                )
+
+    def string(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        at: tuple[str, ...],
+        *,
+        pattern: re.Pattern[str] | None = None,
+        expected: str = "a string",
+        required: bool = False,
+        default: str | None = None,
+    ) -> str | None:
+        if key not in table:
+            if required:
+                raise self.fail(at, f"missing required key {key!r} ({expected})")
+            return default
+        value = table[key]
+        if not isinstance(value, str) or not value:
+            raise self.fail(at + (key,), f"expected {expected}, got {_show(value)}")
+        if pattern is not None and not pattern.match(value):
+            raise self.fail(at + (key,), f"expected {expected}, got {value!r}")
+        return value
+
+    def pythons(self, value: Any, at: tuple[str, ...]) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value:
+            raise self.fail(
+                at,
+                f'expected a non-empty list of versions like "3.12", got {_show(value)}',
+            )
+        for item in value:
+            if not isinstance(item, str) or not PYTHON_RE.match(item):
+                raise self.fail(
+                    at,
+                    f'invalid Python version {item!r}; expected "3.N" (or "3.Nt" free-threaded)',
+                )
+        if len(set(value)) != len(value):
+            raise self.fail(at, "a Python version is listed twice")
+        return tuple(sorted(value, key=python_sort_key))
+
+    def variables(self, value: Any, at: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(at, f"expected a table of template variables, got {_show(value)}")
+        for name in value:
+            if not VAR_RE.match(name):
+                raise self.fail(
+                    at + (name,),
+                    "invalid variable name; expected letters, digits and underscores, "
+                    "not starting with a digit",
+                )
+        return dict(value)
+
+
+def _quote(key: str) -> str:
+    return key if re.match(r"^[A-Za-z0-9_-]+$", key) else f'"{key}"'
+
+
+def _show(value: Any) -> str:
+    kind = {
+        str: "string",
+        int: "integer",
+        float: "float",
+        bool: "boolean",
+        list: "array",
+        dict: "table",
+    }
+    return f"{kind.get(type(value), type(value).__name__)} {value!r}"[:80]
+
+
+def load_registry(path: Path) -> Registry:
+    """Parse and validate a registry file; raise :class:`RegistryError` on any problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read the registry: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{path}: invalid TOML: {_toml_message(exc)}") from None
+    return parse_registry(path, text, data)
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    message = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if match:
+        message = message[: match.start()].strip()
+        return f"line {match.group(1)}, column {match.group(2)}: {message}"
+    return message
+
+
+def parse_registry(path: Path, text: str, data: Mapping[str, Any]) -> Registry:
+    check = _Checker(path, text)
+    check.keys(data, TOP_KEYS, ())
+    eco_table = data.get("ecosystem")
+    if not isinstance(eco_table, dict):
+        raise check.fail((), "missing the [ecosystem] table (name, org, repo, python)")
+    ecosystem = _parse_ecosystem(check, eco_table)
+    defaults = check.variables(data.get("defaults", {}), ("defaults",))
+    projects_table = data.get("projects", {})
+    if not isinstance(projects_table, dict):
+        raise check.fail(
+            ("projects",), f"expected a table of projects, got {_show(projects_table)}"
+        )
+    projects: dict[str, Project] = {}
+    seen_repos: dict[str, str] = {}
+    for name, table in projects_table.items():
+        project = _parse_project(check, ecosystem, defaults, name, table)
+        if project.repo:
+            other = seen_repos.get(project.repo.lower())
+            if other:
+                raise check.fail(
+                    ("projects", name, "repo"),
+                    f"repository {project.repo!r} is already registered as project {other!r}",
+                )
+            seen_repos[project.repo.lower()] = name
+        projects[name] = project
+    return Registry(path=path, ecosystem=ecosystem, defaults=defaults, projects=projects)
+
+
+def _parse_ecosystem(check: _Checker, table: dict[str, Any]) -> Ecosystem:
+    at = ("ecosystem",)
+    check.keys(table, ECOSYSTEM_KEYS, at)
+    name = check.string(table, "name", at, required=True, expected="the ecosystem's name")
+    org = check.string(
+        table,
+        "org",
+        at,
+        required=True,
+        pattern=re.compile(r"^[A-Za-z0-9-]+$"),
+        expected="a GitHub organisation name",
+    )
+    repo = check.string(
+        table,
+        "repo",
+        at,
+        required=True,
+        pattern=REPO_RE,
+        expected='the monorepo\'s GitHub repository as "owner/name"',
+    )
+    branch = check.string(table, "branch", at, default="main")
+    sync_branch = check.string(table, "sync-branch", at, default="eco/sync")
+    workflows_ref = check.string(
+        table,
+        "workflows-ref",
+        at,
+        pattern=SHA_RE,
+        default="",
+        expected="the 40-hex commit of the monorepo that callers pin",
+    )
+    index_url = check.string(table, "index-url", at, default="https://pypi.org/simple")
+    maintainers = table.get("maintainers", [])
+    if not isinstance(maintainers, list) or not all(isinstance(m, str) for m in maintainers):
+        raise check.fail(at + ("maintainers",), "expected a list of GitHub logins")
+    python = table.get("python")
+    if not isinstance(python, dict):
+        raise check.fail(
+            at + ("python",), 'missing [ecosystem.python] with supported = ["3.N", ...]'
+        )
+    check.keys(python, PYTHON_KEYS, at + ("python",))
+    if "supported" not in python:
+        raise check.fail(
+            at + ("python",),
+            "missing key 'supported' (a list of versions like \"3.12\")",
+        )
+    supported = check.pythons(python["supported"], at + ("python", "supported"))
+    policy = python.get("policy", "")
+    if not isinstance(policy, str):
+        raise check.fail(at + ("python", "policy"), f"expected a string, got {_show(policy)}")
+    assert name and org and repo and branch and sync_branch and index_url is not None
+    return Ecosystem(
+        name=name,
+        org=org,
+        repo=repo,
+        branch=branch,
+        sync_branch=sync_branch,
+        workflows_ref=workflows_ref or "",
+        index_url=index_url,
+        maintainers=tuple(maintainers),
+        python=supported,
+        python_policy=policy,
+    )
+
+
+def _parse_project(
+    check: _Checker,
+    ecosystem: Ecosystem,
+    defaults: Mapping[str, Any],
+    name: str,
+    table: Any,
+) -> Project:
+    at = ("projects", name)
+    if not NAME_RE.match(name):
+        raise check.fail(
+            at,
+            "invalid project name; expected lower-case letters, digits, '-', '_' or '.'",
+        )
+    if not isinstance(table, dict):
+        raise check.fail(at, f"expected a table, got {_show(table)}")
+    check.keys(table, PROJECT_KEYS, at)
+    repo = check.string(
+        table,
+        "repo",
+        at,
+        pattern=REPO_RE,
+        expected='a GitHub repository as "owner/name"',
+    )
+    url = check.string(table, "url", at, expected="a git URL or a local path")
+    if repo is None and url is None:
+        raise check.fail(
+            at,
+            "missing 'repo' (\"owner/name\" on GitHub) or 'url' (any git URL or path)",
+        )
+    pypi = check.string(
+        table, "pypi", at, pattern=PYPI_RE, default=name, expected="a PyPI project name"
+    )
+    default_module = re.sub(r"[^A-Za-z0-9_]", "_", name).lower()
+    module = check.string(
+        table,
+        "module",
+        at,
+        pattern=MODULE_RE,
+        default=default_module,
+        expected="a Python import name",
+    )
+    changelog = check.string(table, "changelog", at, default="CHANGES.rst", expected="a file path")
+    assert changelog is not None and pypi is not None and module is not None
+    suffix = Path(changelog).suffix
+    if suffix not in CHANGELOG_FORMATS:
+        raise check.fail(
+            at + ("changelog",),
+            f"unknown changelog format {suffix or '(no extension)'!r} in {changelog!r}; "
+            "expected a .rst or .md file",
+        )
+    branch = check.string(table, "branch", at, default=ecosystem.branch)
+    python = (
+        check.pythons(table["python"], at + ("python",)) if "python" in table else ecosystem.python
+    )
+    description = check.string(table, "description", at, default="")
+    own_vars = check.variables(table.get("vars", {}), at + ("vars",))
+    skip = table.get("skip", {})
+    if not isinstance(skip, dict):
+        raise check.fail(at + ("skip",), 'expected a table of file = "reason"')
+    for file, reason in skip.items():
+        if not isinstance(reason, str) or not reason.strip():
+            raise check.fail(
+                at + ("skip", file),
+                "an opt-out needs a reason; "
+                "expected a non-empty string saying why the file is skipped",
+            )
+    assert branch is not None
+    return Project(
+        name=name,
+        repo=repo,
+        url=url,
+        pypi=pypi,
+        module=module,
+        description=description or "",
+        changelog=changelog,
+        changelog_format=CHANGELOG_FORMATS[suffix],
+        branch=branch,
+        python=python,
+        vars={**defaults, **own_vars},
+        skip=dict(skip),
+    )
+
+
+def registry_path(root: Path) -> Path:
+    return root / REGISTRY_FILE

@@ -1,0 +1,197 @@
+"""Render the skeleton for one project: manifest + Jinja2 templates + variables.
+
+Pure with respect to the project: it reads only ``templates/`` (any copy of it, such as
+an older revision extracted from git) and the registry entry, never the project's files.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from eco.errors import TemplateError
+from eco.manifest import load_manifest
+from eco.manifest import Manifest
+from eco.manifest import SKELETON
+from eco.registry import Ecosystem
+from eco.registry import Project
+
+# GitHub Actions expressions (``${{ ... }}``) are written as they are in templates; this
+# turns their opening into a Jinja literal, keeping line numbers unchanged.
+_GITHUB_EXPR = re.compile(r"\$\{\{")
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: str
+    content: str
+    mode: str
+    template: str
+
+
+@dataclass(frozen=True)
+class Rendering:
+    files: dict[str, RenderedFile]
+    retired: dict[str, str]  # path -> reason
+    retired_contains: dict[str, str] = field(default_factory=dict)  # path -> marker text
+    opted_out: dict[str, str] = field(default_factory=dict)  # path -> reason (project skip)
+
+
+def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
+    """Every variable a template sees: derived values, then ``[defaults]`` and ``vars``."""
+    owner, _, name = (project.repo or "/").partition("/")
+    derived: dict[str, Any] = {
+        "project": project.name,
+        "repo": project.repo or "",
+        "repo_owner": owner,
+        "repo_name": name,
+        "pypi": project.pypi,
+        "module": project.module,
+        "description": project.description,
+        "changelog": project.changelog,
+        "changelog_format": project.changelog_format,
+        "branch": project.branch,
+        "pythons": list(project.python),
+        "min_python": project.min_python,
+        "max_python": project.max_python,
+        "ecosystem": ecosystem.name,
+        "org": ecosystem.org,
+        "eco_repo": ecosystem.repo,
+        "workflows_ref": ecosystem.workflows_ref,
+        "index_url": ecosystem.index_url,
+        "sync_branch": ecosystem.sync_branch,
+    }
+    for key in project.vars:
+        if key in derived:
+            raise TemplateError(
+                f"projects.{project.name}.vars.{key}: shadows the derived variable {key!r}; "
+                "set it through the project's own key instead"
+            )
+    return {**derived, **project.vars}
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    loader = _ExpressionSafeLoader(str(templates_dir / SKELETON))
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["toml"] = _toml_value
+    return env
+
+
+class _ExpressionSafeLoader(jinja2.FileSystemLoader):
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return _GITHUB_EXPR.sub('{{ "${{" }}', source), filename, uptodate
+
+
+def _toml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+def render_project(
+    project: Project,
+    ecosystem: Ecosystem,
+    templates_dir: Path,
+    *,
+    manifest: Manifest | None = None,
+    include_init: bool = False,
+) -> Rendering:
+    """Render every file the manifest applies to this project."""
+    manifest = manifest or load_manifest(templates_dir)
+    env = environment(templates_dir)
+    context = variables(project, ecosystem)
+    files: dict[str, RenderedFile] = {}
+    opted_out: dict[str, str] = {}
+    for spec in manifest.files:
+        if spec.mode == "init" and not include_init:
+            continue
+        if spec.when and not _truth(env, spec.when, context, spec.template):
+            continue
+        path = _render_string(env, spec.path, context, spec.template)
+        if path in project.skip:
+            opted_out[path] = project.skip[path]
+            continue
+        files[path] = RenderedFile(
+            path, render_template(env, spec.template, context), spec.mode, spec.template
+        )
+    retired: dict[str, str] = {}
+    contains: dict[str, str] = {}
+    for old in manifest.retired:
+        if old.when and not _truth(env, old.when, context, "manifest.toml"):
+            continue
+        path = _render_string(env, old.path, context, "manifest.toml")
+        if path in files:
+            continue
+        if path in project.skip:
+            opted_out[path] = project.skip[path]
+            continue
+        retired[path] = old.reason
+        if old.contains:
+            contains[path] = old.contains
+    return Rendering(files, retired, contains, opted_out)
+
+
+def render_template(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(_undefined_message(exc, template)) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"templates/{SKELETON}/{template}:{exc.lineno}: {exc.message}"
+        ) from None
+
+
+def _undefined_message(exc: jinja2.UndefinedError, template: str) -> str:
+    line = "?"
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.replace("\\", "/").endswith(f"{SKELETON}/{template}"):
+            line = str(frame.lineno)
+            break
+    match = re.search(r"'([^']+)' is undefined", str(exc))
+    name = match.group(1) if match else str(exc)
+    return (
+        f"templates/{SKELETON}/{template}:{line}: unknown variable {name!r}; "
+        "define it in [defaults] or the project's vars in projects.toml"
+    )
+
+
+def _render_string(
+    env: jinja2.Environment, source: str, context: Mapping[str, Any], where: str
+) -> str:
+    if "{" not in source:
+        return source
+    try:
+        return env.from_string(source).render(context)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"templates/manifest.toml ({where}): {exc}") from None
+
+
+def _truth(
+    env: jinja2.Environment, expression: str, context: Mapping[str, Any], where: str
+) -> bool:
+    try:
+        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"templates/manifest.toml ({where}): when = {expression!r}: {exc}"
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"templates/manifest.toml ({where}): when = {expression!r}: {exc.message}"
+        ) from None
