@@ -41,8 +41,15 @@ def docs(session: nox.Session) -> None:
     session.install("--no-deps", "-e", ".")
     session.install("-r", "requirements/runtime.txt")
     session.run(
-        "sphinx-build", "-W", "--keep-going", "-b", "html", "-d", "docs/_build/doctrees",
-        "docs/maintainer", "docs/_build/html",
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "-d",
+        "docs/_build/doctrees",
+        "docs/maintainer",
+        "docs/_build/html",
     )
 
 

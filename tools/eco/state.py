@@ -1,0 +1,46 @@
+"""The sync state a project carries: which skeleton revision was last applied to it.
+
+The file is ``.eco.toml`` at the project's top level, written by ``eco init`` and
+``eco sync`` only::
+
+    # Written by eco: the skeleton revision last applied to this project.
+    template-revision = "<40-hex commit of the ecosystem monorepo>"
+    seeded = ["docs/index.md"]
+
+``seeded`` lists the seeded files already written once, so a project that deletes one
+keeps it deleted.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from dataclasses import field
+
+from eco.errors import EcoError
+
+STATE_FILE = ".eco.toml"
+_HEADER = "# Written by eco: the skeleton revision last applied to this project.\n"
+
+
+@dataclass(frozen=True)
+class State:
+    template_revision: str = ""
+    seeded: tuple[str, ...] = field(default_factory=tuple)
+
+
+def parse_state(text: str, where: str = STATE_FILE) -> State:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise EcoError(f"{where}: invalid TOML: {exc}") from None
+    revision = data.get("template-revision", "")
+    seeded = data.get("seeded", [])
+    if not isinstance(revision, str) or not isinstance(seeded, list):
+        raise EcoError(f'{where}: expected template-revision = "<sha>" and seeded = [paths]')
+    return State(revision, tuple(sorted(str(s) for s in seeded)))
+
+
+def format_state(state: State) -> str:
+    seeded = ", ".join(f'"{path}"' for path in sorted(state.seeded))
+    return f'{_HEADER}template-revision = "{state.template_revision}"\nseeded = [{seeded}]\n'
