@@ -254,7 +254,8 @@ def _free_port() -> int:
 def _answers(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
-            return resp.status == 200
+            status: int = resp.status
+            return status == 200
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
 
