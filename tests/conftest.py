@@ -11,3 +11,7 @@ def _isolated_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("ECO_WORKSPACE", str(tmp_path / "workspace"))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("GH_TOKEN", raising=False)
+
+
+# The session's local package index (pypiserver); see tests/package_index.py.
+from tests.package_index import package_index  # noqa: E402,F401

@@ -280,17 +280,17 @@ def load_registry(path: Path) -> Registry:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"{path}: invalid TOML: {_toml_message(exc)}") from None
+        raise RegistryError(_toml_message(path, exc)) from None
     return parse_registry(path, text, data)
 
 
-def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+def _toml_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
     message = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     if match:
-        message = message[: match.start()].strip()
-        return f"line {match.group(1)}, column {match.group(2)}: {message}"
-    return message
+        what = message[: match.start()].strip()
+        return f"{path}:{match.group(1)}: invalid TOML at column {match.group(2)}: {what}"
+    return f"{path}: invalid TOML: {message}"
 
 
 def parse_registry(path: Path, text: str, data: Mapping[str, Any]) -> Registry:

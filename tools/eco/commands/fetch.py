@@ -1,0 +1,38 @@
+"""``eco fetch``: clone or update every project's workspace clone."""
+
+from __future__ import annotations
+
+import click
+
+from eco.commands.options import finish
+from eco.commands.options import jobs_option
+from eco.commands.options import projects_argument
+from eco.context import Context
+from eco.parallel import run_each
+from eco.tables import table
+
+
+@click.command("fetch")
+@projects_argument
+@jobs_option
+@click.pass_obj
+def command(ctx: Context, projects: tuple[str, ...], jobs: int | None) -> None:
+    """Clone (first use) or fetch (later uses) the workspace clone of each PROJECT.
+
+    Every other command does this itself when it needs a clone; run it alone to warm
+    the workspace or to see which remotes are unreachable.
+    """
+    workspace = ctx.workspace
+    outcomes = run_each(ctx.registry.select(projects), workspace.ensure, jobs=jobs, label="fetch")
+    rows = [
+        (
+            o.project.name,
+            ("fetched" if o.value.fetched else "cloned") if o.value else "-",
+            o.project.clone_url,
+        )
+        for o in outcomes
+        if o.ok
+    ]
+    if rows:
+        click.echo(table(["project", "state", "source"], rows))
+    raise SystemExit(finish(outcomes, "fetch"))
