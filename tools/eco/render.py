@@ -6,6 +6,7 @@ an older revision extracted from git) and the registry entry, never the project'
 
 from __future__ import annotations
 
+import posixpath
 import re
 import traceback
 from collections.abc import Mapping
@@ -45,22 +46,37 @@ class Rendering:
 
 
 def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
-    """Every variable a template sees: derived values, then ``[defaults]`` and ``vars``."""
-    owner, _, name = (project.repo or "/").partition("/")
+    """Every variable a template sees: derived values, then ``[defaults]`` and ``vars``.
+
+    Derived values come from the registry entry and cannot be overridden by ``vars`` (an
+    error says so); *suggested* values (``docs_url``) are derived too but a project may set
+    its own in ``vars``.
+    """
+    repo = project.repo or f"{ecosystem.org}/{project.name}"
+    owner, _, name = repo.partition("/")
+    cpythons = [v for v in project.python if not v.endswith("t")] or [
+        v.rstrip("t") for v in project.python
+    ]
     derived: dict[str, Any] = {
         "project": project.name,
-        "repo": project.repo or "",
+        "repo": repo,
         "repo_owner": owner,
         "repo_name": name,
         "pypi": project.pypi,
         "module": project.module,
+        "module_path": project.module.replace(".", "/"),
         "description": project.description,
         "changelog": project.changelog,
         "changelog_format": project.changelog_format,
+        "changelog_from_docs": posixpath.relpath(project.changelog, "docs"),
         "branch": project.branch,
         "pythons": list(project.python),
         "min_python": project.min_python,
         "max_python": project.max_python,
+        "min_python_version": cpythons[0],
+        "max_python_version": cpythons[-1],
+        "is_flask_extension": project.name.startswith("flask-")
+        or project.module.startswith("flask_"),
         "ecosystem": ecosystem.name,
         "org": ecosystem.org,
         "eco_repo": ecosystem.repo,
@@ -74,7 +90,11 @@ def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
                 f"projects.{project.name}.vars.{key}: shadows the derived variable {key!r}; "
                 "set it through the project's own key instead"
             )
-    return {**derived, **project.vars}
+    suggested: dict[str, Any] = {
+        "docs_url": f"https://{project.name.lower()}.readthedocs.io",
+        "docs_python": cpythons[-1],
+    }
+    return {**derived, **suggested, **project.vars}
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
