@@ -44,7 +44,8 @@ def test_scan_text(eco: Ecosystem) -> None:
     proc = run_eco("deprecations", "scan", "flask.Markup", "werkzeug.urls.url_quote", cwd=eco.root)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines() == [
-        "flask-one src/flask_one/__init__.py:1:1: flask.Markup (re-export) from flask import Markup",
+        "flask-one src/flask_one/__init__.py:1:1: flask.Markup (re-export) "
+        "from flask import Markup",
         "flask-one src/flask_one/__init__.py:3:12: flask.Markup (re-export) "
         "__all__ = ['Markup', 'render']",
         "flask-one src/flask_one/__init__.py:7:12: flask.Markup (use) return Markup(text)",
