@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from eco.forge.ratelimit import WriteSpacer
 
 from eco.labels import apply
 from eco.labels import Change
@@ -13,7 +14,6 @@ from eco.labels import LabelsError
 from eco.labels import LabelSpec
 from eco.labels import load_labels
 from eco.labels import plan
-from eco.labels import Spacer
 from tests.helpers import REPO
 
 DOCS = LabelSpec("docs", "0075ca", "Documentation", ("documentation", "doc"))
@@ -104,18 +104,21 @@ def test_renames_come_before_creates_and_deletes_last() -> None:
 
 
 class FakeClock:
-    """A clock that only moves when slept on (and by ``tick`` per call)."""
+    """eco's clock for tests: time moves only when slept on or pushed by the test."""
 
     def __init__(self) -> None:
-        self.now = 100.0
+        self.t = 1_800_000_000.0
         self.slept: list[float] = []
 
+    def now(self) -> float:
+        return self.t
+
     def monotonic(self) -> float:
-        return self.now
+        return self.t
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
-        self.now += seconds
+        self.t += seconds
 
 
 def test_apply_spaces_writes_and_skips_reports() -> None:
@@ -123,11 +126,11 @@ def test_apply_spaces_writes_and_skips_reports() -> None:
     sent: list[tuple[str, str, float]] = []
 
     def send(method: str, path: str, body: object) -> None:
-        sent.append((method, path, clock.now))
-        clock.now += 0.25  # each request takes a quarter second
+        sent.append((method, path, clock.t))
+        clock.t += 0.25  # each request takes a quarter second
 
     changes = plan(SPECS, [Label("doc", "000000"), Label("a b/c", "111111")], prune=True)
-    done = apply("o/r", changes, send, Spacer(clock))
+    done = apply("o/r", changes, send, WriteSpacer(clock).wait)
     assert [c.action for c in done] == ["rename", "create", "delete"]
     assert [(m, p) for m, p, _ in sent] == [
         ("PATCH", "/repos/o/r/labels/doc"),

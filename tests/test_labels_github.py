@@ -7,6 +7,7 @@ from pathlib import Path
 
 import github
 import pytest
+from eco.forge.ratelimit import WriteSpacer
 
 from eco.github_cache import ListFetcher
 from eco.labels import apply
@@ -14,7 +15,6 @@ from eco.labels import Change
 from eco.labels import Label
 from eco.labels import LabelSpec
 from eco.labels import plan
-from eco.labels import Spacer
 from tests.github_server import schemas
 from tests.github_server.core import GitHubServer
 from tests.github_server.state import Label as ServerLabel
@@ -60,9 +60,9 @@ def sync(server: GitHubServer, *, write: bool, prune: bool, clock: FakeClock) ->
 
         def send(method: str, path: str, body: object) -> None:
             gh.requester.requestJsonAndCheck(method, path, input=body)
-            clock.now += 0.1  # a request takes a tenth of a second on the fake clock
+            clock.t += 0.1  # a request takes a tenth of a second on the fake clock
 
-        apply("org/demo", changes, send, Spacer(clock))
+        apply("org/demo", changes, send, WriteSpacer(clock).wait)
     return changes
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import github
 import pytest
+from eco.forge.ratelimit import WriteSpacer
 
 from eco.errors import EcoError
-from eco.labels import Spacer
 from eco.registry import parse_registry
 from eco.registry import Registry
 from eco.triage.close import close
@@ -54,7 +54,7 @@ def test_reason_is_posted_then_the_issue_closed(server: GitHubServer) -> None:
         1,
         "Out of scope: see the docs.",
         "not_planned",
-        Spacer(clock).wait,
+        WriteSpacer(clock).wait,
     )
     writes = [(h.method, h.path) for h in server.writes()]
     assert writes == [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from typing import Any
 
 import click
@@ -24,7 +23,6 @@ from eco.labels import Label
 from eco.labels import LABELS_FILE
 from eco.labels import load_labels
 from eco.labels import plan
-from eco.labels import Spacer
 from eco.parallel import run_each
 from eco.registry import Project
 from eco.tables import table
@@ -73,14 +71,13 @@ def sync(
     if missing and projects:
         raise EcoError(f"not on GitHub (no 'repo' in projects.toml): {', '.join(missing)}")
     selected = [p for p in selected if p.repo]
-    session = connect(registry)
+    session = connect(registry, purpose="eco labels sync")
     requester = session.github.requester
     fetcher = ListFetcher(requester, EtagCache(ctx.workspace.path / "github-cache"))
-    spacer = Spacer(session.clock)
-    lock = threading.Lock()
 
     def send(method: str, path: str, body: dict[str, Any] | None) -> None:
-        requester.requestJsonAndCheck(method, path, input=body)
+        what = f"{method} {path}"
+        session.forge.call(what, lambda: requester.requestJsonAndCheck(method, path, input=body))
 
     def one(project: Project) -> list[Change]:
         assert project.repo is not None
@@ -90,8 +87,7 @@ def sync(
         ]
         changes = plan(specs, current, prune=prune)
         if write:
-            with lock:  # one writer at a time, so the spacing holds across projects
-                apply(project.repo, changes, send, spacer)
+            apply(project.repo, changes, send, session.wait_to_write)
         return changes
 
     outcomes = run_each(selected, one, jobs=jobs, label="labels")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ from eco.context import Context
 from eco.errors import EcoError
 from eco.github_cache import EtagCache
 from eco.github_cache import ListFetcher
-from eco.labels import Spacer
+from eco.github_session import connect
 from eco.triage import dashboard
 from eco.triage import output
 from eco.triage.close import close as close_issue
@@ -26,7 +27,6 @@ from eco.triage.collect import collect
 from eco.triage.collect import window_start
 from eco.triage.model import Team
 from eco.triage.model import Window
-from eco.github_session import connect
 
 RENDERERS = {
     "text": output.text,
@@ -138,8 +138,8 @@ def report(
     for project in local:
         click.echo(f"skipped {project.name}: not on GitHub", err=True)
     selected = [p for p in selected if p.repo]
-    session = connect(registry)
-    now = session.clock.now()
+    session = connect(registry, purpose="eco triage")
+    now = datetime.fromtimestamp(session.clock.now(), UTC)
     window = Window(window_start(now, since), now, days)
     team = Team.of(
         [*registry.ecosystem.maintainers, *maintainers],
@@ -181,7 +181,6 @@ def close(ctx: Context, ref: str, reason: str, state_reason: str) -> None:
     workflow locks the thread 14 days later.
     """
     repo, number = parse_ref(ref, ctx.registry)
-    session = connect(ctx.registry)
-    spacer = Spacer(session.clock)
-    done = close_issue(session.github, repo, number, reason, state_reason, spacer.wait)
+    session = connect(ctx.registry, purpose="eco triage close")
+    done = close_issue(session.github, repo, number, reason, state_reason, session.wait_to_write)
     click.echo(f"closed {done.ref} ({done.state_reason.replace('_', ' ')}): {done.comment_url}")
