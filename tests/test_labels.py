@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from eco.forge.ratelimit import WriteSpacer
 
+from eco.forge.ratelimit import WriteSpacer
 from eco.labels import apply
 from eco.labels import Change
 from eco.labels import Label
@@ -14,6 +14,7 @@ from eco.labels import LabelsError
 from eco.labels import LabelSpec
 from eco.labels import load_labels
 from eco.labels import plan
+from tests.github_server.clock import FakeClock
 from tests.helpers import REPO
 
 DOCS = LabelSpec("docs", "0075ca", "Documentation", ("documentation", "doc"))
@@ -103,31 +104,12 @@ def test_renames_come_before_creates_and_deletes_last() -> None:
     assert actions == ["rename", "create", "delete"]
 
 
-class FakeClock:
-    """eco's clock for tests: time moves only when slept on or pushed by the test."""
-
-    def __init__(self) -> None:
-        self.t = 1_800_000_000.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
-
-
 def test_apply_spaces_writes_and_skips_reports() -> None:
     clock = FakeClock()
     sent: list[tuple[str, str, float]] = []
 
     def send(method: str, path: str, body: object) -> None:
-        sent.append((method, path, clock.t))
-        clock.t += 0.25  # each request takes a quarter second
+        sent.append((method, path, clock.now()))
 
     changes = plan(SPECS, [Label("doc", "000000"), Label("a b/c", "111111")], prune=True)
     done = apply("o/r", changes, send, WriteSpacer(clock).wait)
@@ -139,7 +121,7 @@ def test_apply_spaces_writes_and_skips_reports() -> None:
     ]
     times = [t for _, _, t in sent]
     assert all(b - a >= 1.0 for a, b in zip(times, times[1:], strict=False))
-    assert clock.slept == [0.75, 0.75]
+    assert clock.sleeps == [1.0, 1.0]
 
 
 def test_the_shipped_labels_load() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import github
 import pytest
-from eco.forge.ratelimit import WriteSpacer
 
+from eco.forge.ratelimit import WriteSpacer
 from eco.github_cache import ListFetcher
 from eco.labels import apply
 from eco.labels import Change
@@ -16,11 +16,11 @@ from eco.labels import Label
 from eco.labels import LabelSpec
 from eco.labels import plan
 from tests.github_server import schemas
+from tests.github_server.clock import FakeClock
 from tests.github_server.core import GitHubServer
 from tests.github_server.state import Label as ServerLabel
 from tests.github_server.state import Repo
 from tests.github_server.state import State
-from tests.test_labels import FakeClock
 from tests.triage_seed import Seed
 from tests.triage_seed import seed
 
@@ -60,7 +60,6 @@ def sync(server: GitHubServer, *, write: bool, prune: bool, clock: FakeClock) ->
 
         def send(method: str, path: str, body: object) -> None:
             gh.requester.requestJsonAndCheck(method, path, input=body)
-            clock.t += 0.1  # a request takes a tenth of a second on the fake clock
 
         apply("org/demo", changes, send, WriteSpacer(clock).wait)
     return changes
@@ -90,7 +89,7 @@ def test_rename_keeps_the_label_and_its_issues(server: tuple[GitHubServer, Repo]
     assert repo.labels["docs"].id == label_id  # the same label, renamed
     assert repo.labels["docs"].color == "0075ca"
     assert repo.issues[1].labels == ["docs", "redis"]  # the issue kept it; redis kept
-    assert clock.slept == [pytest.approx(0.9)]  # the second write waited for its second
+    assert clock.sleeps == [1.0]  # the second write waited for its second
     # A second run has nothing left to do.
     assert [c.action for c in sync(gh, write=False, prune=False, clock=clock)] == ["extra"]
 
@@ -110,4 +109,4 @@ def test_prune_only_with_the_flag(server: tuple[GitHubServer, Repo]) -> None:
     assert all(h.method == "DELETE" for h in gh.writes())
     assert sorted(repo.labels) == ["docs", "typing"]
     assert repo.issues[1].labels == ["docs"]
-    assert clock.slept == [pytest.approx(0.9)]
+    assert clock.sleeps == [1.0]

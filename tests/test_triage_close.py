@@ -7,18 +7,18 @@ from pathlib import Path
 
 import github
 import pytest
-from eco.forge.ratelimit import WriteSpacer
 
 from eco.errors import EcoError
+from eco.forge.ratelimit import WriteSpacer
 from eco.registry import parse_registry
 from eco.registry import Registry
 from eco.triage.close import close
 from eco.triage.close import parse_ref
 from tests.github_server import schemas
+from tests.github_server.clock import FakeClock
 from tests.github_server.core import GitHubServer
 from tests.github_server.state import State
 from tests.helpers import REGISTRY_HEAD
-from tests.test_labels import FakeClock
 from tests.triage_seed import Seed
 from tests.triage_seed import seed
 
@@ -68,7 +68,7 @@ def test_reason_is_posted_then_the_issue_closed(server: GitHubServer) -> None:
     [comment] = [c for c in repo.comments.values() if c.issue_number == 1]
     assert comment.body == "Out of scope: see the docs."
     assert done.ref == "org/demo#1" and done.comment_url.endswith(f"#issuecomment-{comment.id}")
-    assert clock.slept == [1.0]  # the close waited a second after the comment
+    assert clock.sleeps == [1.0]  # the close waited a second after the comment
 
 
 def test_already_closed_posts_nothing(server: GitHubServer) -> None:
