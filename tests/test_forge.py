@@ -171,12 +171,13 @@ def test_writes_are_spaced_on_the_clock(
     assert clock.sleeps == [pytest.approx(1.0)]  # the second write waited one second
 
 
+@pytest.mark.parametrize("status", [403, 429])
 def test_secondary_rate_limit_then_success(
-    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
+    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path, status: int
 ) -> None:
     clock = FakeClock()
     forge = get_forge("github", registry, env=env, clock=clock)
-    github_server.fail_next(2, path=r"/repos/pallets/flask/pulls", retry_after=7)
+    github_server.fail_next(2, status=status, path=r"/repos/pallets/flask/pulls", retry_after=7)
     result = forge.publish(request(registry.projects["flask"], flask))
     assert result.action == "created"
     assert clock.sleeps.count(7.0) == 2  # Retry-After honoured, on the clock
