@@ -412,7 +412,10 @@ def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
     step("hashes", project / "dist", GITHUB_OUTPUT=str(output))
     key, _, value = output.read_text().strip().partition("=")
     assert key == "hashes"
-    listed = dict(reversed(line.split()) for line in base64.b64decode(value).decode().splitlines())
+    listed: dict[str, str] = {}
+    for line in base64.b64decode(value).decode().splitlines():
+        digest, name = line.split()
+        listed[name] = digest
     dists = sorted(p.name for p in (project / "dist").iterdir())
     assert sorted(listed) == dists and len(dists) == 2
     for name, digest in listed.items():
