@@ -9,7 +9,6 @@ commit on ``origin/<branch>``; with a forge the branch is then published.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +16,10 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.branch import commit_files
-from eco.errors import GitError
+from eco.gitfiles import decode
+from eco.gitfiles import encode
+from eco.gitfiles import ObjectReader
 from eco.gitutil import git
-from eco.gitutil import git_env
 from eco.lock import FileLock
 from eco.lock import lock_files
 from eco.lock import pin_changes
@@ -73,44 +73,16 @@ class ProjectLock:
         return "up to date"
 
 
-def read_folder(repo: Path, rev: str, folder: str = REQUIREMENTS) -> dict[str, str]:
-    """The text of every file directly in ``folder`` at ``rev`` (two git calls)."""
-    listing = git("ls-tree", "-z", f"{rev}^{{tree}}", "--", f"{folder}/", cwd=repo)
-    entries: list[tuple[str, str]] = []
-    for entry in listing.split("\0"):
-        if not entry:
-            continue
-        meta, _, path = entry.partition("\t")
-        _mode, kind, sha = meta.split()
-        if kind == "blob":
-            entries.append((path.removeprefix(f"{folder}/"), sha))
-    if not entries:
-        return {}
-    data = read_blobs(repo, [sha for _, sha in entries])
-    return {name: data[sha].decode("utf-8") for name, sha in entries}
-
-
-def read_blobs(repo: Path, shas: Sequence[str]) -> dict[str, bytes]:
-    """Read blobs with one ``git cat-file --batch``."""
-    proc = subprocess.run(
-        ["git", "cat-file", "--batch"],
-        cwd=repo,
-        env=git_env(),
-        input=("\n".join(shas) + "\n").encode(),
-        capture_output=True,
-    )
-    if proc.returncode != 0:
-        raise GitError(f"git cat-file --batch failed (in {repo}): {proc.stderr.decode().strip()}")
-    out = proc.stdout
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        sha, _kind, size = out[pos:end].decode().split()
-        start = end + 1
-        blobs[sha] = out[start : start + int(size)]
-        pos = start + int(size) + 1
-    return blobs
+def read_folders(
+    repo: Path, revs: Sequence[str], folder: str = REQUIREMENTS
+) -> list[dict[str, str]]:
+    """The text of every file directly in ``folder`` at each of ``revs`` (one git process)."""
+    with ObjectReader(repo) as reader:
+        snapshots = [reader.read(rev, (), [folder]) for rev in revs]
+    return [
+        {path.removeprefix(f"{folder}/"): decode(data) for path, data in snap.files.items()}
+        for snap in snapshots
+    ]
 
 
 def _starting_point(repo: Path, base: str, branch: str) -> tuple[str, str]:
@@ -151,8 +123,11 @@ def lock_project(
             "with pip-tools was found (use --backend uv, or install pip-tools for it)"
         )
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
-    base_files = read_folder(repo, base_sha)
-    files = base_files if start == base_sha else read_folder(repo, start)
+    if start == base_sha:
+        (base_files,) = read_folders(repo, [base_sha])
+        files = base_files
+    else:
+        base_files, files = read_folders(repo, [base_sha, start])
     if not any(name.endswith(".in") for name in files):
         return ProjectLock(project, python, repo=repo, notes=tuple(notes))
     settings = Settings(request.backend, python, request.index_url)
@@ -166,7 +141,7 @@ def lock_project(
     )
     final = {**files, **changed}
     delta: dict[str, bytes | None] = {
-        f"{REQUIREMENTS}/{name}": text.encode("utf-8")
+        f"{REQUIREMENTS}/{name}": encode(text)
         for name, text in final.items()
         if base_files.get(name) != text
     }

@@ -162,6 +162,9 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
             where += f"; {value.published}"
         rows.append((value.project.name, value.python, summary, where))
         for item in value.files:
+            if item.status == "created":
+                details.append(f"{value.project.name}: {item.target}: {len(item.changes)} pins")
+                continue
             for change in item.changes:
                 details.append(f"{value.project.name}: {item.target}: {change}")
         details += [f"{value.project.name}: note: {note}" for note in value.notes]
