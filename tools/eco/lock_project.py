@@ -16,7 +16,9 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.branch import commit_files
-from eco.gitfiles import read_blobs
+from eco.gitfiles import decode
+from eco.gitfiles import encode
+from eco.gitfiles import ObjectReader
 from eco.gitutil import git
 from eco.lock import FileLock
 from eco.lock import lock_files
@@ -74,23 +76,12 @@ class ProjectLock:
 def read_folders(
     repo: Path, revs: Sequence[str], folder: str = REQUIREMENTS
 ) -> list[dict[str, str]]:
-    """The text of every file directly in ``folder`` at each of ``revs``.
-
-    One ``git ls-tree`` per revision and one ``git cat-file --batch`` for all of them.
-    """
-    listings: list[list[tuple[str, str]]] = []
-    for rev in revs:
-        listing = git("ls-tree", "-z", f"{rev}^{{tree}}", "--", f"{folder}/", cwd=repo)
-        entries = []
-        for entry in listing.split("\0"):
-            meta, _, path = entry.partition("\t")
-            if meta and meta.split()[1] == "blob":
-                entries.append((path.removeprefix(f"{folder}/"), meta.split()[2]))
-        listings.append(entries)
-    data = read_blobs(repo, [sha for entries in listings for _, sha in entries])
+    """The text of every file directly in ``folder`` at each of ``revs`` (one git process)."""
+    with ObjectReader(repo) as reader:
+        snapshots = [reader.read(rev, (), [folder]) for rev in revs]
     return [
-        {name: data[sha].decode("utf-8", errors="replace") for name, sha in entries}
-        for entries in listings
+        {path.removeprefix(f"{folder}/"): decode(data) for path, data in snap.files.items()}
+        for snap in snapshots
     ]
 
 
@@ -150,7 +141,7 @@ def lock_project(
     )
     final = {**files, **changed}
     delta: dict[str, bytes | None] = {
-        f"{REQUIREMENTS}/{name}": text.encode("utf-8")
+        f"{REQUIREMENTS}/{name}": encode(text)
         for name, text in final.items()
         if base_files.get(name) != text
     }
