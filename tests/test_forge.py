@@ -160,6 +160,19 @@ def test_github_opens_one_pr_then_changes_nothing_then_updates_it(
     assert len(pulls) == 1 and pulls[0].body == "new body"
 
 
+def test_a_merged_branch_opens_no_pull_request(
+    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
+) -> None:
+    forge = get_forge("github", registry, env=env, clock=FakeClock())
+    project = registry.projects["flask"]
+    first = forge.publish(request(project, flask))
+    repo = github_server.state.repo("pallets", "flask")
+    assert repo is not None and first.number is not None
+    github_server.state.merge_pull(repo, first.number)
+    assert forge.publish(request(project, flask)).action == "unchanged"
+    assert len(repo.pulls()) == 1
+
+
 def test_writes_are_spaced_on_the_clock(
     github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
 ) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "Forge",
     "ForgeError",
     "GitHubForge",
+    "KINDS",
     "LocalForge",
     "PublishRequest",
     "PublishResult",

@@ -267,14 +267,22 @@ class GitHubForge:
             action = "updated" if pushed else "unchanged"
             return PublishResult(action, pull.html_url, pull.number)
         self.spacer.wait()
-        created = self.call(
-            where,
-            lambda: repo.create_pull(
-                title=request.title,
-                body=request.body,
-                head=request.branch,
-                base=request.base,
-                maintainer_can_modify=True,
-            ),
-        )
+
+        def create() -> PullRequest | None:
+            try:
+                return repo.create_pull(
+                    title=request.title,
+                    body=request.body,
+                    head=request.branch,
+                    base=request.base,
+                    maintainer_can_modify=True,
+                )
+            except GithubException as exc:
+                if exc.status == 422 and "No commits between" in str(exc.data):
+                    return None  # the branch is merged already: nothing to propose
+                raise
+
+        created = self.call(where, create)
+        if created is None:
+            return PublishResult("unchanged")
         return PublishResult("created", created.html_url, created.number)
