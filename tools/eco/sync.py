@@ -14,6 +14,7 @@ from fnmatch import fnmatch
 
 from eco.merge import has_conflict_markers
 from eco.merge import merge3
+from eco.merge_toml import merge_toml
 from eco.render import Rendering
 from eco.state import State
 
@@ -125,6 +126,10 @@ def classify(
         return plan(UPDATED, theirs)
     union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
     merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
+    if not merged.clean and mode == "merged" and base is not None and path.endswith(".toml"):
+        structured = merge_toml(base, ours, theirs)  # key by key: neighbours do not clash
+        if structured is not None:
+            return plan(MERGED, structured)
     if not merged.clean:
         return plan(CONFLICT, merged.text)
     return plan(UNCHANGED if merged.text == ours else MERGED, merged.text)
