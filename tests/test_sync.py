@@ -265,3 +265,81 @@ def test_failure_in_one_project_is_isolated(eco: Ecosystem, tmp_path: Path) -> N
     assert "FAILED broken" in result.stderr
     assert "sync: 1 ok, 1 failed" in result.stderr
     assert "committed eco/sync" in result.stdout
+
+
+# -- adoption ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def unadopted(eco: Ecosystem, tmp_path: Path) -> Path:
+    """An existing project eco never synced: no .eco.toml, one file off-standard, one
+    missing, a retired tox.ini, the rest identical."""
+    remote = make_synced_project(eco, tmp_path, "alpha", state=False, extra={"tox.ini": "[tox]\n"})
+    push_to(remote, tmp_path, {".editorconfig": "root = true\n", "docs/index.md": None})
+    return remote
+
+
+def test_sync_refuses_a_project_never_synced(eco: Ecosystem, unadopted: Path) -> None:
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 1
+    assert "no .eco.toml on main" in result.stderr
+    assert "eco sync --adopt --dry-run alpha" in result.stderr
+
+
+def test_adoption_report_and_no_silent_overwrite(eco: Ecosystem, unadopted: Path) -> None:
+    eco_cli(eco, "fetch")
+    before = refs(clone_of("alpha"))
+    report = eco_cli(eco, "sync", "--adopt", "--dry-run")
+    assert report.exit_code == 1  # a conflict: the off-standard file
+    assert "last applied none (adoption)" in report.stdout
+    assert "conflict       .editorconfig" in report.stdout
+    assert "new            docs/index.md" in report.stdout
+    assert "removed        tox.ini  (nox replaced tox)" in report.stdout
+    assert (
+        "adoption: lacks 1 file, 1 off-standard, carries 1 retired file, 2 already standard"
+        in report.stdout
+    )
+    synced = eco_cli(eco, "sync", "--adopt")
+    assert synced.exit_code == 1
+    assert refs(clone_of("alpha")) == before
+
+
+def test_adoption_with_conflicts_allowed_commits_markers_and_state(
+    eco: Ecosystem, unadopted: Path
+) -> None:
+    result = eco_cli(eco, "sync", "--adopt", "--allow-conflicts")
+    assert result.exit_code == 1
+    clone = clone_of("alpha")
+    editorconfig = show(clone, "eco/sync", ".editorconfig")
+    assert editorconfig.startswith("root = true\n<<<<<<< project\n=======\n\n[*]\n")
+    assert show(clone, "eco/sync", "docs/index.md") == "# alpha\n\nWelcome."
+    state = parse_state(show(clone, "eco/sync", ".eco.toml") + "\n")
+    assert state.seeded == ("docs/index.md",)
+    message = git("log", "-1", "--format=%B", "eco/sync", cwd=clone)
+    assert "Last applied: (none: the project is being adopted)" in message
+
+
+def test_adopting_a_standard_project_records_the_state(eco: Ecosystem, tmp_path: Path) -> None:
+    make_synced_project(eco, tmp_path, "alpha", state=False, extra={"tox.ini": "[tox]\n"})
+    result = eco_cli(eco, "sync", "--adopt")
+    assert result.exit_code == 0, result.output
+    clone = clone_of("alpha")
+    files = git("ls-tree", "-r", "--name-only", "eco/sync", cwd=clone).split()
+    assert ".eco.toml" in files and "tox.ini" not in files
+    # Once the branch is merged, the project is an ordinary synced project.
+    work = tmp_path / "maintainer" / "alpha"
+    git(
+        "clone",
+        "-q",
+        "--branch",
+        "main",
+        str(tmp_path / "remotes" / "alpha.git"),
+        str(work),
+        cwd=tmp_path,
+    )
+    git("fetch", "-q", str(clone), "eco/sync", cwd=work)
+    git("merge", "-q", "--ff-only", "FETCH_HEAD", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    again = eco_cli(eco, "sync")
+    assert again.exit_code == 0, again.output
+    assert "nothing to do" in again.stdout

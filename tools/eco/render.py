@@ -6,6 +6,7 @@ an older revision extracted from git) and the registry entry, never the project'
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import traceback
@@ -98,6 +99,7 @@ def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
+    """A new Jinja environment over ``templates_dir/skeleton`` (see :func:`_shared`)."""
     loader = _ExpressionSafeLoader(str(templates_dir / SKELETON))
     env = jinja2.Environment(
         loader=loader,
@@ -107,6 +109,23 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters["toml"] = _toml_value
     return env
+
+
+@functools.lru_cache(maxsize=16)
+def _shared(templates_dir: Path) -> jinja2.Environment:
+    """One environment per templates folder, so a run of many projects compiles each
+    template once (the loader still notices an edited file by its modification time)."""
+    return environment(templates_dir)
+
+
+@functools.lru_cache(maxsize=1024)
+def _expression(env: jinja2.Environment, source: str) -> Any:
+    return env.compile_expression(source, undefined_to_none=False)
+
+
+@functools.lru_cache(maxsize=1024)
+def _string_template(env: jinja2.Environment, source: str) -> jinja2.Template:
+    return env.from_string(source)
 
 
 class _ExpressionSafeLoader(jinja2.FileSystemLoader):
@@ -133,7 +152,7 @@ def render_project(
 ) -> Rendering:
     """Render every file the manifest applies to this project."""
     manifest = manifest or load_manifest(templates_dir)
-    env = environment(templates_dir)
+    env = _shared(templates_dir)
     context = variables(project, ecosystem)
     files: dict[str, RenderedFile] = {}
     opted_out: dict[str, str] = {}
@@ -197,7 +216,7 @@ def _render_string(
     if "{" not in source:
         return source
     try:
-        return env.from_string(source).render(context)
+        return _string_template(env, source).render(context)
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"templates/manifest.toml ({where}): {exc}") from None
 
@@ -206,7 +225,7 @@ def _truth(
     env: jinja2.Environment, expression: str, context: Mapping[str, Any], where: str
 ) -> bool:
     try:
-        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+        return bool(_expression(env, expression)(**context))
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             f"templates/manifest.toml ({where}): when = {expression!r}: {exc}"

@@ -6,8 +6,11 @@ import difflib
 from collections.abc import Sequence
 
 from eco.sync import ACTIONS
+from eco.sync import CONFLICT
 from eco.sync import FilePlan
+from eco.sync import NEW
 from eco.sync import Plan
+from eco.sync import REMOVED
 from eco.sync import UNCHANGED
 from eco.tables import table
 
@@ -42,6 +45,22 @@ def classification(plan: Plan, *, verbose: bool = False) -> list[str]:
     return lines
 
 
+def adoption_summary(plan: Plan) -> str:
+    """For a project eco never synced: what it lacks, what is off-standard, what is retired."""
+    lacks = len(plan.by_action(NEW))
+    off = len(plan.by_action(CONFLICT))
+    retired = len(plan.by_action(REMOVED))
+    same = len(plan.by_action(UNCHANGED))
+    return (
+        f"  adoption: lacks {lacks} file{_s(lacks)}, {off} off-standard, carries {retired} "
+        f"retired file{_s(retired)}, {same} already standard"
+    )
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
 def project_header(plan: Plan) -> str:
     previous = plan.previous[:12] if plan.previous else "none (adoption)"
     return (
@@ -53,6 +72,8 @@ def dry_run_text(plan: Plan) -> str:
     """The classification, then the diff of every file sync would change (a conflict's
     diff shows the markers ``--allow-conflicts`` would commit)."""
     lines = [project_header(plan), *classification(plan)]
+    if not plan.previous:
+        lines.append(adoption_summary(plan))
     return "\n".join(lines) + "\n" + "".join(unified_diff(f) for f in plan.files if f.changes)
 
 

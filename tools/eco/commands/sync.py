@@ -16,6 +16,7 @@ from eco.sync import Plan
 from eco.sync_project import ProjectView
 from eco.sync_project import Syncer
 from eco.sync_project import Written
+from eco.sync_report import adoption_summary
 from eco.sync_report import classification
 from eco.sync_report import dry_run_text
 from eco.sync_report import project_header
@@ -105,8 +106,10 @@ def command(
             )
         else:
             result = _describe(synced.written, registry.ecosystem.sync_branch)
-            click.echo(project_header(plan))
-            click.echo("\n".join([*classification(plan, verbose=verbose), f"  => {result}", ""]))
+            lines = [project_header(plan), *classification(plan, verbose=verbose)]
+            if not plan.previous:
+                lines.append(adoption_summary(plan))
+            click.echo("\n".join([*lines, f"  => {result}", ""]))
         rows.append((outcome.project.name, plan, result))
     click.echo(summary_table(rows))
     status = finish(outcomes, "sync")
