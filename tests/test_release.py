@@ -80,9 +80,9 @@ def test_release_then_build_upload_and_refuse_again(
         ("pyproject.toml", ['-version = "1.2.0.dev"', '+version = "1.2.0"']),
         ("CHANGES.rst", ["-Unreleased", f"+Released {DAY}"]),
     ):
-        before = git("show", f"{main}:{path}", cwd=p.bare)
-        after = git("show", f"{head}:{path}", cwd=p.bare)
-        assert changed_lines(before, after) == lines
+        old = git("show", f"{main}:{path}", cwd=p.bare)
+        new = git("show", f"{head}:{path}", cwd=p.bare)
+        assert changed_lines(old, new) == lines
     # An annotated tag on that commit, with the Pallets message.
     assert git("cat-file", "-t", "1.2.0", cwd=p.bare) == "tag"
     assert git("rev-parse", "1.2.0^{commit}", cwd=p.bare) == head
@@ -139,8 +139,9 @@ def test_refuses_the_wrong_branch(tmp_path: Path, package_index: PackageIndex) -
     p = project(tmp_path, package_index, "rel-branch")
     git("switch", "-q", "-c", "topic", cwd=p.clone)
     message = _refused(p)
-    assert "the checkout is on 'topic', but 1.2.0 (a feature release A.B.0) is made from 'main'" in (
-        message
+    assert (
+        "the checkout is on 'topic', but 1.2.0 (a feature release A.B.0) is made from 'main'"
+        in (message)
     )
     git("switch", "-q", "main", cwd=p.clone)
     # A fix release is made from stable.
@@ -190,9 +191,8 @@ def test_refuses_without_unreleased(tmp_path: Path, package_index: PackageIndex)
 
 
 def test_refuses_two_unreleased(tmp_path: Path, package_index: PackageIndex) -> None:
-    two = (
-        "Version 1.3.0\n-------------\n\nUnreleased\n\n\n"
-        + CHANGES["rst"].format(release="1.2.0", line="-" * 13)
+    two = "Version 1.3.0\n-------------\n\nUnreleased\n\n\n" + CHANGES["rst"].format(
+        release="1.2.0", line="-" * 13
     )
     p = project(tmp_path, package_index, "rel-two", **{"CHANGES.rst": two})
     message = _refused(p)
@@ -258,9 +258,7 @@ def test_resume_after_a_failed_push(tmp_path: Path, package_index: PackageIndex)
     )
 
 
-def test_next_dev_opens_the_following_version(
-    tmp_path: Path, package_index: PackageIndex
-) -> None:
+def test_next_dev_opens_the_following_version(tmp_path: Path, package_index: PackageIndex) -> None:
     p = project(tmp_path, package_index, "rel-next")
     assert p.release().returncode == 0
     # Merge the release into main (with a merge commit), as the policy says.

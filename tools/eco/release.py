@@ -15,6 +15,7 @@ every step first looks whether it is already done, so running the release again,
 from __future__ import annotations
 
 import difflib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -26,9 +27,11 @@ from eco import changelog
 from eco import pyproject_version as pv
 from eco import simple_index
 from eco.checkout import Target
+from eco.deprecations.own import due
 from eco.errors import EcoError
 from eco.gitutil import git
 from eco.release_git import commit_changes
+from eco.release_git import export_tree
 from eco.release_git import identity_env
 from eco.release_git import is_ancestor
 from eco.release_git import read_file
@@ -98,6 +101,7 @@ class Release:
     index_url: str
     github: GitHubSide | None
     current_branch: str | None  # --path: the checked-out branch; workspace: None
+    _remote: tuple[str, dict[str, str]] | None = None
 
     @property
     def repo(self) -> Path:
@@ -167,6 +171,14 @@ class Release:
         out = git("rev-parse", "-q", "--verify", f"{ref}^{{commit}}", cwd=self.repo, check=False)
         return out or None
 
+    def remote(self) -> tuple[str, dict[str, str]]:
+        """Where origin is (the URL and the environment carrying a token, on GitHub)."""
+        if self.github is not None:
+            if self._remote is None:
+                self._remote = self.github.push_target()
+            return self._remote
+        return "origin", {}
+
     def release_commit(self) -> str | None:
         return self.local_ref(f"refs/heads/{self.branch}")
 
@@ -234,6 +246,8 @@ def preflight(release: Release, *, resume: bool) -> Preflight:
     _check_tag_and_branch(release, remote, resume, result)
     _check_index(release, resume, result)
     _check_files(release, problems)
+    if pv.parse(release.version).micro == 0:
+        _check_deprecations(release, result)
     if release.github is not None:
         state = release.github.ci_state(release.base_commit)
         if state:
@@ -365,6 +379,23 @@ def _check_files(release: Release, problems: list[str]) -> None:
         )
 
 
+def _check_deprecations(release: Release, result: Preflight) -> None:
+    """A feature release may remove what the last one deprecated: list what is due."""
+    with tempfile.TemporaryDirectory(prefix="eco-release-src-") as tmp:
+        if release.target.workspace:
+            export_tree(release.repo, release.base_commit, Path(tmp))
+            root = Path(tmp)
+        else:
+            root = release.repo  # clean and at the base commit (checked above)
+        found = due(root, release.version)
+    for item in found:
+        state = item.state(release.version)
+        result.warnings.append(
+            f"{item.path}:{item.line}: {item.category} {state} for removal in "
+            f"{release.version}: {item.message!r}"
+        )
+
+
 def refuse(release: Release, result: Preflight) -> None:
     if result.problems:
         lines = "\n".join(f"  - {p}" for p in result.problems)
@@ -443,14 +474,14 @@ def _push_step(release: Release) -> Step:
     refs = [f"refs/heads/{release.branch}", f"refs/tags/{release.tag}"]
 
     def done() -> bool:
-        remote = remote_refs(release.repo, refs)
+        remote = remote_refs(release.repo, refs, *release.remote())
         return all(
             (local := _ref_object(release, ref)) is not None and remote.get(ref) == local
             for ref in refs
         )
 
     def run() -> str:
-        url, env = release.github.push_target() if release.github else ("origin", {})
+        url, env = release.remote()
         pairs = [f"{r}:{r}" for r in refs]
         git("push", "--atomic", "--quiet", "--no-verify", url, *pairs, cwd=release.repo, env=env)
         return f"pushed {release.branch} and tag {release.tag} to origin"
@@ -469,12 +500,6 @@ def _ref_object(release: Release, ref: str) -> str | None:
 
 def _github_steps(release: Release) -> list[Step]:
     return release.github.steps(release) if release.github is not None else []
-
-
-MERGE_NOTE = (
-    "\n---\n\nAfter the publish workflow has uploaded the release (approve its `publish` "
-    "environment), merge this pull request **with a merge commit**.\n"
-)
 
 
 def next_steps(release: Release) -> list[str]:

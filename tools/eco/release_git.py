@@ -9,7 +9,9 @@ not eco's.
 
 from __future__ import annotations
 
+import io
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -31,13 +33,18 @@ def read_file(repo: Path, ref: str, path: str) -> str:
         raise GitError(f"{path}: not found at {ref} in {repo}") from None
 
 
-def remote_refs(repo: Path, refs: Iterable[str], remote: str = "origin") -> dict[str, str]:
+def remote_refs(
+    repo: Path,
+    refs: Iterable[str],
+    remote: str = "origin",
+    env: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """What ``remote`` has for ``refs`` (one ``git ls-remote``; read-only, no fetch).
 
     An annotated tag maps to the tag object, and ``"<ref>^{}"`` to its commit."""
     wanted = list(refs)
     patterns = wanted + [f"{ref}^{{}}" for ref in wanted if ref.startswith("refs/tags/")]
-    out = git("ls-remote", remote, *patterns, cwd=repo)
+    out = git("ls-remote", remote, *patterns, cwd=repo, env=env)
     found = {}
     for line in out.splitlines():
         sha, _, ref = line.partition("\t")
@@ -103,3 +110,10 @@ def commit_changes(
 def _mode(repo: Path, base: str, path: str) -> str:
     out = git("ls-tree", base, "--", path, cwd=repo)
     return out.split()[0] if out else "100644"
+
+
+def export_tree(repo: Path, commit: str, dest: Path) -> None:
+    """The files of ``commit`` under ``dest`` (``git archive``; no checkout, no refs)."""
+    archive = git_bytes("archive", "--format=tar", commit, cwd=repo)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")

@@ -65,13 +65,14 @@ def run(
         )
     version = version or following(current_version, base, project.branch)
     pv.parse(version, "the next version")
+    url, env = github.push_target() if github else ("origin", {})
     if not target.workspace:
         check_checkout(repo, current, base, version, problems)
-        remote = remote_refs(repo, [f"refs/heads/{base}"]).get(f"refs/heads/{base}")
+        remote = remote_refs(repo, [f"refs/heads/{base}"], url, env).get(f"refs/heads/{base}")
         check_up_to_date(repo, base, base_commit, remote, problems)
     branch = f"start-{version}"
     exists = git("rev-parse", "-q", "--verify", f"refs/heads/{branch}", cwd=repo, check=False)
-    if exists or remote_refs(repo, [f"refs/heads/{branch}"]):
+    if exists or remote_refs(repo, [f"refs/heads/{branch}"], url, env):
         problems.append(f"branch {branch} already exists: version {version} is already opened")
     text = read_file(repo, base_commit, project.changelog)
     try:
