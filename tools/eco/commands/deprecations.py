@@ -182,8 +182,8 @@ def due_command(
         anything_due = anything_due or count > 0
         if fmt == "text":
             click.echo(
-                f"{outcome.project.name} {result.next_version}: {count} due, "
-                f"{len(result.deprecations) - count} other deprecation(s)"
+                f"{outcome.project.name} {result.next_version}: {count} due of "
+                f"{len(result.deprecations)} deprecation(s)"
             )
             for item in shown:
                 state = item.state(result.next_version)
