@@ -9,9 +9,11 @@ import pytest
 
 from eco.forge import AuthError
 from eco.forge import AutoForge
+from eco.forge import budget_notice
 from eco.forge import ForgeError
 from eco.forge import get_forge
 from eco.forge import GitHubForge
+from eco.forge import LARGE_RUN
 from eco.forge import LocalForge
 from eco.forge import PublishRequest
 from eco.forge.ratelimit import RateLimitTooLong
@@ -160,6 +162,19 @@ def test_github_opens_one_pr_then_changes_nothing_then_updates_it(
     assert len(pulls) == 1 and pulls[0].body == "new body"
 
 
+def test_a_merged_branch_opens_no_pull_request(
+    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
+) -> None:
+    forge = get_forge("github", registry, env=env, clock=FakeClock())
+    project = registry.projects["flask"]
+    first = forge.publish(request(project, flask))
+    repo = github_server.state.repo("pallets", "flask")
+    assert repo is not None and first.number is not None
+    github_server.state.merge_pull(repo, first.number)
+    assert forge.publish(request(project, flask)).action == "unchanged"
+    assert len(repo.pulls()) == 1
+
+
 def test_writes_are_spaced_on_the_clock(
     github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
 ) -> None:
@@ -171,12 +186,13 @@ def test_writes_are_spaced_on_the_clock(
     assert clock.sleeps == [pytest.approx(1.0)]  # the second write waited one second
 
 
+@pytest.mark.parametrize("status", [403, 429])
 def test_secondary_rate_limit_then_success(
-    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
+    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path, status: int
 ) -> None:
     clock = FakeClock()
     forge = get_forge("github", registry, env=env, clock=clock)
-    github_server.fail_next(2, path=r"/repos/pallets/flask/pulls", retry_after=7)
+    github_server.fail_next(2, status=status, path=r"/repos/pallets/flask/pulls", retry_after=7)
     result = forge.publish(request(registry.projects["flask"], flask))
     assert result.action == "created"
     assert clock.sleeps.count(7.0) == 2  # Retry-After honoured, on the clock
@@ -208,6 +224,21 @@ def test_primary_rate_limit_waits_for_the_reset(
     )
     assert forge.publish(request(registry.projects["flask"], flask)).action == "created"
     assert clock.sleeps and 29 <= clock.sleeps[0] <= 32
+
+
+def test_the_budget_is_shown_before_a_large_run(
+    github_server: GitHubServer, registry: Registry, env: dict[str, str]
+) -> None:
+    clock = FakeClock()
+    github_server.rate_remaining = 4321
+    github_server.rate_reset = int(clock.now()) + 41 * 60
+    forge = get_forge("auto", registry, env=env, clock=clock)
+    assert budget_notice(forge, LARGE_RUN - 1) is None
+    assert budget_notice(forge, LARGE_RUN) == (
+        "GitHub API budget: 4321 of 5000 requests left, resets in 41 min"
+    )
+    assert github_server.count() == 1  # the check's answer is reused, not asked again
+    assert budget_notice(LocalForge(), 100) is None
 
 
 def test_a_bad_token_stops_with_one_message(

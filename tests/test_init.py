@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import tomllib
 from pathlib import Path
 
@@ -205,6 +206,19 @@ def test_generated_project_builds_and_passes_twine(flask_demo: Path, tmp_path: P
     twine = _tool(str(BIN / "twine"), "check", "--strict", *map(str, out.iterdir()), cwd=out)
     assert twine.returncode == 0, twine.stdout + twine.stderr
     assert twine.stdout.count("PASSED") == 2
+    wheel = _tool(str(BIN / "check-wheel-contents"), str(out / dists[0]), cwd=out)
+    assert wheel.returncode == 0, wheel.stdout + wheel.stderr
+    with tarfile.open(out / dists[1]) as sdist:
+        names = {name.partition("/")[2] for name in sdist.getnames()}
+    assert {
+        "CHANGES.md",
+        "LICENSE.txt",
+        "noxfile.py",
+        "docs/conf.py",
+        "requirements/tests.in",
+        "tests/test_flask_demo.py",
+        "src/flask_demo/py.typed",
+    } <= names
 
 
 @pytest.mark.slow

@@ -40,6 +40,8 @@ __all__ = [
     "Forge",
     "ForgeError",
     "GitHubForge",
+    "KINDS",
+    "LARGE_RUN",
     "LocalForge",
     "PublishRequest",
     "PublishResult",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,18 +38,27 @@ class RateLimitTooLong(EcoError):
 class ClockRetry(GithubRetry):
     """``GithubRetry`` whose waits go through ``clock`` and never exceed ``max_wait``."""
 
-    def __init__(self, clock: Clock, max_wait: float = MAX_WAIT, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        max_wait: float = MAX_WAIT,
+        notify: Callable[[str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.clock = clock
         self.max_wait = max_wait
+        self.notify = notify
         kwargs.setdefault("total", RETRIES)
         kwargs.setdefault("backoff_factor", 1.0)
         kwargs.setdefault("raise_on_status", False)
         kwargs.setdefault("secondary_rate_wait", 60.0)
+        # GitHub answers a secondary rate limit with 403 (GithubRetry adds it) or 429
+        kwargs.setdefault("status_forcelist", [*range(500, 600), 429])
         kwargs["max_rate_limit_wait"] = max_wait
         super().__init__(**kwargs)
 
     def new(self, **kw: Any) -> ClockRetry:
-        kw.update(clock=self.clock, max_wait=self.max_wait)
+        kw.update(clock=self.clock, max_wait=self.max_wait, notify=self.notify)
         retry: ClockRetry = super().new(**kw)
         return retry
 
@@ -77,6 +87,10 @@ class ClockRetry(GithubRetry):
             raise RateLimitTooLong(
                 f"GitHub asked to wait {seconds:.0f}s before the next request, more than the "
                 f"maximum of {self.max_wait:.0f}s; run again later"
+            )
+        if self.notify is not None and seconds >= 1 and response is not None:
+            self.notify(
+                f"GitHub answered {response.status}; waiting {seconds:.0f}s before retrying"
             )
         self.clock.sleep(seconds)
 
