@@ -28,6 +28,9 @@ PROJECTS = """
 [projects.demo]
 repo = "org/demo"
 
+[projects.quiet]
+repo = "org/quiet"
+
 [projects.offline]
 url = "/nowhere/offline.git"
 """
@@ -58,6 +61,7 @@ def world(
     base = int(server.state.now())
     monkeypatch.setattr(server.state, "now", lambda: float(base))
     repo = server.state.create_repo("org", "demo")
+    server.state.create_repo("org", "quiet")
     seed(
         server.state,
         repo,
@@ -99,13 +103,15 @@ def test_triage_json_then_repeat_run_costs_nothing(
     assert [r["number"] for r in data["queues"]["awaiting-review"]] == [3]
     assert "skipped offline: not on GitHub" in cold.stderr
     lists = server.count("GET", not_modified=False) - server.count("GET", "/rate_limit")
-    assert "GitHub: 5 requests, 0 not modified" in cold.stderr and lists == 5
+    # org/demo: open and closed issues, comments, open pulls, the pull's reviews;
+    # org/quiet: the same lists, no pull. One request per page, fetched in parallel.
+    assert "GitHub: 9 requests, 0 not modified" in cold.stderr and lists == 9
 
     server.reset_hits()
     warm = run_eco(*args, cwd=eco.root, env=env)
     assert warm.returncode == 0, warm.stderr
     assert json.loads(warm.stdout)["queues"] == data["queues"]
-    assert "GitHub: 5 requests, 5 not modified (free), 0 counted" in warm.stderr
+    assert "GitHub: 9 requests, 9 not modified (free), 0 counted" in warm.stderr
     assert server.count("GET", not_modified=False) == server.count("GET", "/rate_limit")
 
 
@@ -145,6 +151,7 @@ def test_labels_sync_dry_run_then_apply(
     dry = run_eco("labels", "sync", cwd=eco.root, env=env)
     assert dry.returncode == 0, dry.stderr
     assert "demo (org/demo): 2 changes (dry run, --apply to write)" in dry.stdout
+    assert "quiet (org/quiet): 2 changes" in dry.stdout
     assert "rename  documentation -> docs" in dry.stdout
     assert "extra   bug" in dry.stdout and "(kept; --prune deletes it)" in dry.stdout
     assert server.writes() == []

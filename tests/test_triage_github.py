@@ -187,7 +187,9 @@ def run(
     fetcher = ListFetcher(gh.requester, EtagCache(cache) if cache else None)
     now = datetime.fromtimestamp(base + NOW, UTC)
     window = Window(window_start(now, None), now, 3)
-    report, outcomes = collect([project("demo", "org/demo")], fetcher, TEAM, window, jobs=1)
+    report, outcomes = collect(
+        [project("demo", "org/demo")], lambda repo: fetcher, TEAM, window, jobs=1
+    )
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     return as_dict(report), fetcher
 
@@ -279,12 +281,17 @@ def test_metrics_exact_on_the_server(tmp_path: Path) -> None:
         gh = client(server)
         now = datetime.fromtimestamp(base + NOW, UTC)
         window = Window(window_start(now, None), now, 3)
-        report, _ = collect(
-            [project("metrics", "org/metrics")], ListFetcher(gh.requester), TEAM, window, jobs=1
+        report, outcomes = collect(
+            [project("metrics", "org/metrics")],
+            lambda repo: ListFetcher(gh.requester),
+            TEAM,
+            window,
+            jobs=1,
         )
     finally:
         server.stop()
     check_server(server)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     figures = as_dict(report)["metrics"]["metrics"]
     assert figures["opened"] == 6 and figures["unanswered"] == 1
     assert figures["first_response"] == {
@@ -361,7 +368,9 @@ def run_busy(server: GitHubServer, base: int, cache: Path) -> tuple[dict[str, An
     fetcher = ListFetcher(gh.requester, EtagCache(cache))
     now = datetime.fromtimestamp(base + NOW, UTC)
     window = Window(window_start(now, None), now, 3)
-    report, outcomes = collect([project("busy", "org/busy")], fetcher, TEAM, window, jobs=1)
+    report, outcomes = collect(
+        [project("busy", "org/busy")], lambda repo: fetcher, TEAM, window, jobs=1
+    )
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     return as_dict(report), fetcher
 

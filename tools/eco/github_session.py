@@ -1,17 +1,16 @@
-"""A GitHub session for the chores that read and write issues and labels (triage, labels).
+"""The GitHub forge for the chores that read and write issues and labels (triage, labels).
 
-It reuses the GitHub forge: credentials from the environment (``GITHUB_TOKEN``,
-``GH_TOKEN`` or a GitHub App), ``ECO_GITHUB_API_URL``, the rate-limit retries on the
-injected clock and the write spacer that keeps writes a second apart.
+It reuses the forge: credentials from the environment (``GITHUB_TOKEN``, ``GH_TOKEN`` or
+a GitHub App), ``ECO_GITHUB_API_URL``, rate-limit retries on the injected clock, and
+the write spacer that keeps writes a second apart across threads. Take one client per
+project and thread with ``forge.client(owner)``: a PyGithub client is not thread-safe,
+and a GitHub App's installation depends on the owner.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-
-from github import Github
 
 from eco.forge import github_forge
 from eco.forge.auth import AuthError
@@ -22,28 +21,14 @@ from eco.forge.github import GitHubForge
 from eco.registry import Registry
 
 
-@dataclass(frozen=True)
-class Session:
-    forge: GitHubForge
-    github: Github
-
-    @property
-    def clock(self) -> Clock:
-        return self.forge.clock
-
-    def wait_to_write(self) -> None:
-        """Hold the next write until a second after the previous one (all threads)."""
-        self.forge.spacer.wait()
-
-
 def connect(
     registry: Registry,
     *,
     purpose: str,
     env: Mapping[str, str] | None = None,
     clock: Clock | None = None,
-) -> Session:
-    """A session acting on the ecosystem's organisation; credentials are required."""
+) -> GitHubForge:
+    """The GitHub forge of this ecosystem; stops with exit 2 when no credentials are set."""
     env = os.environ if env is None else env
     credentials = from_env(env)
     if credentials is None:
@@ -51,5 +36,8 @@ def connect(
             f"{purpose} needs GitHub credentials: set GITHUB_TOKEN (or GH_TOKEN), or "
             "ECO_GITHUB_APP_ID with ECO_GITHUB_APP_PRIVATE_KEY for a GitHub App"
         )
-    forge = github_forge(registry, env, clock or SystemClock(), credentials)
-    return Session(forge, forge.client(registry.ecosystem.org))
+    return github_forge(registry, env, clock or SystemClock(), credentials)
+
+
+def owner_of(repo: str) -> str:
+    return repo.split("/", 1)[0]

@@ -16,6 +16,7 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.branch import commit_files
+from eco.forge.base import PublishResult
 from eco.gitfiles import decode
 from eco.gitfiles import encode
 from eco.gitfiles import ObjectReader
@@ -55,7 +56,9 @@ class ProjectLock:
     branch: str | None = None  # the lock branch, when it holds changes for the project
     commit: str | None = None
     committed: bool = False  # a new commit was made in this run
-    published: str | None = None  # what the forge did with the branch ("created", ...)
+    # The files the branch changes against the project's branch, with their pin changes.
+    delta: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    published: PublishResult | None = None  # what the forge did with the branch
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -110,10 +113,11 @@ def lock_project(
     request: LockRequest,
     resolver: Resolver,
     *,
+    fetch: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> ProjectLock:
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
-    clone = workspace.ensure(project)
+    clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
     python = resolver.python_for(project.min_python)
     notes = []
@@ -140,19 +144,20 @@ def lock_project(
         env=env,
     )
     final = {**files, **changed}
-    delta: dict[str, bytes | None] = {
-        f"{REQUIREMENTS}/{name}": encode(text)
-        for name, text in final.items()
-        if base_files.get(name) != text
-    }
+    targets = [item.target for item in results]
+    delta = tuple(
+        (name, pin_changes(pins(base_files.get(name, "")), pins(final[name])))
+        for name in targets
+        if final.get(name) != base_files.get(name)
+    )
     if not delta:
         return ProjectLock(project, python, tuple(results), repo=repo, notes=tuple(notes))
     result = commit_files(
         repo,
         branch=request.branch,
         base=base_sha,
-        changes=delta,
-        message=commit_message(results, final, base_files),
+        changes={f"{REQUIREMENTS}/{name}": encode(final[name]) for name, _ in delta},
+        message=commit_message(delta),
     )
     return ProjectLock(
         project,
@@ -162,19 +167,41 @@ def lock_project(
         branch=request.branch,
         commit=result.commit,
         committed=result.created,
+        delta=delta,
         notes=tuple(notes),
     )
 
 
-def commit_message(
-    results: Sequence[FileLock], final: Mapping[str, str], base: Mapping[str, str]
-) -> str:
-    """The commit (and pull request) text: the pin changes against the base, per file."""
-    lines = ["Update pinned requirements", ""]
-    for item in results:
-        if final.get(item.target) == base.get(item.target):
-            continue
-        changes = pin_changes(pins(base.get(item.target, "")), pins(final[item.target]))
-        lines.append(f"{REQUIREMENTS}/{item.target}:")
+TITLE = "Update pinned requirements"
+
+
+def commit_message(delta: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The commit text: the pin changes against the project's branch, per file."""
+    lines = [TITLE, ""]
+    for name, changes in delta:
+        lines.append(f"{REQUIREMENTS}/{name}:")
         lines += [f"  {change}" for change in changes] or ["  (same pins, new input digest)"]
+    return "\n".join(lines) + "\n"
+
+
+def pull_request_body(lock: ProjectLock, request: LockRequest) -> str:
+    """The pull request text (Markdown): what was resolved how, and every pin change."""
+    how = "upgraded to the newest allowed versions" if request.upgrade else "compiled"
+    if request.upgrade_packages:
+        how = "compiled, upgrading " + ", ".join(f"`{p}`" for p in request.upgrade_packages)
+    lines = [
+        f"`eco lock` {how} `{REQUIREMENTS}/*.in` with {request.backend} for Python "
+        f"{lock.python}, against {request.index_url}.",
+        "",
+        "| file | changes |",
+        "| --- | --- |",
+    ]
+    for name, changes in lock.delta:
+        text = "<br>".join(f"`{c}`" for c in changes) or "same pins, new input digest"
+        lines.append(f"| `{REQUIREMENTS}/{name}` | {text} |")
+    lines += ["", *[f"> {note}" for note in lock.notes]]
+    lines.append(
+        f"Edit the `.in` files, not the `.txt` files; `eco lock {lock.project.name}` "
+        "rewrites this branch."
+    )
     return "\n".join(lines) + "\n"

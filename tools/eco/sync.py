@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatch
 
 from eco.merge import merge3
 from eco.render import Rendering
@@ -26,6 +27,9 @@ PROJECT_OWNED = "project-owned"
 # The order classifications are listed in, most important first.
 ACTIONS = (CONFLICT, NEW, UPDATED, MERGED, REMOVED, OPTED_OUT, PROJECT_OWNED, UNCHANGED)
 WRITES = (NEW, UPDATED, MERGED, REMOVED)
+# Merged files that are plain lists of lines: insertions by both sides at the same
+# place are both kept (see eco.merge.merge3's ``union``).
+LINE_LISTS = ("*.in", ".gitignore", "*/.gitignore")
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,8 @@ def classify(
         return plan(UNCHANGED, ours)
     if base is not None and ours == base:
         return plan(UPDATED, theirs)
-    merged = merge3(base, ours, theirs, strict=mode == "owned")
+    union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
+    merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
     if not merged.clean:
         return plan(CONFLICT, merged.text)
     return plan(UNCHANGED if merged.text == ours else MERGED, merged.text)

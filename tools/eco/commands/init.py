@@ -20,7 +20,7 @@ from eco.tables import table
     "path",
     required=True,
     type=click.Path(path_type=Path),
-    help="The folder to create the project in; it must not exist or be empty.",
+    help="The folder to create the project in: a new or empty folder.",
 )
 @click.option("--module", help="The import name. Default: NAME with '-' and '.' as '_'.")
 @click.option("--pypi", help="The PyPI project name. Default: NAME.")

@@ -17,6 +17,7 @@ from eco.errors import EcoError
 from eco.github_cache import EtagCache
 from eco.github_cache import ListFetcher
 from eco.github_session import connect
+from eco.github_session import owner_of
 from eco.labels import apply
 from eco.labels import Change
 from eco.labels import Label
@@ -71,23 +72,25 @@ def sync(
     if missing and projects:
         raise EcoError(f"not on GitHub (no 'repo' in projects.toml): {', '.join(missing)}")
     selected = [p for p in selected if p.repo]
-    session = connect(registry, purpose="eco labels sync")
-    requester = session.github.requester
-    fetcher = ListFetcher(requester, EtagCache(ctx.workspace.path / "github-cache"))
-
-    def send(method: str, path: str, body: dict[str, Any] | None) -> None:
-        what = f"{method} {path}"
-        session.forge.call(what, lambda: requester.requestJsonAndCheck(method, path, input=body))
+    forge = connect(registry, purpose="eco labels sync")
+    store = EtagCache(ctx.workspace.path / "github-cache")
 
     def one(project: Project) -> list[Change]:
         assert project.repo is not None
+        requester = forge.client(owner_of(project.repo)).requester  # one client per thread
+        fetcher = ListFetcher(requester, store)
+
+        def send(method: str, path: str, body: dict[str, Any] | None) -> None:
+            what = f"{method} {path}"
+            forge.call(what, lambda: requester.requestJsonAndCheck(method, path, input=body))
+
         current = [
             Label(str(d["name"]), str(d.get("color", "")), str(d.get("description") or ""))
             for d in fetcher.get_all(f"/repos/{project.repo}/labels")
         ]
         changes = plan(specs, current, prune=prune)
         if write:
-            apply(project.repo, changes, send, session.wait_to_write)
+            apply(project.repo, changes, send, forge.spacer.wait)
         return changes
 
     outcomes = run_each(selected, one, jobs=jobs, label="labels")

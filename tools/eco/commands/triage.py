@@ -15,9 +15,11 @@ from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.errors import EcoError
+from eco.github_cache import Budget
 from eco.github_cache import EtagCache
 from eco.github_cache import ListFetcher
 from eco.github_session import connect
+from eco.github_session import owner_of
 from eco.triage import dashboard
 from eco.triage import output
 from eco.triage.close import close as close_issue
@@ -47,9 +49,11 @@ class DefaultGroup(click.Group):
 
 @click.group("triage", cls=DefaultGroup)
 def command() -> None:
-    """What needs a maintainer across every repository: ``eco triage [PROJECT]...`` shows
-    the queues and metrics (the ``report`` subcommand); ``eco triage close`` closes one
-    issue with a reason. Nothing in eco closes anything automatically.
+    """What needs a maintainer across every repository.
+
+    "eco triage [PROJECT]..." runs the report command: the queues and the response
+    metrics of each project. "eco triage close" closes one issue, with a reason. Nothing
+    in eco closes anything automatically.
     """
 
 
@@ -70,6 +74,7 @@ def _write(text: str, path: Path | None) -> None:
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    metavar="DATE",
     help="Start of the metrics window, a date (YYYY-MM-DD, UTC). Default: 30 days ago.",
 )
 @click.option(
@@ -138,18 +143,24 @@ def report(
     for project in local:
         click.echo(f"skipped {project.name}: not on GitHub", err=True)
     selected = [p for p in selected if p.repo]
-    session = connect(registry, purpose="eco triage")
-    now = datetime.fromtimestamp(session.clock.now(), UTC)
-    window = Window(window_start(now, since), now, days)
+    forge = connect(registry, purpose="eco triage")
+    now = datetime.fromtimestamp(forge.clock.now(), UTC)
+    start = window_start(now, since)
+    if start > now:
+        raise EcoError(f"--since {start:%Y-%m-%d} is in the future")
+    window = Window(start, now, days)
     team = Team.of(
         [*registry.ecosystem.maintainers, *maintainers],
         associations=None if members else (),
     )
-    directory = ctx.workspace.path / "github-cache"
-    fetcher = ListFetcher(session.github.requester, EtagCache(directory) if cache else None)
-    result, outcomes = collect(selected, fetcher, team, window, jobs=jobs)
+    store = EtagCache(ctx.workspace.path / "github-cache") if cache else None
+    budget = Budget()
+
+    def fetcher_for(repo: str) -> ListFetcher:
+        return ListFetcher(forge.client(owner_of(repo)).requester, store, budget)
+
+    result, outcomes = collect(selected, fetcher_for, team, window, jobs=jobs)
     _write(RENDERERS[fmt](result), output)
-    budget = fetcher.budget
     click.echo(
         f"GitHub: {budget.requests} requests, {budget.not_modified} not modified (free), "
         f"{budget.counted} counted against the rate limit",
@@ -181,6 +192,7 @@ def close(ctx: Context, ref: str, reason: str, state_reason: str) -> None:
     workflow locks the thread 14 days later.
     """
     repo, number = parse_ref(ref, ctx.registry)
-    session = connect(ctx.registry, purpose="eco triage close")
-    done = close_issue(session.github, repo, number, reason, state_reason, session.wait_to_write)
+    forge = connect(ctx.registry, purpose="eco triage close")
+    gh = forge.client(owner_of(repo))
+    done = close_issue(gh, repo, number, reason, state_reason, forge.spacer.wait)
     click.echo(f"closed {done.ref} ({done.state_reason.replace('_', ' ')}): {done.comment_url}")

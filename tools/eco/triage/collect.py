@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from datetime import datetime
 from datetime import timedelta
@@ -36,15 +37,17 @@ def window_start(
 
 def collect(
     projects: Sequence[Project],
-    fetcher: ListFetcher,
+    fetcher_for: Callable[[str], ListFetcher],
     team: Team,
     window: Window,
     *,
     jobs: int | None = None,
 ) -> tuple[Report, list[Outcome[Repository]]]:
+    """Fetch each project (``fetcher_for(repo)`` gives each thread its own fetcher)."""
+
     def one(project: Project) -> Repository:
         assert project.repo is not None
-        return fetch_repository(fetcher, project.name, project.repo, window.since)
+        return fetch_repository(fetcher_for(project.repo), project.name, project.repo, window.since)
 
     outcomes = run_each(projects, one, jobs=jobs, label="triage")
     fetched = [o.value for o in outcomes if o.value is not None]
