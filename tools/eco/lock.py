@@ -105,11 +105,14 @@ def references(name: str, text: str) -> list[tuple[str, str]]:
 
 
 def _dependencies(name: str, files: Mapping[str, str], sources: set[str]) -> set[str]:
-    """The ``.in`` files that must be compiled before ``name`` (their ``.txt`` is read)."""
+    """The ``.in`` files to compile before ``name``: those whose ``.txt`` it reads, and
+    those it includes (so a bad requirement fails in the file that has it)."""
     needed = set()
     for number, (_option, ref) in enumerate(references(name, files[name]), start=1):
         if ref.endswith(".txt") and ref[:-4] + ".in" in sources:
             needed.add(ref[:-4] + ".in")
+        elif ref in sources:
+            needed.add(ref)
         elif ref not in files and not (ref.endswith(".txt") and ref[:-4] + ".in" in sources):
             raise LockError(
                 f"{REQUIREMENTS}/{name}: reference #{number} names {ref}, "

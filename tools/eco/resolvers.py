@@ -131,6 +131,10 @@ class Resolver:
                 request.index_url,
                 "--python-version",
                 request.python,
+                # Resolve for --python-version, but run with this interpreter: without it
+                # uv first searches the machine for that Python (seconds per file).
+                "--python",
+                sys.executable,
             ]
         else:
             args = [
