@@ -477,3 +477,32 @@ def test_eco_check_step_writes_its_report_to_the_job_summary(tmp_path: Path) -> 
     git("commit", "-qam", "a local edit of an owned file", cwd=project)
     assert run() == 1
     assert ".github/workflows/lock.yaml" in summary.read_text()
+
+
+@pytest.mark.slow
+def test_every_session_the_tests_workflow_runs_is_in_the_rendered_noxfile(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    """The sessions tests.yaml runs for each project (one per Python, plus its extra
+    sessions) are sessions of that project's own noxfile, as `nox --list --json` sees it."""
+    reusable = _load(REPO / "workflows" / "tests.yaml")[True]["workflow_call"]["inputs"]
+    pattern = reusable["tests-session"]["default"]
+    extra = json.loads(reusable["sessions"]["default"])
+    for name, project in REGISTRY.projects.items():
+        caller = _load(rendered[name] / "tests.yaml")["jobs"]["tests"]["with"]
+        pythons = json.loads(caller["python-versions"])
+        assert pythons == list(project.python)
+        assert caller["default-python"] == project.max_python
+        folder = tmp_path / name
+        folder.mkdir()
+        rendering = render_project(project, REGISTRY.ecosystem, REPO / "templates")
+        (folder / "noxfile.py").write_text(rendering.files["noxfile.py"].content)
+        wanted = [pattern.replace("{0}", p) for p in pythons] + extra
+        listed = subprocess.run(
+            [str(BIN / "nox"), "--list", "--json", "--sessions", *wanted],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
+        assert listed.returncode == 0, (name, listed.stderr)
+        assert [s["session"] for s in json.loads(listed.stdout)] == wanted, name
