@@ -369,3 +369,29 @@ def test_push_needs_a_real_run(eco: Ecosystem, remote: Path) -> None:
     result = eco_cli(eco, "sync", "--push", "--dry-run")
     assert result.exit_code == 2
     assert "a --dry-run writes nothing" in result.output
+
+
+def test_maintainer_commits_on_the_published_branch_are_never_overwritten(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = tmp_path / "reviewer"
+    git("clone", "-q", "--branch", "eco/sync", str(remote), str(work), cwd=tmp_path)
+    (work / "NOTES.md").write_text("reviewed\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", "review fix-up", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    pushed = git("rev-parse", "HEAD", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 1
+    assert "the remote eco/sync branch has commits eco did not make" in result.stderr
+    assert git("rev-parse", "eco/sync", cwd=remote) == pushed
+    # Once that work is merged, sync goes on.
+    git("checkout", "-q", "main", cwd=work)
+    git("merge", "-q", "--no-edit", "eco/sync", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    again = eco_cli(eco, "sync", "--push")
+    assert again.exit_code == 0, again.output
+    assert "indent_size = 2" in show(remote, "eco/sync", ".editorconfig")

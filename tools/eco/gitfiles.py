@@ -160,6 +160,12 @@ class ObjectReader:
         return Snapshot(commit, files, modes, listed)
 
 
+def commit_message(content: bytes) -> str:
+    """The message of a raw commit object (what follows the headers)."""
+    _, _, message = content.partition(b"\n\n")
+    return decode(message)
+
+
 def read_commit(
     repo: Path, ref: str, paths: Iterable[str], folders: Iterable[str] = ()
 ) -> Snapshot:

@@ -29,6 +29,7 @@ PROJECT_OWNED = "project-owned"
 # The order classifications are listed in, most important first.
 ACTIONS = (CONFLICT, NEW, UPDATED, MERGED, REMOVED, OPTED_OUT, PROJECT_OWNED, UNCHANGED)
 WRITES = (NEW, UPDATED, MERGED, REMOVED)
+COMMIT_PREFIX = "eco sync: "  # every sync commit's subject starts so
 UNRESOLVED = "unresolved conflict markers from an earlier sync"
 # Merged files that are plain lists of lines: insertions by both sides at the same
 # place are both kept (see eco.merge.merge3's ``union``).
@@ -187,7 +188,7 @@ def make_plan(
 def commit_message(plan: Plan, *, ecosystem: str, allow_conflicts: bool = False) -> str:
     """One commit per sync: the template revision, then the files by classification."""
     short = plan.revision[:12] or "(uncommitted)"
-    lines = [f"eco sync: {ecosystem} skeleton at {short}", ""]
+    lines = [f"{COMMIT_PREFIX}{ecosystem} skeleton at {short}", ""]
     lines.append(f"Template revision: {plan.revision or '(none)'}")
     lines.append(f"Last applied: {plan.previous or '(none: the project is being adopted)'}")
     for action in ACTIONS:
