@@ -426,3 +426,18 @@ def test_unknown_recorded_revision_is_an_error_for_that_project(
     assert f"template revision {'f' * 40} is not in the ecosystem repository" in result.stderr
     checked = CliRunner().invoke(cli, ["--root", str(eco.root), "check"])
     assert checked.exit_code == 2
+
+
+def test_a_new_template_change_replaces_the_sync_commit(eco: Ecosystem, remote: Path) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    eco_cli(eco, "sync")
+    clone = clone_of("alpha")
+    first = git("rev-parse", "eco/sync", cwd=clone)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync")
+    assert "committed eco/sync" in result.stdout
+    second = git("rev-parse", "eco/sync", cwd=clone)
+    assert second != first
+    assert git("rev-parse", "eco/sync^", cwd=clone) == git("rev-parse", "origin/main", cwd=clone)
+    changed = git("diff", "--name-only", "origin/main", "eco/sync", cwd=clone).split()
+    assert changed == [".eco.toml", ".editorconfig", "pyproject.toml"]
