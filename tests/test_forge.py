@@ -95,7 +95,10 @@ def flask(github_server: GitHubServer, tmp_path: Path) -> Path:
     return clone_with_branch(tmp_path, str(github_server.state.repo("pallets", "flask").bare))  # type: ignore[union-attr]
 
 
-def test_local_forge_pushes_to_a_bare_remote(tmp_path: Path, registry: Registry) -> None:
+def test_local_forge_pushes_to_a_bare_remote(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_ALLOW_PROTOCOL", "file")  # git may not use any network transport
     bare = make_bare_repo(tmp_path, "offline", {"README.md": "# offline\n"})
     clone = clone_with_branch(tmp_path, str(bare))
     forge = get_forge("local", registry, env={})

@@ -71,3 +71,12 @@ def test_plan_records_seeded_files_and_retires_only_marked_files() -> None:
     assert plan.state == State("r2", ("CHANGES.md", "README.md", "docs/index.md"))
     assert [f.path for f in plan.writes()] == ["docs/index.md", "tox.ini"]
     assert plan.previous == "r1"
+
+
+def test_unresolved_markers_in_the_project_stay_a_conflict() -> None:
+    marked = "a\n<<<<<<< project\nmine\n=======\nb\n>>>>>>> skeleton\nc\n"
+    plan = classify("f", "merged", ours=marked, theirs=BASE, base=BASE)
+    assert (plan.action, plan.check_status) == ("conflict", "conflict")
+    assert plan.result == marked and not plan.changes
+    quoted = "docs quote a marker:\n<<<<<<< HEAD\n"
+    assert classify("f", "merged", ours=quoted, theirs=BASE, base=BASE).action == "unchanged"

@@ -379,9 +379,10 @@ def test_scheduled_check_builds_its_matrix_from_eco_list(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
-    """build.yaml's `build`, `check` and `hashes` steps, run as written on a project made
-    by `eco init`: the dists pass twine and check-wheel-contents, the hashes output is
-    what sha256sum says, and a second build at the same commit is byte-identical."""
+    """build.yaml's steps, run as written in a fresh virtualenv on a project made by
+    `eco init` (tools from the package index): the dists pass twine and
+    check-wheel-contents, the hashes output is what sha256sum says, and a second build at
+    the same commit is byte-identical."""
     import base64
     import hashlib
 
@@ -391,7 +392,9 @@ def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
     steps = {
         s.get("name"): s for s in _load(REPO / "workflows" / "build.yaml")["jobs"]["build"]["steps"]
     }
-    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
 
     def step(name: str, cwd: Path, **extra: str) -> None:
         result = subprocess.run(
@@ -403,6 +406,7 @@ def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
+    step("install the build requirements (pinned in requirements/build.txt)", project)
     step("build", project)
     step("check", project)
     output = tmp_path / "output"
@@ -473,3 +477,32 @@ def test_eco_check_step_writes_its_report_to_the_job_summary(tmp_path: Path) -> 
     git("commit", "-qam", "a local edit of an owned file", cwd=project)
     assert run() == 1
     assert ".github/workflows/lock.yaml" in summary.read_text()
+
+
+@pytest.mark.slow
+def test_every_session_the_tests_workflow_runs_is_in_the_rendered_noxfile(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    """The sessions tests.yaml runs for each project (one per Python, plus its extra
+    sessions) are sessions of that project's own noxfile, as `nox --list --json` sees it."""
+    reusable = _load(REPO / "workflows" / "tests.yaml")[True]["workflow_call"]["inputs"]
+    pattern = reusable["tests-session"]["default"]
+    extra = json.loads(reusable["sessions"]["default"])
+    for name, project in REGISTRY.projects.items():
+        caller = _load(rendered[name] / "tests.yaml")["jobs"]["tests"]["with"]
+        pythons = json.loads(caller["python-versions"])
+        assert pythons == list(project.python)
+        assert caller["default-python"] == project.max_python
+        folder = tmp_path / name
+        folder.mkdir()
+        rendering = render_project(project, REGISTRY.ecosystem, REPO / "templates")
+        (folder / "noxfile.py").write_text(rendering.files["noxfile.py"].content)
+        wanted = [pattern.replace("{0}", p) for p in pythons] + extra
+        listed = subprocess.run(
+            [str(BIN / "nox"), "--list", "--json", "--sessions", *wanted],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
+        assert listed.returncode == 0, (name, listed.stderr)
+        assert [s["session"] for s in json.loads(listed.stdout)] == wanted, name

@@ -149,9 +149,10 @@ def merge3(
     return MergeResult("".join(out), conflicts)
 
 
-def has_conflict_markers(text: str) -> bool:
-    """True when ``text`` still holds an unresolved conflict written by :func:`merge3`."""
-    lines = text.splitlines()
-    return any(line.startswith("<<<<<<< ") for line in lines) and any(
-        line.startswith(">>>>>>> ") for line in lines
-    )
+def has_conflict_markers(
+    text: str, labels: tuple[str, str, str] = (OURS_LABEL, BASE_LABEL, THEIRS_LABEL)
+) -> bool:
+    """True when ``text`` still holds an unresolved conflict written by :func:`merge3`
+    (its own labels, so a file that merely quotes a marker does not count)."""
+    lines = set(text.splitlines())
+    return f"<<<<<<< {labels[0]}" in lines and f">>>>>>> {labels[2]}" in lines
