@@ -31,6 +31,7 @@ from pathlib import Path
 from pathlib import PurePosixPath
 
 from eco.errors import EcoError
+from eco.resolvers import public_url
 from eco.resolvers import Request
 from eco.resolvers import ResolutionError
 from eco.resolvers import Resolver
@@ -162,7 +163,8 @@ def closure(name: str, files: Mapping[str, str]) -> list[str]:
 def digest(name: str, files: Mapping[str, str], settings: Settings) -> str:
     """The input digest of ``name``: its closure's contents and the settings."""
     hasher = hashlib.sha256()
-    for item in (FORMAT, settings.backend, settings.python, settings.index_url):
+    # The index without credentials: rotating a token must not re-resolve everything.
+    for item in (FORMAT, settings.backend, settings.python, public_url(settings.index_url)):
         hasher.update(item.encode() + b"\0")
     for file in closure(name, files):
         hasher.update(file.encode() + b"\0" + files.get(file, "").encode() + b"\0")

@@ -28,6 +28,7 @@ from eco.lock import pins
 from eco.lock import REQUIREMENTS
 from eco.lock import Settings
 from eco.registry import Project
+from eco.resolvers import public_url
 from eco.resolvers import Resolver
 from eco.workspace import Workspace
 
@@ -191,7 +192,7 @@ def pull_request_body(lock: ProjectLock, request: LockRequest) -> str:
         how = "compiled, upgrading " + ", ".join(f"`{p}`" for p in request.upgrade_packages)
     lines = [
         f"`eco lock` {how} `{REQUIREMENTS}/*.in` with {request.backend} for Python "
-        f"{lock.python}, against {request.index_url}.",
+        f"{lock.python}, against {public_url(request.index_url)}.",
         "",
         "| file | changes |",
         "| --- | --- |",
