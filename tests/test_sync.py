@@ -53,10 +53,13 @@ def remote(eco: Ecosystem, tmp_path: Path) -> Path:
 def test_in_sync_project_commits_nothing(eco: Ecosystem, remote: Path) -> None:
     result = eco_cli(eco, "sync")
     assert result.exit_code == 0, result.output
-    assert "unchanged      3 files" in result.stdout
-    assert "project-owned  docs/index.md" in result.stdout
-    assert "nothing to do" in result.stdout
+    assert "alpha: in line with skeleton " in result.stdout
+    assert "(4 files)" in result.stdout
+    assert "nothing to do" in result.stdout  # the closing table
     assert SYNC not in refs(clone_of("alpha"))
+    verbose = eco_cli(eco, "sync", "--verbose", "--no-fetch")
+    assert "  unchanged      .editorconfig" in verbose.stdout
+    assert "  project-owned  docs/index.md" in verbose.stdout
 
 
 def test_edit_in_merged_file_survives_a_template_change(
