@@ -28,6 +28,7 @@ from eco.lock import pins
 from eco.lock import REQUIREMENTS
 from eco.lock import Settings
 from eco.registry import Project
+from eco.resolvers import public_url
 from eco.resolvers import Resolver
 from eco.workspace import Workspace
 
@@ -119,11 +120,12 @@ def lock_project(
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
-    python = resolver.python_for(project.min_python)
+    wanted = project.min_python.rstrip("t")  # a free-threaded build resolves the same
+    python = resolver.python_for(wanted)
     notes = []
-    if python != project.min_python:
+    if python != wanted:
         notes.append(
-            f"pip-compile resolved for Python {python}: no Python {project.min_python} "
+            f"pip-compile resolved for Python {python}: no Python {wanted} "
             "with pip-tools was found (use --backend uv, or install pip-tools for it)"
         )
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
@@ -191,7 +193,7 @@ def pull_request_body(lock: ProjectLock, request: LockRequest) -> str:
         how = "compiled, upgrading " + ", ".join(f"`{p}`" for p in request.upgrade_packages)
     lines = [
         f"`eco lock` {how} `{REQUIREMENTS}/*.in` with {request.backend} for Python "
-        f"{lock.python}, against {request.index_url}.",
+        f"{lock.python}, against {public_url(request.index_url)}.",
         "",
         "| file | changes |",
         "| --- | --- |",

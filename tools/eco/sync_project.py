@@ -18,7 +18,9 @@ from pathlib import Path
 
 from eco.branch import commit_files
 from eco.branch import CommitResult
+from eco.branch import REGULAR
 from eco.errors import EcoError
+from eco.gitfiles import commit_fields
 from eco.gitfiles import commit_message
 from eco.gitfiles import decode
 from eco.gitfiles import encode
@@ -58,10 +60,34 @@ class ProjectView:
     workflows: dict[str, str] = field(default_factory=dict)  # path -> text (for policy)
     # The remote sync branch's head when someone other than eco committed it last.
     published: str | None = None
+    # The local sync branch when it sits on ``base``: what it changes, to skip rewriting it.
+    branch: BranchOnBase | None = None
 
     @property
     def adopted(self) -> bool:
         return self.state is not None
+
+
+@dataclass(frozen=True)
+class BranchOnBase:
+    """The sync branch's one commit on top of the project's branch, and what it changes."""
+
+    commit: str
+    tree: str
+    files: dict[str, tuple[str, bytes] | None]  # path -> (mode, content); None: deleted
+
+    def holds(self, changes: dict[str, bytes | None], modes: dict[str, str]) -> bool:
+        """True when the branch makes exactly these changes."""
+        if set(self.files) != set(changes):
+            return False
+        for path, content in changes.items():
+            found = self.files[path]
+            if content is None or found is None:
+                if not (content is None and found is None):
+                    return False
+            elif found != (modes.get(path, REGULAR), content):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -146,10 +172,11 @@ class Syncer:
         theirs = self.render(project)
         wanted = set(theirs.files) | set(theirs.retired) | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
-        sync_ref = f"refs/remotes/origin/{self.registry.ecosystem.sync_branch}"
+        sync_branch = self.registry.ecosystem.sync_branch
         with ObjectReader(clone) as reader:
             read = reader.read(f"refs/remotes/origin/{project.branch}", wanted, folders)
-            published = reader.get(f"{sync_ref}^{{commit}}")
+            published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
+            branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
         ours = {p: decode(content) for p, content in read.files.items()}
         base = read.commit
         state = _state(project, ours.pop(STATE_FILE, None))
@@ -173,6 +200,7 @@ class Syncer:
             plan,
             modes={p: m for p, m in read.modes.items() if m == EXECUTABLE},
             published=_foreign_head(published),
+            branch=branch,
             workflows={p: ours[p] for p in read.listed.get(WORKFLOWS, []) if _is_workflow(p)},
         )
 
@@ -189,16 +217,17 @@ class Syncer:
             f.path: None if f.result is None else encode(f.result) for f in files
         }
         changes[STATE_FILE] = format_state(plan.state).encode()
+        modes = {p: m for p, m in view.modes.items() if p in changes}
+        branch = self.registry.ecosystem.sync_branch
+        if view.branch is not None and view.branch.holds(changes, modes):
+            return Written(
+                "up-to-date", CommitResult(branch, view.branch.commit, view.branch.tree, False)
+            )
         message = sync_message(
             plan, ecosystem=self.registry.ecosystem.name, allow_conflicts=allow_conflicts
         )
         result = commit_files(
-            view.clone,
-            branch=self.registry.ecosystem.sync_branch,
-            base=view.base,
-            changes=changes,
-            message=message,
-            modes={p: m for p, m in view.modes.items() if p in changes},
+            view.clone, branch=branch, base=view.base, changes=changes, message=message, modes=modes
         )
         return Written("committed" if result.created else "up-to-date", result)
 
@@ -223,6 +252,20 @@ class Syncer:
             f"(head {head[:12]}); merge or close that pull request, or delete the branch, "
             "before syncing again, so that work is not overwritten"
         )
+
+
+def _branch_on(reader: ObjectReader, ref: str, base: str, base_tree: str) -> BranchOnBase | None:
+    found = reader.get(f"{ref}^{{commit}}")
+    if found is None:
+        return None
+    tree, parents = commit_fields(found[2])
+    if parents != [base]:
+        return None
+    files: dict[str, tuple[str, bytes] | None] = {}
+    for path, entry in reader.diff(base_tree, tree).items():
+        blob = reader.get(entry.sha) if entry is not None else None
+        files[path] = (entry.mode, blob[2]) if entry is not None and blob is not None else None
+    return BranchOnBase(found[0], tree, files)
 
 
 def _foreign_head(found: tuple[str, str, bytes] | None) -> str | None:
