@@ -120,11 +120,12 @@ def lock_project(
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
-    python = resolver.python_for(project.min_python)
+    wanted = project.min_python.rstrip("t")  # a free-threaded build resolves the same
+    python = resolver.python_for(wanted)
     notes = []
-    if python != project.min_python:
+    if python != wanted:
         notes.append(
-            f"pip-compile resolved for Python {python}: no Python {project.min_python} "
+            f"pip-compile resolved for Python {python}: no Python {wanted} "
             "with pip-tools was found (use --backend uv, or install pip-tools for it)"
         )
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
