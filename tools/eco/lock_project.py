@@ -16,6 +16,7 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.branch import commit_files
+from eco.errors import GitError
 from eco.forge.base import PublishResult
 from eco.gitfiles import decode
 from eco.gitfiles import encode
@@ -99,6 +100,8 @@ def _starting_point(repo: Path, base: str, branch: str) -> tuple[str, str]:
     out = git("cat-file", "--batch-check=%(objectname)", cwd=repo, input="\n".join(names))
     shas = [line.split()[0] if "missing" not in line else "" for line in out.splitlines()]
     base_sha, local_parent, remote_parent = (shas + ["", "", ""])[:3]
+    if not base_sha:
+        raise GitError(f"{repo}: {base} does not exist (is the project's branch right?)")
     if local_parent == base_sha:
         return base_sha, f"refs/heads/{branch}"
     if remote_parent == base_sha and not local_parent:
