@@ -198,7 +198,7 @@ def prepare(
         current = None
     else:
         current = git("branch", "--show-current", cwd=repo) or None
-    head_ref = "HEAD" if not target.workspace else f"origin/{target.project.branch}"
+    head_ref = "HEAD" if not target.workspace else f"origin/{base or target.project.branch}"
     if version is None:
         at = read_file(repo, head_ref, PYPROJECT)
         version = pv.release_of(pv.read_version(at, PYPROJECT))
