@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO
 from tests.helpers import git
+from tests.helpers import REPO
 
 
 def _eco_on_path(tmp_path: Path) -> dict[str, str]:
