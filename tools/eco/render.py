@@ -6,6 +6,8 @@ an older revision extracted from git) and the registry entry, never the project'
 
 from __future__ import annotations
 
+import functools
+import posixpath
 import re
 import traceback
 from collections.abc import Mapping
@@ -45,22 +47,37 @@ class Rendering:
 
 
 def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
-    """Every variable a template sees: derived values, then ``[defaults]`` and ``vars``."""
-    owner, _, name = (project.repo or "/").partition("/")
+    """Every variable a template sees: derived values, then ``[defaults]`` and ``vars``.
+
+    Derived values come from the registry entry and cannot be overridden by ``vars`` (an
+    error says so); *suggested* values (``docs_url``) are derived too but a project may set
+    its own in ``vars``.
+    """
+    repo = project.repo or f"{ecosystem.org}/{project.name}"
+    owner, _, name = repo.partition("/")
+    cpythons = [v for v in project.python if not v.endswith("t")] or [
+        v.rstrip("t") for v in project.python
+    ]
     derived: dict[str, Any] = {
         "project": project.name,
-        "repo": project.repo or "",
+        "repo": repo,
         "repo_owner": owner,
         "repo_name": name,
         "pypi": project.pypi,
         "module": project.module,
+        "module_path": project.module.replace(".", "/"),
         "description": project.description,
         "changelog": project.changelog,
         "changelog_format": project.changelog_format,
+        "changelog_from_docs": posixpath.relpath(project.changelog, "docs"),
         "branch": project.branch,
         "pythons": list(project.python),
         "min_python": project.min_python,
         "max_python": project.max_python,
+        "min_python_version": cpythons[0],
+        "max_python_version": cpythons[-1],
+        "is_flask_extension": project.name.startswith("flask-")
+        or project.module.startswith("flask_"),
         "ecosystem": ecosystem.name,
         "org": ecosystem.org,
         "eco_repo": ecosystem.repo,
@@ -74,10 +91,15 @@ def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
                 f"projects.{project.name}.vars.{key}: shadows the derived variable {key!r}; "
                 "set it through the project's own key instead"
             )
-    return {**derived, **project.vars}
+    suggested: dict[str, Any] = {
+        "docs_url": f"https://{project.name.lower()}.readthedocs.io",
+        "docs_python": cpythons[-1],
+    }
+    return {**derived, **suggested, **project.vars}
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
+    """A new Jinja environment over ``templates_dir/skeleton`` (see :func:`_shared`)."""
     loader = _ExpressionSafeLoader(str(templates_dir / SKELETON))
     env = jinja2.Environment(
         loader=loader,
@@ -87,6 +109,23 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters["toml"] = _toml_value
     return env
+
+
+@functools.lru_cache(maxsize=16)
+def _shared(templates_dir: Path) -> jinja2.Environment:
+    """One environment per templates folder, so a run of many projects compiles each
+    template once (the loader still notices an edited file by its modification time)."""
+    return environment(templates_dir)
+
+
+@functools.lru_cache(maxsize=1024)
+def _expression(env: jinja2.Environment, source: str) -> Any:
+    return env.compile_expression(source, undefined_to_none=False)
+
+
+@functools.lru_cache(maxsize=1024)
+def _string_template(env: jinja2.Environment, source: str) -> jinja2.Template:
+    return env.from_string(source)
 
 
 class _ExpressionSafeLoader(jinja2.FileSystemLoader):
@@ -113,7 +152,7 @@ def render_project(
 ) -> Rendering:
     """Render every file the manifest applies to this project."""
     manifest = manifest or load_manifest(templates_dir)
-    env = environment(templates_dir)
+    env = _shared(templates_dir)
     context = variables(project, ecosystem)
     files: dict[str, RenderedFile] = {}
     opted_out: dict[str, str] = {}
@@ -177,7 +216,7 @@ def _render_string(
     if "{" not in source:
         return source
     try:
-        return env.from_string(source).render(context)
+        return _string_template(env, source).render(context)
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"templates/manifest.toml ({where}): {exc}") from None
 
@@ -186,7 +225,7 @@ def _truth(
     env: jinja2.Environment, expression: str, context: Mapping[str, Any], where: str
 ) -> bool:
     try:
-        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+        return bool(_expression(env, expression)(**context))
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             f"templates/manifest.toml ({where}): when = {expression!r}: {exc}"

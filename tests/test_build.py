@@ -1,0 +1,112 @@
+"""``eco build``: real builds with ``python -m build``, twine and check-wheel-contents."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from eco import builder
+from tests.helpers import git
+from tests.helpers import run_eco
+from tests.release_project import make_project
+
+pytestmark = pytest.mark.slow
+
+
+def test_build_is_reproducible_and_clean(tmp_path: Path) -> None:
+    _bare, clone = make_project(tmp_path, "build-good")
+    (clone / "untracked.txt").write_text("never in the sdist\n")
+    result = run_eco("build", "--path", str(clone), "--outdir", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    epoch = git("log", "-1", "--pretty=%ct", cwd=clone)
+    assert f"SOURCE_DATE_EPOCH={epoch}" in result.stdout
+    for name in (
+        "twine check --strict",
+        "check-wheel-contents",
+        "sdist files tracked by git",
+        "reproducible (two builds, same SHA-256)",
+    ):
+        assert f"ok      {name}" in result.stdout
+    built = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert built == ["build_good-1.2.0.dev0-py3-none-any.whl", "build_good-1.2.0.dev0.tar.gz"]
+    # The printed hashes are the files' real hashes; the untracked file stayed out.
+    for path in (tmp_path / "out").iterdir():
+        assert f"{builder.sha256(path)}  {path}" in result.stdout
+    members = builder.sdist_members(tmp_path / "out" / "build_good-1.2.0.dev0.tar.gz")
+    assert "untracked.txt" not in members
+    assert "CHANGES.rst" in members and "tests/test_nothing.py" in members
+    # A third build, this time in-process, gives the same bytes again.
+    report = builder.build(clone, tmp_path / "again", twice=False)
+    assert {p.name: builder.sha256(p) for p in report.dists} == {
+        p.name: builder.sha256(p) for p in (tmp_path / "out").iterdir()
+    }
+
+
+def test_build_reports_failed_checks(tmp_path: Path) -> None:
+    # No readme (twine --strict warns about the missing long description) and two
+    # identical modules in the wheel (check-wheel-contents W002).
+    _bare, clone = make_project(tmp_path, "build-bad")
+    text = (clone / "pyproject.toml").read_text().replace('readme = "README.md"\n', "")
+    (clone / "pyproject.toml").write_text(text)
+    same = "VALUE = 'the same text in two files'\n"
+    (clone / "src/build_bad/one.py").write_text(same)
+    (clone / "src/build_bad/two.py").write_text(same)
+    git("add", "-A", cwd=clone)
+    git("commit", "-qm", "break it", cwd=clone)
+    result = run_eco("build", "--path", str(clone), "--once")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAILED  twine check --strict" in result.stdout
+    assert "long_description" in result.stdout
+    assert "FAILED  check-wheel-contents" in result.stdout
+    assert "W002" in result.stdout
+    assert "ok      sdist files tracked by git" in result.stdout
+    assert "reproducible" not in result.stdout
+    assert "build: 2 check(s) failed" in result.stderr
+    assert (clone / "dist").is_dir()
+
+
+def test_build_failure_is_an_error(tmp_path: Path) -> None:
+    _bare, clone = make_project(tmp_path, "build-broken")
+    (clone / "pyproject.toml").write_text(
+        (clone / "pyproject.toml").read_text().replace('name = "build_broken"', 'name = "nope"')
+    )
+    git("commit", "-qam", "wrong module", cwd=clone)
+    result = run_eco("build", "--path", str(clone), "--once")
+    assert result.returncode == 2
+    assert "error: python -m build failed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _tar(path: Path, files: dict[str, bytes]) -> None:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"pkg-1.0/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+def test_sdist_check_names_untracked_files(tmp_path: Path) -> None:
+    _bare, clone = make_project(tmp_path, "sdist-check")
+    sdist = tmp_path / "pkg-1.0.tar.gz"
+    _tar(sdist, {"PKG-INFO": b"x", "pyproject.toml": b"x", "secret.env": b"TOKEN=1"})
+    check = builder.sdist_check([sdist], clone)
+    assert not check.ok
+    assert check.detail == "1 file(s) in pkg-1.0.tar.gz are not in git ls-files: secret.env"
+    _tar(sdist, {"PKG-INFO": b"x", "pyproject.toml": b"x"})
+    assert builder.sdist_check([sdist], clone).ok
+
+
+def test_reproducible_check_names_differing_files(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for folder, data in (("a", b"one"), ("b", b"two")):
+        (tmp_path / folder / "x-1.0.tar.gz").write_bytes(data)
+        (tmp_path / folder / "x-1.0-py3-none-any.whl").write_bytes(b"same")
+    check = builder.reproducible_check(
+        builder.distributions(tmp_path / "a"), builder.distributions(tmp_path / "b")
+    )
+    assert not check.ok
+    assert check.detail == "the two builds differ: x-1.0.tar.gz"

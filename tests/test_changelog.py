@@ -1,0 +1,185 @@
+"""The changelog reader/writer, on hand-made text and on the real Pallets changelogs."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+
+import pytest
+
+from eco import changelog
+from eco.changelog import ChangelogError
+from tests.helpers import shared_data
+
+DAY = date(2026, 11, 21)
+
+RST = """\
+Version 1.1.0
+-------------
+
+Unreleased
+
+-   Add ``thing``. :issue:`12`
+-   Fix it. :pr:`13`
+
+
+Version 1.0.0
+-------------
+
+Released 2026-01-02
+
+-   First release.
+"""
+
+MD = """\
+## Version 0.2.0
+
+Unreleased
+
+-   Add `thing`. {issue}`12`
+
+## Version 0.1.0
+
+Released 2025-01-02
+
+-   First release.
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The ``-``/``+`` lines of a unified diff: exactly what a change touched."""
+    diff = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), n=0
+    )
+    return [
+        line.rstrip("\n")
+        for line in diff
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+@pytest.mark.parametrize(("text", "fmt"), [(RST, "rst"), (MD, "md")])
+def test_parse_sections(text: str, fmt: str) -> None:
+    parsed = changelog.parse(text, fmt)
+    assert [s.version for s in parsed.sections] == (
+        ["1.1.0", "1.0.0"] if fmt == "rst" else ["0.2.0", "0.1.0"]
+    )
+    assert [s.unreleased for s in parsed.sections] == [True, False]
+    assert parsed.sections[1].released == date(2026 if fmt == "rst" else 2025, 1, 2)
+
+
+def test_stamp_changes_one_line_rst() -> None:
+    after = changelog.stamp_release(RST, "rst", "1.1.0", DAY)
+    assert changed_lines(RST, after) == ["-Unreleased", "+Released 2026-11-21"]
+    assert changelog.is_stamped(after, "rst", "1.1.0")
+    assert not changelog.is_stamped(RST, "rst", "1.1.0")
+
+
+def test_stamp_keeps_crlf_line_endings() -> None:
+    crlf = MD.replace("\n", "\r\n")
+    after = changelog.stamp_release(crlf, "md", "0.2.0", DAY)
+    assert after == crlf.replace("\r\nUnreleased\r\n", "\r\nReleased 2026-11-21\r\n")
+
+
+def test_version_compared_as_pep440() -> None:
+    text = RST.replace("Version 1.1.0\n-------------", "Version 1.1\n-----------")
+    after = changelog.stamp_release(text, "rst", "1.1.0", DAY)
+    assert changed_lines(text, after) == ["-Unreleased", "+Released 2026-11-21"]
+
+
+def test_refuses_without_unreleased() -> None:
+    released = MD.replace("Unreleased", "Released 2025-05-05")
+    with pytest.raises(ChangelogError, match=r"CHANGES.md: no 'Unreleased' section.*0\.2\.0"):
+        changelog.stamp_release(released, "md", "0.2.1", DAY, where="CHANGES.md")
+
+
+def test_refuses_two_unreleased() -> None:
+    two = MD.replace("Released 2025-01-02", "Unreleased")
+    with pytest.raises(ChangelogError) as info:
+        changelog.stamp_release(two, "md", "0.2.0", DAY, where="CHANGES.md")
+    assert "2 'Unreleased' sections" in str(info.value)
+    assert "Version 0.2.0 (CHANGES.md:1), Version 0.1.0 (CHANGES.md:7)" in str(info.value)
+
+
+def test_refuses_other_version() -> None:
+    with pytest.raises(ChangelogError, match=r"CHANGES.rst:1: .* is for Version 1.1.0, not 1.0.1"):
+        changelog.stamp_release(RST, "rst", "1.0.1", DAY, where="CHANGES.rst")
+
+
+def test_open_section_rst_and_md() -> None:
+    released = changelog.stamp_release(RST, "rst", "1.1.0", DAY)
+    opened = changelog.open_section(released, "rst", "1.2.0")
+    assert opened.startswith("Version 1.2.0\n-------------\n\nUnreleased\n\n\nVersion 1.1.0\n")
+    assert changed_lines(released, opened) == [
+        "+Version 1.2.0",
+        "+-------------",
+        "+",
+        "+Unreleased",
+        "+",
+        "+",
+    ]
+    md = changelog.open_section(changelog.stamp_release(MD, "md", "0.2.0", DAY), "md", "0.2.1")
+    assert md.startswith("## Version 0.2.1\n\nUnreleased\n\n## Version 0.2.0\n\nReleased")
+    assert [s.version for s in changelog.parse(md, "md").unreleased()] == ["0.2.1"]
+
+
+def test_open_section_refuses_while_unreleased() -> None:
+    with pytest.raises(ChangelogError, match="still 'Unreleased'"):
+        changelog.open_section(RST, "rst", "1.2.0")
+
+
+def test_section_text_and_markdown_notes() -> None:
+    body = changelog.section_text(RST, "rst", "1.1.0")
+    assert body == "-   Add ``thing``. :issue:`12`\n-   Fix it. :pr:`13`"
+    assert changelog.to_markdown(body) == "-   Add `thing`. #12\n-   Fix it. #13"
+    assert changelog.to_markdown("x {issue}`37` :ghsa:`68rp-wp8r-4726`") == (
+        "x #37 GHSA-68rp-wp8r-4726"
+    )
+
+
+# The real changelogs: stamping changes exactly the intended line and nothing else.
+
+
+def test_real_flask_changelog_stamp() -> None:
+    path = shared_data("changelogs", "flask-CHANGES.rst")
+    text = path.read_text()
+    parsed = changelog.parse(text, "rst", path.name)
+    assert len(parsed.sections) == 63
+    assert [s.version for s in parsed.unreleased()] == ["3.2.0"]
+    after = changelog.stamp_release(text, "rst", "3.2.0", DAY, where=path.name)
+    assert changed_lines(text, after) == ["-Unreleased", "+Released 2026-11-21"]
+    # Only line 4 differs; the other 1,662 lines are the same, byte for byte.
+    before_lines, after_lines = text.splitlines(True), after.splitlines(True)
+    assert len(before_lines) == len(after_lines) == 1663
+    assert [
+        i for i, (a, b) in enumerate(zip(before_lines, after_lines, strict=True)) if a != b
+    ] == [3]
+    # Old sections with 'Released on ...' and codenames are still read as released.
+    assert all(s.released is not None for s in parsed.sections[1:])
+    with pytest.raises(ChangelogError, match="for Version 3.2.0, not 3.1.4"):
+        changelog.stamp_release(text, "rst", "3.1.4", DAY, where=path.name)
+
+
+@pytest.mark.parametrize(
+    ("name", "top", "count"),
+    [("flask-sqlalchemy-lite-CHANGES.md", "0.2.1", 3), ("flask-mail-CHANGES.md", "0.10.0", 13)],
+)
+def test_real_markdown_changelogs(name: str, top: str, count: int) -> None:
+    path = shared_data("changelogs", name)
+    text = path.read_text()
+    parsed = changelog.parse(text, "md", name)
+    assert parsed.sections[0].version == top
+    assert len(parsed.sections) == count
+    assert not parsed.unreleased()
+    # Every section is released: a release is refused, naming the newest section.
+    with pytest.raises(ChangelogError, match=rf"no 'Unreleased' section.*Version {top}"):
+        changelog.stamp_release(text, "md", top, DAY, where=name)
+    # Open the next version: only the new section's lines are added, at the top.
+    nxt = top.rsplit(".", 1)[0] + "." + str(int(top.rsplit(".", 1)[1]) + 1)
+    opened = changelog.open_section(text, "md", nxt, where=name)
+    assert changed_lines(text, opened) == [f"+## Version {nxt}", "+", "+Unreleased", "+"]
+    assert opened.endswith(text)
+    # Stamping that release then changes exactly its status line.
+    stamped = changelog.stamp_release(opened, "md", nxt, DAY, where=name)
+    assert changed_lines(opened, stamped) == ["-Unreleased", "+Released 2026-11-21"]
+    assert stamped.endswith(text)

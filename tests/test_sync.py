@@ -1,0 +1,345 @@
+"""`eco sync` on real git repositories: each scenario of the sync contract."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from click.testing import Result
+
+from eco import branch
+from eco.cli import cli
+from eco.errors import GitError
+from eco.state import parse_state
+from tests.helpers import Ecosystem
+from tests.helpers import git
+from tests.helpers import refs
+from tests.sync_fixtures import make_fixture_ecosystem
+from tests.sync_fixtures import make_synced_project
+from tests.sync_fixtures import push_to
+from tests.sync_fixtures import show
+
+SYNC = "refs/heads/eco/sync"
+
+
+def eco_cli(eco: Ecosystem, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(eco.root), *args], catch_exceptions=False)
+
+
+def clone_of(name: str) -> Path:
+    return Path(os.environ["ECO_WORKSPACE"]) / name
+
+
+def edit_template(eco: Ecosystem, path: str, old: str, new: str) -> str:
+    file = eco.root / "templates" / "skeleton" / path
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new))
+    return eco.commit(f"skeleton: {path}")
+
+
+@pytest.fixture
+def eco(tmp_path: Path) -> Ecosystem:
+    return make_fixture_ecosystem(tmp_path)
+
+
+@pytest.fixture
+def remote(eco: Ecosystem, tmp_path: Path) -> Path:
+    return make_synced_project(eco, tmp_path, "alpha")
+
+
+def test_in_sync_project_commits_nothing(eco: Ecosystem, remote: Path) -> None:
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "unchanged      3 files" in result.stdout
+    assert "project-owned  docs/index.md" in result.stdout
+    assert "nothing to do" in result.stdout
+    assert SYNC not in refs(clone_of("alpha"))
+
+
+def test_edit_in_merged_file_survives_a_template_change(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    pyproject = show(remote, "main", "pyproject.toml") + "\n"
+    push_to(
+        remote,
+        tmp_path,
+        {"pyproject.toml": pyproject.replace("dependencies = []", 'dependencies = ["flask>=3"]')},
+    )
+    revision = edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "merged" in result.stdout and "pyproject.toml" in result.stdout
+    clone = clone_of("alpha")
+    merged = show(clone, "eco/sync", "pyproject.toml")
+    assert 'dependencies = ["flask>=3"]' in merged
+    assert "line-length = 100" in merged
+    state = parse_state(show(clone, "eco/sync", ".eco.toml") + "\n")
+    assert state.template_revision == revision
+    assert git("rev-parse", "eco/sync^", cwd=clone) == git("rev-parse", "origin/main", cwd=clone)
+    message = git("log", "-1", "--format=%B", "eco/sync", cwd=clone)
+    assert f"skeleton at {revision[:12]}" in message
+    assert "merged:\n  pyproject.toml" in message
+
+
+def test_conflicting_edit_is_reported_and_project_left_untouched(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    pyproject = show(remote, "main", "pyproject.toml") + "\n"
+    push_to(
+        remote,
+        tmp_path,
+        {"pyproject.toml": pyproject.replace("line-length = 88", "line-length = 120")},
+    )
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 4\nmax_line_length = 100")
+    eco_cli(eco, "fetch")
+    before = refs(clone_of("alpha"))
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 1
+    assert "conflict" in result.stdout and "pyproject.toml" in result.stdout
+    assert "conflict: left untouched" in result.stdout
+    assert refs(clone_of("alpha")) == before
+    assert git("status", "--porcelain", cwd=clone_of("alpha")) == ""
+
+
+def test_allow_conflicts_commits_markers(eco: Ecosystem, remote: Path, tmp_path: Path) -> None:
+    pyproject = show(remote, "main", "pyproject.toml") + "\n"
+    push_to(
+        remote,
+        tmp_path,
+        {"pyproject.toml": pyproject.replace("line-length = 88", "line-length = 120")},
+    )
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync", "--allow-conflicts")
+    assert result.exit_code == 1
+    text = show(clone_of("alpha"), "eco/sync", "pyproject.toml")
+    assert "<<<<<<< project\nline-length = 120\n" in text
+    assert "=======\nline-length = 100\n>>>>>>> skeleton" in text
+    message = git("log", "-1", "--format=%B", "eco/sync", cwd=clone_of("alpha"))
+    assert "conflict (committed with conflict markers" in message
+
+
+def test_local_edit_of_an_owned_file_is_a_conflict(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    push_to(remote, tmp_path, {".editorconfig": "root = true\n"})
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 1
+    assert "conflict" in result.stdout and ".editorconfig" in result.stdout
+    assert SYNC not in refs(clone_of("alpha"))
+
+
+def test_deleted_seeded_file_stays_deleted(eco: Ecosystem, remote: Path, tmp_path: Path) -> None:
+    push_to(remote, tmp_path, {"docs/index.md": None})
+    edit_template(eco, "docs/index.md", "Welcome.", "Welcome, reader.")
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "project-owned  docs/index.md" in result.stdout
+    files = git("ls-tree", "-r", "--name-only", "eco/sync", cwd=clone_of("alpha")).split()
+    assert "docs/index.md" not in files
+    assert "pyproject.toml" in files
+
+
+def test_opted_out_file_is_untouched(eco: Ecosystem, remote: Path, tmp_path: Path) -> None:
+    push_to(remote, tmp_path, {".editorconfig": "root = true\n# ours\n"})
+    registry = (eco.root / "projects.toml").read_text()
+    eco.write_registry(registry + '[projects.alpha.skip]\n".editorconfig" = "we use our own"\n')
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "opted-out      .editorconfig  (we use our own)" in result.stdout
+    assert show(clone_of("alpha"), "eco/sync", ".editorconfig") == "root = true\n# ours"
+    assert "line-length = 100" in show(clone_of("alpha"), "eco/sync", "pyproject.toml")
+
+
+def test_retired_file_is_removed_with_its_reason(eco: Ecosystem, tmp_path: Path) -> None:
+    remote = make_synced_project(
+        eco,
+        tmp_path,
+        "alpha",
+        extra={
+            "tox.ini": "[tox]\n",
+            ".github/workflows/provenance.yaml": "uses: slsa-framework/slsa-github-generator\n",
+        },
+    )
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "removed        tox.ini  (nox replaced tox)" in result.stdout
+    clone = clone_of("alpha")
+    files = git("ls-tree", "-r", "--name-only", "eco/sync", cwd=clone).split()
+    assert "tox.ini" not in files and ".github/workflows/provenance.yaml" not in files
+    message = git("log", "-1", "--format=%B", "eco/sync", cwd=clone)
+    assert "removed:\n" in message
+    assert "  tox.ini: nox replaced tox" in message
+    assert "  .github/workflows/provenance.yaml: PyPI attestations replace" in message
+    assert remote.exists()
+
+
+def test_retired_file_without_its_marker_is_kept(eco: Ecosystem, tmp_path: Path) -> None:
+    make_synced_project(
+        eco, tmp_path, "alpha", extra={".github/workflows/provenance.yaml": "name: ours\n"}
+    )
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "provenance" not in result.stdout
+    assert SYNC not in refs(clone_of("alpha"))
+
+
+def test_second_run_commits_nothing(eco: Ecosystem, remote: Path) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    first = eco_cli(eco, "sync")
+    assert "committed eco/sync" in first.stdout
+    before = refs(clone_of("alpha"))
+    second = eco_cli(eco, "sync")
+    assert second.exit_code == 0, second.output
+    assert "eco/sync already up to date" in second.stdout
+    assert refs(clone_of("alpha")) == before
+
+
+def _snapshot(clone: Path) -> tuple[str, bytes, str, str]:
+    index = (clone / ".git" / "index").read_bytes()
+    tree = git("stash", "create", cwd=clone) or git("write-tree", cwd=clone)
+    files = git("ls-files", "-s", "--others", cwd=clone)
+    return refs(clone), index, tree, files
+
+
+def test_dry_run_changes_nothing_byte_for_byte(eco: Ecosystem, remote: Path) -> None:
+    eco_cli(eco, "fetch")
+    clone = clone_of("alpha")
+    (clone / "scratch.txt").write_text("untracked work in progress\n")
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    before = _snapshot(clone)
+    result = eco_cli(eco, "sync", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "updated        pyproject.toml" in result.stdout
+    assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n" in result.stdout
+    assert "-line-length = 88\n+line-length = 100\n" in result.stdout
+    assert _snapshot(clone) == before
+
+
+@pytest.mark.parametrize("step", ["_commit_tree", "_update_ref"])
+def test_failure_mid_sync_leaves_branches_and_worktree_as_they_were(
+    eco: Ecosystem, remote: Path, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    eco_cli(eco, "sync")  # an existing sync branch, to be replaced
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    clone = clone_of("alpha")
+    before = _snapshot(clone)
+    remote_refs = refs(remote)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise GitError("injected failure")
+
+    monkeypatch.setattr(branch, step, boom)
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 1
+    assert "FAILED alpha: injected failure" in result.stderr
+    assert _snapshot(clone) == before
+    assert refs(remote) == remote_refs
+
+
+def test_dirty_templates_are_refused(eco: Ecosystem, remote: Path) -> None:
+    (eco.root / "templates" / "skeleton" / ".editorconfig").write_text("root = true\n")
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 2
+    assert "uncommitted changes" in result.stderr
+    looked = eco_cli(eco, "sync", "--dry-run")  # looking is fine
+    assert looked.exit_code == 0, looked.output
+    assert "updated        .editorconfig" in looked.stdout
+
+
+def test_failure_in_one_project_is_isolated(eco: Ecosystem, tmp_path: Path) -> None:
+    registry = (eco.root / "projects.toml").read_text()
+    eco.write_registry(registry + f'\n[projects.broken]\nurl = "{tmp_path / "nowhere.git"}"\n')
+    make_synced_project(eco, tmp_path, "alpha")
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 1
+    assert "FAILED broken" in result.stderr
+    assert "sync: 1 ok, 1 failed" in result.stderr
+    assert "committed eco/sync" in result.stdout
+
+
+# -- adoption ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def unadopted(eco: Ecosystem, tmp_path: Path) -> Path:
+    """An existing project eco never synced: no .eco.toml, one file off-standard, one
+    missing, a retired tox.ini, the rest identical."""
+    remote = make_synced_project(eco, tmp_path, "alpha", state=False, extra={"tox.ini": "[tox]\n"})
+    push_to(remote, tmp_path, {".editorconfig": "root = true\n", "docs/index.md": None})
+    return remote
+
+
+def test_sync_refuses_a_project_never_synced(eco: Ecosystem, unadopted: Path) -> None:
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 1
+    assert "no .eco.toml on main" in result.stderr
+    assert "eco sync --adopt --dry-run alpha" in result.stderr
+
+
+def test_adoption_report_and_no_silent_overwrite(eco: Ecosystem, unadopted: Path) -> None:
+    eco_cli(eco, "fetch")
+    before = refs(clone_of("alpha"))
+    report = eco_cli(eco, "sync", "--adopt", "--dry-run")
+    assert report.exit_code == 1  # a conflict: the off-standard file
+    assert "last applied none (adoption)" in report.stdout
+    assert "conflict       .editorconfig" in report.stdout
+    assert "new            docs/index.md" in report.stdout
+    assert "removed        tox.ini  (nox replaced tox)" in report.stdout
+    assert (
+        "adoption: lacks 1 file, 1 off-standard, carries 1 retired file, 2 already standard"
+        in report.stdout
+    )
+    synced = eco_cli(eco, "sync", "--adopt")
+    assert synced.exit_code == 1
+    assert refs(clone_of("alpha")) == before
+
+
+def test_adoption_with_conflicts_allowed_commits_markers_and_state(
+    eco: Ecosystem, unadopted: Path
+) -> None:
+    result = eco_cli(eco, "sync", "--adopt", "--allow-conflicts")
+    assert result.exit_code == 1
+    clone = clone_of("alpha")
+    editorconfig = show(clone, "eco/sync", ".editorconfig")
+    assert editorconfig.startswith("root = true\n<<<<<<< project\n=======\n\n[*]\n")
+    assert show(clone, "eco/sync", "docs/index.md") == "# alpha\n\nWelcome."
+    state = parse_state(show(clone, "eco/sync", ".eco.toml") + "\n")
+    assert state.seeded == ("docs/index.md",)
+    message = git("log", "-1", "--format=%B", "eco/sync", cwd=clone)
+    assert "Last applied: (none: the project is being adopted)" in message
+
+
+def test_adopting_a_standard_project_records_the_state(eco: Ecosystem, tmp_path: Path) -> None:
+    make_synced_project(eco, tmp_path, "alpha", state=False, extra={"tox.ini": "[tox]\n"})
+    result = eco_cli(eco, "sync", "--adopt")
+    assert result.exit_code == 0, result.output
+    clone = clone_of("alpha")
+    files = git("ls-tree", "-r", "--name-only", "eco/sync", cwd=clone).split()
+    assert ".eco.toml" in files and "tox.ini" not in files
+    # Once the branch is merged, the project is an ordinary synced project.
+    work = tmp_path / "maintainer" / "alpha"
+    git(
+        "clone",
+        "-q",
+        "--branch",
+        "main",
+        str(tmp_path / "remotes" / "alpha.git"),
+        str(work),
+        cwd=tmp_path,
+    )
+    git("fetch", "-q", str(clone), "eco/sync", cwd=work)
+    git("merge", "-q", "--ff-only", "FETCH_HEAD", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    again = eco_cli(eco, "sync")
+    assert again.exit_code == 0, again.output
+    assert "nothing to do" in again.stdout

@@ -1,0 +1,73 @@
+"""Sync and check with the real skeleton in templates/, on a project made by `eco init`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from click.testing import Result
+
+from eco.cli import cli
+from tests.helpers import Ecosystem
+from tests.helpers import git
+from tests.helpers import make_ecosystem
+
+
+def eco_cli(eco: Ecosystem, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(eco.root), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def ecosystem(tmp_path: Path) -> tuple[Ecosystem, Path]:
+    eco = make_ecosystem(tmp_path)
+    project = tmp_path / "projects" / "flask-demo"
+    created = eco_cli(eco, "init", "flask-demo", "--path", str(project), "--register")
+    assert created.exit_code == 0, created.output
+    eco.commit("register flask-demo")
+    return eco, project
+
+
+def test_template_change_and_a_local_edit_both_land(ecosystem: tuple[Ecosystem, Path]) -> None:
+    eco, project = ecosystem
+    clean = eco_cli(eco, "check", "--format", "json")
+    assert clean.exit_code == 0, clean.output
+    (entry,) = json.loads(clean.stdout)["projects"]
+    assert {f["status"] for f in entry["files"]} <= {"in-sync", "project-owned"}
+    assert len(entry["files"]) > 15
+
+    # The maintainer adds a test dependency; the skeleton adds an .editorconfig rule and
+    # a .gitignore line.
+    tests_in = project / "requirements" / "tests.in"
+    tests_in.write_text(tests_in.read_text() + "pytest-mock\n")
+    git("commit", "-q", "-am", "test with pytest-mock", cwd=project)
+    skeleton = eco.root / "templates" / "skeleton"
+    with (skeleton / ".editorconfig").open("a") as f:
+        f.write("\n[*.toml]\nindent_size = 4\n")
+    with (skeleton / ".gitignore").open("a") as f:
+        f.write("/.eco-scratch/\n")
+    eco.commit("skeleton: toml indent, scratch folder")
+
+    drift = eco_cli(eco, "check")
+    assert drift.exit_code == 1
+    assert "  behind        .editorconfig" in drift.stdout
+    assert "  behind        .gitignore" in drift.stdout
+    assert "requirements/tests.in" not in drift.stdout  # a merged file's own edit is no drift
+
+    synced = eco_cli(eco, "sync")
+    assert synced.exit_code == 0, synced.output
+    assert "updated        .editorconfig" in synced.stdout
+    clone = Path(os.environ["ECO_WORKSPACE"]) / "flask-demo"
+    assert git("show", "eco/sync:.editorconfig", cwd=clone).endswith("indent_size = 4")
+    assert "/.eco-scratch/" in git("show", "eco/sync:.gitignore", cwd=clone)
+    assert "pytest-mock" in git("show", "eco/sync:requirements/tests.in", cwd=clone)
+    changed = git("diff", "--name-only", "origin/main", "eco/sync", cwd=clone).split()
+    assert changed == [".eco.toml", ".editorconfig", ".gitignore"]
+
+    git("fetch", "-q", str(clone), "eco/sync", cwd=project)
+    git("merge", "-q", "--ff-only", "FETCH_HEAD", cwd=project)
+    assert eco_cli(eco, "check").exit_code == 0
+    again = eco_cli(eco, "sync")
+    assert again.exit_code == 0 and "nothing to do" in again.stdout

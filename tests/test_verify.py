@@ -1,0 +1,461 @@
+"""``eco verify``: real provenance, real sdist, sigstore's real verifier, offline.
+
+The sdist ``pypi_attestations-0.0.19.tar.gz`` is downloaded once from the package index
+(``pip download``), checked against its known SHA-256 and cached in pytest's cache; the
+tests skip, saying why, only when the index cannot be reached.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from pypi_attestations import Provenance
+
+from tests.helpers import make_ecosystem
+from tests.helpers import run_eco
+from tests.helpers import shared_data
+
+pytestmark = pytest.mark.slow
+
+SDIST = "pypi_attestations-0.0.19.tar.gz"
+SDIST_SHA256 = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3"
+REPOSITORY = "trailofbits/pypi-attestations"
+
+
+@pytest.fixture(scope="session")
+def real_sdist(pytestconfig: pytest.Config) -> Path:
+    assert pytestconfig.cache is not None
+    folder = pytestconfig.cache.mkdir("eco-pypi-attestations-sdist")
+    path = folder / SDIST
+    if not path.exists():
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--dest",
+                str(folder),
+                "pypi-attestations==0.0.19",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0 or not path.exists():
+            pytest.skip(
+                f"the package index cannot be reached to download {SDIST}: "
+                + (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest == SDIST_SHA256, f"{path} is not the sdist PyPI attested"
+    return path
+
+
+@pytest.fixture
+def provenance_file() -> Path:
+    return shared_data("attestations", f"{SDIST}.provenance")
+
+
+@pytest.fixture
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """A fresh sigstore cache: offline verification starts from the embedded trust root."""
+    return {
+        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
+        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+    }
+
+
+@pytest.fixture
+def bundle_file(provenance_file: Path, tmp_path: Path) -> Path:
+    """The PyPI attestation turned into a Sigstore bundle (a DSSE envelope, in-toto)."""
+    provenance = Provenance.model_validate_json(provenance_file.read_bytes())
+    attestation = provenance.attestation_bundles[0].attestations[0]
+    path = tmp_path / f"{SDIST}.sigstore.json"
+    path.write_text(attestation.to_bundle().to_json())
+    return path
+
+
+def one_byte_changed(sdist: Path, tmp_path: Path) -> Path:
+    data = bytearray(sdist.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    changed = tmp_path / "changed" / SDIST
+    changed.parent.mkdir()
+    changed.write_bytes(bytes(data))
+    return changed
+
+
+def row(stdout: str, filename: str) -> tuple[str, str]:
+    """The (result, detail) cells of ``filename``'s row in the report table."""
+    for line in stdout.splitlines():
+        if line.startswith(filename + " "):
+            _name, result, detail = re.split(r"\s{2,}", line, maxsplit=2)
+            return result, detail
+    raise AssertionError(f"no row for {filename} in:\n{stdout}")
+
+
+def verify(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run_eco("verify", "--offline", *args, env=env)
+
+
+# PyPI provenance (acceptance 4)
+
+
+def test_provenance_verifies_offline(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str]
+) -> None:
+    result = verify(
+        "--provenance",
+        str(provenance_file),
+        "--repository",
+        REPOSITORY,
+        "--workflow",
+        "release.yml",
+        str(real_sdist),
+        env=offline_env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert row(result.stdout, SDIST) == (
+        "verified",
+        f"1 attestation(s), GitHub {REPOSITORY} release.yml",
+    )
+    assert "sigstore trust root: local copy (offline)" in result.stdout
+    assert result.stderr == ""
+    # Offline really used the embedded root: it is now in the fresh cache.
+    cached = list(Path(offline_env["XDG_CACHE_HOME"]).rglob("trusted_root.json"))
+    assert cached
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "--repository",
+            "pallets/flask",
+            "repository: expected pallets/flask, signed in https://github.com/" + REPOSITORY,
+        ),
+        (
+            "--workflow",
+            "publish.yaml",
+            "workflow: expected publish.yaml, signed by workflow release.yml",
+        ),
+        ("--environment", "publish", "environment: expected publish, the publisher's is (none)"),
+    ],
+)
+def test_provenance_mismatch_is_named(
+    real_sdist: Path,
+    provenance_file: Path,
+    offline_env: dict[str, str],
+    option: str,
+    value: str,
+    message: str,
+) -> None:
+    expected = {"--repository": REPOSITORY, "--workflow": "release.yml", option: value}
+    options = [item for pair in expected.items() for item in pair]
+    result = verify(
+        "--provenance", str(provenance_file), *options, str(real_sdist), env=offline_env
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    outcome, detail = row(result.stdout, SDIST)
+    assert outcome == "FAILED" and detail.startswith(message), detail
+
+
+def test_provenance_for_a_changed_file_fails(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    changed = one_byte_changed(real_sdist, tmp_path)
+    result = verify(
+        "--provenance",
+        str(provenance_file),
+        "--repository",
+        REPOSITORY,
+        "--workflow",
+        "release.yml",
+        "--format",
+        "json",
+        str(changed),
+        env=offline_env,
+    )
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["files"] == [
+        {"file": SDIST, "ok": False, "detail": "subject does not match distribution digest"}
+    ]
+
+
+def test_release_from_a_pep740_index(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """``eco verify PROJECT VERSION``: files and provenance read from the index over HTTP."""
+    served = tmp_path / "index"
+    (served / "simple" / "pypi-attestations").mkdir(parents=True)
+    (served / "files").mkdir()
+    shutil.copyfile(real_sdist, served / "files" / SDIST)
+    shutil.copyfile(provenance_file, served / "files" / f"{SDIST}.provenance")
+    (served / "simple" / "pypi-attestations" / "index.html").write_text(
+        f'<html><body><a href="../../files/{SDIST}#sha256={SDIST_SHA256}" '
+        f'data-provenance="../../files/{SDIST}.provenance">{SDIST}</a></body></html>\n'
+    )
+    with serve(served) as url:
+        eco = make_ecosystem(
+            tmp_path,
+            f"""
+[projects.pypi-attestations]
+repo = "{REPOSITORY}"
+vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
+""",
+        )
+        ok = run_eco(
+            "verify",
+            "--offline",
+            "--index-url",
+            f"{url}/simple",
+            "pypi-attestations",
+            cwd=eco.root,
+            env=offline_env,
+        )
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        assert row(ok.stdout, SDIST)[0] == "verified"
+        # The registry's default environment is "publish": this release had none.
+        eco.write_registry(
+            (eco.root / "projects.toml").read_text().replace(', publish_environment = ""', "")
+        )
+        bad = run_eco(
+            "verify",
+            "--offline",
+            "--index-url",
+            f"{url}/simple",
+            "pypi-attestations",
+            "0.0.19",
+            cwd=eco.root,
+            env=offline_env,
+        )
+        assert bad.returncode == 1
+        assert "environment: expected publish, the publisher's is (none)" in bad.stdout
+        missing = run_eco(
+            "verify",
+            "--offline",
+            "--index-url",
+            f"{url}/simple",
+            "pypi-attestations",
+            "9.9",
+            cwd=eco.root,
+            env=offline_env,
+        )
+        assert missing.returncode == 2
+        assert "pypi-attestations 9.9 is not on the index" in missing.stderr
+
+
+@functools.cache
+def _quiet_handler() -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+class serve:
+    """A static HTTP server over ``folder`` on 127.0.0.1 (a PEP 503/740 index mirror)."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(_quiet_handler(), directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# Sigstore bundles (acceptance 5)
+
+
+def test_bundle_verifies_under_the_right_policy(
+    real_sdist: Path, bundle_file: Path, offline_env: dict[str, str]
+) -> None:
+    result = verify(
+        "--bundle",
+        str(bundle_file),
+        "--repository",
+        REPOSITORY,
+        "--workflow",
+        "release.yml",
+        "--ref",
+        "v0.0.19",
+        str(real_sdist),
+        env=offline_env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert row(result.stdout, SDIST) == (
+        "verified",
+        f"in-toto statement for {SDIST} (https://docs.pypi.org/attestations/publish/v1), "
+        f"{REPOSITORY} release.yml at v0.0.19",
+    )
+
+
+@pytest.mark.parametrize(
+    ("repository", "workflow", "ref", "message"),
+    [
+        ("pallets/flask", "release.yml", None, "repository: expected pallets/flask"),
+        (
+            REPOSITORY,
+            "build.yaml",
+            None,
+            "workflow: expected build.yaml, signed by workflow release.yml",
+        ),
+        (
+            REPOSITORY,
+            "pallets/eco/.github/workflows/release.yml",
+            None,
+            "workflow: expected pallets/eco/.github/workflows/release.yml",
+        ),
+        (
+            REPOSITORY,
+            "release.yml",
+            "v0.0.18",
+            "ref: expected refs/tags/v0.0.18, signed at refs/tags/v0.0.19",
+        ),
+    ],
+)
+def test_bundle_fails_under_a_wrong_policy(
+    real_sdist: Path,
+    bundle_file: Path,
+    offline_env: dict[str, str],
+    repository: str,
+    workflow: str,
+    ref: str | None,
+    message: str,
+) -> None:
+    extra = ["--ref", ref] if ref else []
+    result = verify(
+        "--bundle",
+        str(bundle_file),
+        "--repository",
+        repository,
+        "--workflow",
+        workflow,
+        *extra,
+        str(real_sdist),
+        env=offline_env,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    outcome, detail = row(result.stdout, SDIST)
+    assert outcome == "FAILED" and detail.startswith(message), detail
+
+
+def test_bundle_fails_for_a_changed_file(
+    real_sdist: Path, bundle_file: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    changed = one_byte_changed(real_sdist, tmp_path)
+    result = verify(
+        "--bundle",
+        str(bundle_file),
+        "--repository",
+        REPOSITORY,
+        "--workflow",
+        "release.yml",
+        str(changed),
+        env=offline_env,
+    )
+    assert result.returncode == 1
+    digest = hashlib.sha256(changed.read_bytes()).hexdigest()
+    assert f"no subject of the statement has this file's sha256 {digest[:12]}" in result.stdout
+    assert f"it covers {SDIST} (sha256 {SDIST_SHA256[:12]}...)" in result.stdout
+
+
+def test_message_signature_bundle_goes_through_the_signature_check(
+    bundle_file: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A plain message-signature bundle, made from the same real signature: the signed
+    bytes (the envelope's PAE) pass the certificate, policy and signature checks and stop
+    only at the log entry, which records a DSSE envelope; a changed file fails earlier."""
+    data = json.loads(bundle_file.read_text())
+    envelope = data.pop("dsseEnvelope")
+    payload = base64.b64decode(envelope["payload"])
+    kind = envelope["payloadType"].encode()
+    pae = b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload)
+    data["messageSignature"] = {
+        "messageDigest": {
+            "algorithm": "SHA2_256",
+            "digest": base64.b64encode(hashlib.sha256(pae).digest()).decode(),
+        },
+        "signature": envelope["signatures"][0]["sig"],
+    }
+    bundle = tmp_path / "message.sigstore.json"
+    bundle.write_text(json.dumps(data))
+    signed = tmp_path / "signed.bin"
+    signed.write_bytes(pae)
+    common = ["--bundle", str(bundle), "--repository", REPOSITORY, "--workflow", "release.yml"]
+    result = verify(*common, str(signed), env=offline_env)
+    assert result.returncode == 1
+    assert row(result.stdout, "signed.bin") == (
+        "FAILED",
+        "Expected entry type hashedrekord, got dsse",
+    )
+    changed = tmp_path / "changed.bin"
+    changed.write_bytes(pae[:-1] + b"!")
+    result = verify(*common, str(changed), env=offline_env)
+    assert row(result.stdout, "changed.bin") == ("FAILED", "Bundle message digest mismatch")
+    wrong = verify(
+        "--bundle",
+        str(bundle),
+        "--repository",
+        "pallets/flask",
+        "--workflow",
+        "release.yml",
+        str(signed),
+        env=offline_env,
+    )
+    assert row(wrong.stdout, "signed.bin")[1].startswith("repository: expected pallets/flask")
+
+
+def test_bad_input_is_exit_2(tmp_path: Path, offline_env: dict[str, str]) -> None:
+    junk = tmp_path / "junk.sigstore.json"
+    junk.write_text("{}")
+    dist = tmp_path / "x-1.0.tar.gz"
+    dist.write_bytes(b"x")
+    result = verify(
+        "--bundle",
+        str(junk),
+        "--repository",
+        REPOSITORY,
+        "--workflow",
+        "w.yml",
+        str(dist),
+        env=offline_env,
+    )
+    assert result.returncode == 2
+    assert f"error: {junk}: not a Sigstore bundle" in result.stderr
+    result = verify(
+        "--provenance",
+        str(junk),
+        "--repository",
+        REPOSITORY,
+        "--workflow",
+        "w.yml",
+        str(dist),
+        env=offline_env,
+    )
+    assert result.returncode == 2
+    assert f"error: {junk}: not a PEP 740 provenance document" in result.stderr
+    result = verify("--bundle", str(junk), str(dist), env=offline_env)
+    assert result.returncode == 2
+    assert "no repository to verify against" in result.stderr

@@ -1,0 +1,181 @@
+"""Build a project's distributions locally exactly as its publish workflow does.
+
+The workflow checks out the tag, sets ``SOURCE_DATE_EPOCH`` to the commit's time and runs
+``python -m build``. Here the same happens from a clean checkout of one commit (never
+from the working tree, so an untracked file cannot sneak into the sdist), twice, and the
+results are checked the way a maintainer would before uploading:
+
+- ``twine check --strict`` on the distributions only (``*.attestation`` files and other
+  strays next to them make twine fail for the wrong reason);
+- ``check-wheel-contents`` on the wheel;
+- every file of the sdist is tracked by git (``git ls-files`` at that commit);
+- the two builds are byte-identical (same SHA-256 per file): the build is reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+
+from eco.errors import EcoError
+from eco.gitutil import git
+from eco.secrets import scrub
+
+# Files a build backend writes into an sdist that git does not track.
+GENERATED_SDIST_FILES = frozenset({"PKG-INFO", "setup.cfg"})
+
+
+class BuildError(EcoError):
+    """The build itself failed (the backend's output is in the message)."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class BuildReport:
+    commit: str
+    epoch: int
+    dists: list[Path] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
+def sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def commit_epoch(repo: Path, rev: str = "HEAD") -> int:
+    """``git log -1 --pretty=%ct REV``: the time the workflow gives ``SOURCE_DATE_EPOCH``."""
+    return int(git("log", "-1", "--pretty=%ct", rev, cwd=repo))
+
+
+def export_commit(repo: Path, commit: str, dest: Path) -> None:
+    """A clean checkout of ``commit`` at ``dest`` (a local clone; ``repo`` is not touched)."""
+    git("clone", "--quiet", "--shared", "--no-checkout", str(repo), str(dest))
+    git("-c", "advice.detachedHead=false", "checkout", "--quiet", commit, cwd=dest)
+
+
+def run_build(source: Path, outdir: Path, epoch: int) -> list[Path]:
+    """``python -m build`` (sdist, then the wheel from the sdist) with the commit's epoch."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(outdir), str(source)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise BuildError(scrub(f"python -m build failed for {source}:\n{tail}"))
+    return distributions(outdir)
+
+
+def distributions(folder: Path) -> list[Path]:
+    """The sdists and wheels in ``folder``, nothing else (no ``.attestation`` files)."""
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.name.endswith((".tar.gz", ".whl"))
+    )
+
+
+def _tool(args: Sequence[str], name: str) -> Check:
+    proc = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True)
+    output = (proc.stdout + proc.stderr).strip()
+    if proc.returncode == 0:
+        return Check(name, True)
+    return Check(name, False, "\n".join(output.splitlines()[-10:]))
+
+
+def twine_check(dists: Sequence[Path]) -> Check:
+    return _tool(["twine", "check", "--strict", *map(str, dists)], "twine check --strict")
+
+
+def wheel_contents_check(dists: Sequence[Path]) -> Check:
+    wheels = [str(d) for d in dists if d.name.endswith(".whl")]
+    if not wheels:
+        return Check("check-wheel-contents", False, "no wheel was built")
+    return _tool(["check_wheel_contents", *wheels], "check-wheel-contents")
+
+
+def sdist_members(sdist: Path) -> list[str]:
+    """The sdist's files, relative to its top folder (``name-version/``)."""
+    with tarfile.open(sdist) as archive:
+        names = [m.name for m in archive.getmembers() if m.isfile()]
+    return sorted(name.split("/", 1)[1] for name in names if "/" in name)
+
+
+def sdist_check(dists: Sequence[Path], source: Path) -> Check:
+    sdists = [d for d in dists if d.name.endswith(".tar.gz")]
+    if not sdists:
+        return Check("sdist files tracked by git", False, "no sdist was built")
+    tracked = set(git("ls-files", "-z", cwd=source).split("\0")) - {""}
+    members = sdist_members(sdists[0])
+    stray = [name for name in members if name not in tracked and name not in GENERATED_SDIST_FILES]
+    if stray:
+        shown = ", ".join(stray[:10]) + (" ..." if len(stray) > 10 else "")
+        return Check(
+            "sdist files tracked by git",
+            False,
+            f"{len(stray)} file(s) in {sdists[0].name} are not in git ls-files: {shown}",
+        )
+    return Check("sdist files tracked by git", True, f"{len(members)} files")
+
+
+def reproducible_check(first: Sequence[Path], second: Sequence[Path]) -> Check:
+    one = {p.name: sha256(p) for p in first}
+    two = {p.name: sha256(p) for p in second}
+    if one == two:
+        return Check("reproducible (two builds, same SHA-256)", True)
+    differ = sorted(name for name in one.keys() | two.keys() if one.get(name) != two.get(name))
+    return Check(
+        "reproducible (two builds, same SHA-256)",
+        False,
+        "the two builds differ: " + ", ".join(differ),
+    )
+
+
+def build(repo: Path, outdir: Path, *, rev: str = "HEAD", twice: bool = True) -> BuildReport:
+    """Build ``rev`` of ``repo`` into ``outdir`` and run every check; never raises on a
+    failed check (see :attr:`BuildReport.ok`), only when the build itself fails."""
+    commit = git("rev-parse", "--verify", f"{rev}^{{commit}}", cwd=repo)
+    epoch = commit_epoch(repo, commit)
+    report = BuildReport(commit=commit, epoch=epoch)
+    with tempfile.TemporaryDirectory(prefix="eco-build-") as scratch:
+        tmp = Path(scratch)
+        source = tmp / "src"
+        export_commit(repo, commit, source)
+        first = run_build(source, tmp / "first", epoch)
+        report.checks.append(twine_check(first))
+        report.checks.append(wheel_contents_check(first))
+        report.checks.append(sdist_check(first, source))
+        if twice:
+            # A second, independent checkout: nothing cached by the first build is reused.
+            again = tmp / "src-again"
+            export_commit(repo, commit, again)
+            second = run_build(again, tmp / "second", epoch)
+            report.checks.append(reproducible_check(first, second))
+        outdir.mkdir(parents=True, exist_ok=True)
+        for dist in first:
+            target = outdir / dist.name
+            shutil.copyfile(dist, target)
+            report.dists.append(target)
+            report.hashes[dist.name] = sha256(target)
+    return report

@@ -1,0 +1,148 @@
+"""``eco check``'s report: per project and per file, as text, JSON or Markdown.
+
+The JSON shape is documented in ``docs/maintainer/sync.md``; :func:`as_json` is its one
+producer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eco.policy import Finding
+from eco.sync import DRIFT
+from eco.sync import Plan
+from eco.tables import table
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ProjectCheck:
+    name: str
+    plan: Plan | None  # None when the project could not be checked
+    adopted: bool = True
+    policy: tuple[Finding, ...] = ()
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.error is not None or self.plan is None:
+            return "error"
+        if not self.adopted or self.plan.drift or self.policy:
+            return "drift"
+        return "clean"
+
+    def drifting(self) -> list[tuple[str, str, str]]:
+        """(status, path, detail) for every file that drifts."""
+        if self.plan is None:
+            return []
+        return [
+            (f.check_status, f.path, f.reason) for f in self.plan.files if f.check_status in DRIFT
+        ]
+
+
+def exit_code(checks: Sequence[ProjectCheck]) -> int:
+    """0 clean, 1 drift, 2 when any project could not be checked."""
+    if any(c.status == "error" for c in checks):
+        return 2
+    return 1 if any(c.status == "drift" for c in checks) else 0
+
+
+def as_json(checks: Sequence[ProjectCheck], *, revision: str, ecosystem: str) -> dict[str, Any]:
+    projects = []
+    for c in checks:
+        files = []
+        if c.plan is not None:
+            files = [
+                {"path": f.path, "mode": f.mode, "status": f.check_status, "reason": f.reason}
+                for f in c.plan.files
+            ]
+        projects.append(
+            {
+                "name": c.name,
+                "status": c.status,
+                "error": c.error,
+                "adopted": c.adopted,
+                "last_applied": (c.plan.previous or None) if c.plan else None,
+                "files": files,
+                "policy": [f.as_dict() for f in c.policy],
+            }
+        )
+    return {
+        "version": SCHEMA_VERSION,
+        "ecosystem": ecosystem,
+        "revision": revision,
+        "status": ("clean", "drift", "error")[exit_code(checks)],
+        "summary": {
+            status: sum(1 for c in checks if c.status == status)
+            for status in ("clean", "drift", "error")
+        },
+        "projects": projects,
+    }
+
+
+def as_text(checks: Sequence[ProjectCheck], *, verbose: bool = False) -> str:
+    out = []
+    for c in checks:
+        if c.status == "error":
+            out.append(f"{c.name}: error: {c.error}")
+            continue
+        assert c.plan is not None
+        count = len(c.plan.files)
+        head = "in sync" if c.status == "clean" else "drift"
+        note = "" if c.adopted else " (not adopted: no .eco.toml)"
+        out.append(f"{c.name}: {head}, {count} files checked{note}")
+        rows = c.drifting()
+        if verbose:
+            rows = [(f.check_status, f.path, f.reason) for f in c.plan.files]
+        for status, path, detail in rows:
+            out.append(f"  {status:<13} {path}" + (f"  ({detail})" if detail else ""))
+        for finding in c.policy:
+            out.append(
+                f"  {'policy':<13} {finding.path}:{finding.line}: {finding.rule}: {finding.message}"
+            )
+    rows_table = [(c.name, c.status, len(c.drifting()), len(c.policy)) for c in checks]
+    out += ["", table(["project", "status", "files drifting", "policy findings"], rows_table)]
+    return "\n".join(out)
+
+
+def as_markdown(checks: Sequence[ProjectCheck], *, revision: str) -> str:
+    """For a GitHub Actions step summary: a table, then each drifting project's files."""
+    drift = sum(1 for c in checks if c.status != "clean")
+    out = [
+        f"## eco check: {len(checks) - drift} of {len(checks)} projects in sync",
+        "",
+        f"Skeleton revision `{revision[:12] or 'uncommitted'}`.",
+        "",
+        "| project | status | files drifting | policy findings |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    for c in checks:
+        status = {"clean": "in sync", "drift": "**drift**", "error": "**error**"}[c.status]
+        out.append(f"| {c.name} | {status} | {len(c.drifting())} | {len(c.policy)} |")
+    for c in checks:
+        if c.status == "clean":
+            continue
+        out += ["", f"<details><summary>{c.name}</summary>", ""]
+        if c.error:
+            out.append(f"Error: {_cell(c.error)}")
+        else:
+            if not c.adopted:
+                out += ["Not adopted yet: no `.eco.toml`.", ""]
+            rows = c.drifting()
+            if rows:
+                out += ["| file | status |", "| --- | --- |"]
+                out += [f"| `{path}` | {status} |" for status, path, _ in rows]
+            if c.policy:
+                out += ["", "| workflow | line | rule | finding |", "| --- | ---: | --- | --- |"]
+                out += [
+                    f"| `{f.path}` | {f.line} | {f.rule} | {_cell(f.message)} |" for f in c.policy
+                ]
+        out += ["", "</details>"]
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,103 @@
+"""Which project a build or release works on, and in which local repository.
+
+Two ways, so a maintainer can run the command the way they already work:
+
+- ``eco release flask-mail``: the project from ``projects.toml``, in eco's workspace clone
+  (fetched first);
+- ``eco release --path ~/src/flask-mail``: a checkout of their own. The project is the
+  registered one whose PyPI name matches ``pyproject.toml`` (or the one named); outside
+  an ecosystem, its settings are read from the checkout itself.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from eco.context import Context
+from eco.errors import EcoError
+from eco.errors import NotInEcosystemError
+from eco.registry import CHANGELOG_FORMATS
+from eco.registry import Project
+from eco.registry import Registry
+
+
+@dataclass(frozen=True)
+class Target:
+    project: Project
+    repo: Path
+    registry: Registry | None
+    workspace: bool  # True: eco's own clone; False: the maintainer's checkout
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_pyproject(repo: Path) -> dict[str, object]:
+    path = repo / "pyproject.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EcoError(f"{path}: not found; expected a Python project checkout") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise EcoError(f"{path}: invalid TOML: {exc}") from None
+
+
+def project_name(repo: Path) -> str:
+    table = read_pyproject(repo).get("project")
+    name = table.get("name") if isinstance(table, dict) else None
+    if not isinstance(name, str):
+        raise EcoError(f"{repo / 'pyproject.toml'}: missing [project] name")
+    return name
+
+
+def infer_project(repo: Path) -> Project:
+    """A project described by its checkout alone (no registry)."""
+    name = project_name(repo)
+    changelog = next(
+        (c for c in ("CHANGES.rst", "CHANGES.md") if (repo / c).is_file()), "CHANGES.rst"
+    )
+    module = re.sub(r"[^A-Za-z0-9_]", "_", name).lower()
+    return Project(
+        name=normalize(name),
+        pypi=name,
+        module=module,
+        changelog=changelog,
+        changelog_format=CHANGELOG_FORMATS[Path(changelog).suffix],
+        branch="main",
+        python=(),
+    )
+
+
+def _registry(ctx: Context) -> Registry | None:
+    try:
+        return ctx.registry
+    except NotInEcosystemError:
+        return None
+
+
+def resolve(ctx: Context, name: str | None, path: Path | None, *, fetch: bool = True) -> Target:
+    """The project and repository for ``PROJECT`` and/or ``--path``."""
+    if path is None:
+        if name is None:
+            raise EcoError("name a PROJECT from projects.toml, or give --path DIR")
+        project = ctx.registry.select([name])[0]
+        clone = ctx.workspace.ensure(project, fetch=fetch)
+        return Target(project, clone.path, ctx.registry, workspace=True)
+    repo = path.resolve()
+    if not (repo / ".git").exists():
+        raise EcoError(f"{repo}: not a git checkout (no .git)")
+    registry = _registry(ctx)
+    if name is not None:
+        if registry is None:
+            raise EcoError(f"no projects.toml found, so project {name!r} is unknown")
+        return Target(registry.select([name])[0], repo, registry, workspace=False)
+    if registry is not None:
+        wanted = normalize(project_name(repo))
+        for project in registry.projects.values():
+            if normalize(project.pypi) == wanted:
+                return Target(project, repo, registry, workspace=False)
+    return Target(infer_project(repo), repo, registry, workspace=False)

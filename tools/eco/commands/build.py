@@ -1,0 +1,72 @@
+"""``eco build``: the publish workflow's build, run locally, with its checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from eco import builder
+from eco.checkout import resolve
+from eco.context import Context
+
+
+@click.command("build")
+@click.argument("project", required=False)
+@click.option(
+    "--path",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Build this local checkout instead of eco's workspace clone of PROJECT.",
+)
+@click.option(
+    "--rev",
+    default=None,
+    help="The commit, tag or branch to build. Default: HEAD of --path, "
+    "else the tip of the project's branch on its remote.",
+)
+@click.option(
+    "--outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the distributions are written. Default: DIR/dist with --path, else ./dist.",
+)
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Build once: skip the reproducibility check (which builds a second time).",
+)
+@click.pass_obj
+def command(
+    ctx: Context,
+    project: str | None,
+    path: Path | None,
+    rev: str | None,
+    outdir: Path | None,
+    once: bool,
+) -> None:
+    """Build PROJECT's sdist and wheel exactly as its publish workflow does, and check them.
+
+    From a clean checkout of the commit: SOURCE_DATE_EPOCH set to the commit's time,
+    `python -m build`, `twine check --strict` on the distributions only,
+    check-wheel-contents, every sdist file tracked by git, and a second build that must
+    give the same SHA-256 for every file. Exit status 1 when a check fails.
+    """
+    target = resolve(ctx, project, path)
+    if rev is None:
+        rev = "HEAD" if not target.workspace else f"origin/{target.project.branch}"
+    if outdir is None:
+        outdir = target.repo / "dist" if not target.workspace else Path("dist")
+    click.echo(f"building {target.project.name} at {rev} ({target.repo})", err=True)
+    report = builder.build(target.repo, outdir, rev=rev, twice=not once)
+    click.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
+    for dist in report.dists:
+        click.echo(f"  {report.hashes[dist.name]}  {dist}")
+    for check in report.checks:
+        click.echo(f"{'ok    ' if check.ok else 'FAILED'}  {check.name}")
+        if check.detail:
+            for line in check.detail.splitlines():
+                click.echo(f"        {line}")
+    if not report.ok:
+        failed = sum(not c.ok for c in report.checks)
+        click.echo(f"build: {failed} check(s) failed", err=True)
+        raise SystemExit(1)

@@ -1,0 +1,78 @@
+"""``eco check``: per-file drift from the skeleton, and workflow policy, for every project."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from eco.check_report import as_json
+from eco.check_report import as_markdown
+from eco.check_report import as_text
+from eco.check_report import exit_code
+from eco.check_report import ProjectCheck
+from eco.commands.options import format_option
+from eco.commands.options import jobs_option
+from eco.commands.options import projects_argument
+from eco.context import Context
+from eco.parallel import run_each
+from eco.policy import check_workflows
+from eco.registry import Project
+from eco.sync_project import Syncer
+
+
+@click.command("check")
+@projects_argument
+@format_option("text", "json", "markdown")
+@click.option(
+    "--fetch/--no-fetch",
+    default=True,
+    show_default=True,
+    help="Fetch each project's remote first (--no-fetch checks the clones offline).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every file, not only drifting ones.")
+@jobs_option
+@click.pass_obj
+def command(
+    ctx: Context,
+    projects: tuple[str, ...],
+    fmt: str,
+    fetch: bool,
+    verbose: bool,
+    jobs: int | None,
+) -> None:
+    """Report how each PROJECT (default: all) differs from the skeleton.
+
+    Per file: in-sync, behind (the skeleton changed), modified (a local edit of a file the
+    skeleton owns), conflict (both), missing, retired (a file the skeleton removed is
+    still there); opted-out and project-owned files are listed, never drift. Plus the
+    workflow policy: pinned actions, top-level permissions, the PyPI upload only in the
+    project's own workflow. Nothing is written. Exit 0 when everything is in line, 1 on
+    drift, 2 when a project could not be checked. --format markdown suits a GitHub
+    Actions step summary.
+    """
+    registry = ctx.registry
+    syncer = Syncer(registry, ctx.workspace)
+
+    def one(project: Project) -> ProjectCheck:
+        view = syncer.read(project, fetch=fetch, adopt=True, workflows=True)
+        policy = tuple(check_workflows(view.workflows))
+        return ProjectCheck(project.name, view.plan, view.adopted, policy)
+
+    outcomes = run_each(registry.select(projects), one, jobs=jobs, label="check")
+    checks = [
+        o.value if o.value is not None else ProjectCheck(o.project.name, None, error=o.error)
+        for o in outcomes
+    ]
+    revision = syncer.revision
+    if fmt == "json":
+        data = as_json(checks, revision=revision, ecosystem=registry.ecosystem.name)
+        click.echo(json.dumps(data, indent=2))
+    elif fmt == "markdown":
+        click.echo(as_markdown(checks, revision=revision), nl=False)
+    else:
+        click.echo(as_text(checks, verbose=verbose))
+    code = exit_code(checks)
+    word = {0: "all in sync", 1: "drift found", 2: "some projects could not be checked"}[code]
+    click.echo(f"check: {word}", err=True)
+    raise SystemExit(code)

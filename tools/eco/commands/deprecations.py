@@ -1,0 +1,193 @@
+"""``eco deprecations scan|due``: upstream deprecated names in use, own deprecations due."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import click
+from packaging.version import InvalidVersion
+from packaging.version import Version
+
+from eco.commands.options import finish
+from eco.commands.options import format_option
+from eco.commands.options import jobs_option
+from eco.commands.options import projects_argument
+from eco.context import Context
+from eco.deprecations.own import Deprecation
+from eco.deprecations.own import DUE_STATES
+from eco.deprecations.own import find_deprecations
+from eco.deprecations.own import next_feature_version
+from eco.deprecations.own import project_names
+from eco.deprecations.report import json_report
+from eco.deprecations.report import markdown_report
+from eco.deprecations.report import ProjectScan
+from eco.deprecations.report import text_report
+from eco.deprecations.scan import scan_sources
+from eco.deprecations.sources import git_sources
+from eco.errors import EcoError
+from eco.gitread import read_texts
+from eco.gitutil import git
+from eco.parallel import run_each
+from eco.registry import MODULE_RE
+from eco.registry import Project
+
+
+@click.group("deprecations")
+def command() -> None:
+    """Deprecation chores: find every use of an upstream deprecated name across the
+    projects, and list each project's own deprecations due for removal."""
+
+
+@command.command("scan")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.option(
+    "-p",
+    "--project",
+    "projects",
+    multiple=True,
+    metavar="PROJECT",
+    help="Scan only this project (repeatable). Default: every project.",
+)
+@format_option("text", "json", "markdown")
+@jobs_option
+@click.pass_obj
+def scan(
+    ctx: Context,
+    names: tuple[str, ...],
+    projects: tuple[str, ...],
+    fmt: str,
+    jobs: int | None,
+) -> None:
+    """Find every use of NAME (e.g. flask.Markup, werkzeug.urls.url_quote) in the code of
+    the managed projects: imports, aliases, attribute chains on imported modules and
+    re-exports, with project, file and line. Comments and strings never match.
+
+    Exits 1 when a use is found.
+    """
+    for name in names:
+        if not MODULE_RE.match(name):
+            raise EcoError(f"{name!r} is not a dotted Python name like flask.Markup")
+    selected = ctx.registry.select(projects)
+
+    def one(project: Project) -> ProjectScan:
+        clone = ctx.workspace.ensure(project)
+        ref = clone.remote_branch
+        commit = git("rev-parse", ref, cwd=clone.path)
+        result = scan_sources(git_sources(clone.path, commit), names)
+        return ProjectScan(project, commit, result)
+
+    outcomes = run_each(selected, one, jobs=jobs, label="deprecations scan")
+    scans = [o.value for o in outcomes if o.value is not None]
+    if fmt == "json":
+        click.echo(json_report(scans, names))
+    elif fmt == "markdown":
+        click.echo(markdown_report(scans, names))
+    else:
+        report = text_report(scans)
+        if report:
+            click.echo(report)
+    affected = [s for s in scans if s.result.uses]
+    total = sum(len(s.result.uses) for s in affected)
+    click.echo(
+        f"{total} use(s) of {len(names)} name(s) in {len(affected)} of {len(scans)} project(s)",
+        err=True,
+    )
+    code = finish(outcomes, "deprecations scan")
+    if affected:
+        code = max(code, 1)
+    if code:
+        raise SystemExit(code)
+
+
+@dataclass(frozen=True)
+class ProjectDue:
+    next_version: str
+    deprecations: tuple[Deprecation, ...]
+
+    def selected(self, show_all: bool) -> list[Deprecation]:
+        return [
+            d for d in self.deprecations if show_all or d.state(self.next_version) in DUE_STATES
+        ]
+
+
+@command.command("due")
+@projects_argument
+@click.option(
+    "--version",
+    "next_version",
+    metavar="NEXT",
+    help="The next feature version (one project only). Default: the project's current "
+    ".dev version without .dev (3.2.0.dev -> 3.2.0).",
+)
+@click.option("--all", "show_all", is_flag=True, help="Also list deprecations not due yet.")
+@format_option("text", "json")
+@jobs_option
+@click.pass_obj
+def due_command(
+    ctx: Context,
+    projects: tuple[str, ...],
+    next_version: str | None,
+    show_all: bool,
+    fmt: str,
+    jobs: int | None,
+) -> None:
+    """List each project's own deprecations (warnings.warn with DeprecationWarning,
+    @deprecated) that its next feature release should remove, read from
+    origin/<branch>: the message says "removed in 3.2" (or an earlier version, or "in the
+    next version") and the project's version is 3.2.0.dev.
+
+    Exits 1 when anything is due.
+    """
+    selected = ctx.registry.select(projects)
+    if next_version is not None:
+        if len(selected) != 1:
+            raise EcoError("--version needs exactly one PROJECT")
+        try:
+            Version(next_version)
+        except InvalidVersion:
+            raise EcoError(f"--version {next_version!r}: expected a version like 3.2.0") from None
+
+    def one(project: Project) -> ProjectDue:
+        clone = ctx.workspace.ensure(project)
+        ref = clone.remote_branch
+        sources = git_sources(clone.path, ref, package_only=True)
+        pyproject = read_texts(clone.path, ref, ["pyproject.toml"])["pyproject.toml"]
+        where = f"{project.name}: {ref}:pyproject.toml"
+        version = next_version or next_feature_version(where, pyproject, sources)
+        names = [*project_names(where, pyproject), project.pypi, project.name, project.module]
+        return ProjectDue(version, tuple(find_deprecations(sources, names)))
+
+    outcomes = run_each(selected, one, jobs=jobs, label="deprecations due")
+    anything_due = False
+    if fmt == "json":
+        data = [
+            {
+                "project": o.project.name,
+                "next_version": o.value.next_version,
+                "deprecations": [
+                    d.as_dict(o.value.next_version) for d in o.value.selected(show_all)
+                ],
+            }
+            for o in outcomes
+            if o.value is not None
+        ]
+        click.echo(json.dumps(data, indent=2))
+    for outcome in outcomes:
+        result = outcome.value
+        if result is None:
+            continue
+        shown = result.selected(show_all)
+        count = sum(1 for d in result.deprecations if d.state(result.next_version) in DUE_STATES)
+        anything_due = anything_due or count > 0
+        if fmt == "text":
+            click.echo(
+                f"{outcome.project.name} {result.next_version}: {count} due, "
+                f"{len(result.deprecations) - count} other deprecation(s)"
+            )
+            for item in shown:
+                state = item.state(result.next_version)
+                click.echo(f"  {item.path}:{item.line}: {state}: {item.message}")
+    code = finish(outcomes, "deprecations due")
+    if code or anything_due:
+        raise SystemExit(1)

@@ -1,0 +1,171 @@
+"""``eco lock``: compile every project's ``requirements/*.in`` into pinned ``*.txt``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from eco.commands.options import finish
+from eco.commands.options import format_option
+from eco.commands.options import jobs_option
+from eco.commands.options import projects_argument
+from eco.context import Context
+from eco.errors import EcoError
+from eco.lock_project import LOCK_BRANCH
+from eco.lock_project import lock_project
+from eco.lock_project import LockRequest
+from eco.lock_project import ProjectLock
+from eco.parallel import Outcome
+from eco.parallel import run_each
+from eco.registry import Project
+from eco.resolvers import BACKENDS
+from eco.resolvers import Resolver
+from eco.tables import table
+
+
+@click.command("lock")
+@projects_argument
+@click.option(
+    "-U",
+    "--upgrade",
+    is_flag=True,
+    help="Re-resolve every file to the newest versions allowed (default: keep current pins).",
+)
+@click.option(
+    "-P",
+    "--upgrade-package",
+    "upgrade_packages",
+    multiple=True,
+    metavar="PKG",
+    help="Upgrade only PKG (repeatable) in the files that pin it; others stay as they are.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="pip-tools",
+    show_default=True,
+    help="The resolver: pip-compile, or the much faster `uv pip compile`.",
+)
+@click.option(
+    "--index-url",
+    metavar="URL",
+    default=None,
+    help="The package index to resolve against (default: [ecosystem] index-url).",
+)
+@click.option(
+    "--push",
+    is_flag=True,
+    help=f"Publish the {LOCK_BRANCH} branch: a pull request, or a push with the local forge.",
+)
+@jobs_option
+@format_option("text", "json")
+@click.pass_obj
+def command(
+    ctx: Context,
+    projects: tuple[str, ...],
+    upgrade: bool,
+    upgrade_packages: tuple[str, ...],
+    backend: str,
+    index_url: str | None,
+    push: bool,
+    jobs: int | None,
+    fmt: str,
+) -> None:
+    """Pin each PROJECT's requirements/*.in into requirements/*.txt.
+
+    Files are compiled in the order their -r/-c lines require, for the project's
+    minimum Python, against one index only (no pip or uv configuration of this machine
+    is read). A file whose inputs (the .in files it reaches, the backend, the Python,
+    the index) are unchanged since its last lock is not resolved again. Changes are
+    committed onto the eco/lock branch of the workspace clone, on top of the project's
+    branch; --push publishes that branch.
+    """
+    if upgrade and upgrade_packages:
+        raise EcoError("--upgrade re-resolves everything; use it or --upgrade-package, not both")
+    registry = ctx.registry
+    selected = registry.select(projects)
+    request = LockRequest(
+        backend=backend,
+        index_url=index_url or registry.ecosystem.index_url,
+        upgrade=upgrade,
+        upgrade_packages=upgrade_packages,
+    )
+    resolver = Resolver(backend)
+    workspace = ctx.workspace
+    publisher = _publisher(ctx) if push else None
+
+    def work(project: Project) -> ProjectLock:
+        result = lock_project(workspace, project, request, resolver)
+        if publisher is not None and result.branch:
+            return publisher(result)
+        return result
+
+    outcomes = run_each(selected, work, jobs=jobs, label="lock")
+    if fmt == "json":
+        click.echo(json.dumps([_as_json(o) for o in outcomes], indent=2))
+    else:
+        _print_text(outcomes)
+    raise SystemExit(finish(outcomes, "lock"))
+
+
+def _publisher(ctx: Context) -> Callable[[ProjectLock], ProjectLock]:
+    raise EcoError("--push needs the forge, which is not available yet")
+
+
+def _as_json(outcome: Outcome[ProjectLock]) -> dict[str, Any]:
+    data: dict[str, Any] = {"project": outcome.project.name, "ok": outcome.ok}
+    if outcome.error is not None:
+        data["error"] = outcome.error
+    value = outcome.value
+    if value is not None:
+        data.update(
+            {
+                "python": value.python,
+                "state": value.state,
+                "branch": value.branch,
+                "commit": value.commit,
+                "published": value.published,
+                "notes": list(value.notes),
+                "files": [
+                    {
+                        "source": f.source,
+                        "target": f.target,
+                        "status": f.status,
+                        "changes": list(f.changes),
+                    }
+                    for f in value.files
+                ],
+            }
+        )
+    return data
+
+
+def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
+    rows = []
+    details = []
+    for outcome in outcomes:
+        value = outcome.value
+        if value is None:
+            continue
+        counts: dict[str, int] = {}
+        for item in value.files:
+            counts[item.status] = counts.get(item.status, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "-"
+        where = value.state
+        if value.branch:
+            where = f"{value.state} ({value.branch} {(value.commit or '')[:10]})"
+        if value.published:
+            where += f"; {value.published}"
+        rows.append((value.project.name, value.python, summary, where))
+        for item in value.files:
+            for change in item.changes:
+                details.append(f"{value.project.name}: {item.target}: {change}")
+        details += [f"{value.project.name}: note: {note}" for note in value.notes]
+    if rows:
+        click.echo(table(["project", "python", "files", "result"], rows))
+    for line in details:
+        click.echo(line)

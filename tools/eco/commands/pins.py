@@ -1,0 +1,129 @@
+"""``eco pins``: keep every action of the ecosystem's workflows pinned to a release's SHA."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
+import click
+
+from eco import pins
+from eco import workflows_ref
+from eco.context import Context
+from eco.errors import EcoError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def api_url_option(func: F) -> F:
+    return click.option(
+        "--api-url",
+        envvar="ECO_GITHUB_API_URL",
+        default=pins.DEFAULT_API_URL,
+        show_default=True,
+        help="GitHub's REST API (or GitHub Enterprise's); also $ECO_GITHUB_API_URL.",
+    )(func)
+
+
+def _source(api_url: str) -> pins.GitHubTags:
+    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+    return pins.GitHubTags(api_url, token)
+
+
+@click.group("pins")
+def command() -> None:
+    """Pin every `uses:` of workflows/, .github/workflows/ and templates/ to a commit SHA
+    with its release tag as a comment (`@<sha> # v6.0.2`), and keep the pins fresh.
+    The tag and SHA of each action are recorded in workflows/pins.toml.
+    """
+
+
+@command.command("update")
+@click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
+@click.option(
+    "--major",
+    is_flag=True,
+    help="Move to a new major version too (default: the newest release of the major "
+    "version in use).",
+)
+@api_url_option
+@click.pass_obj
+def update(ctx: Context, dry_run: bool, major: bool, api_url: str) -> None:
+    """Rewrite each pin to the newest numeric release tag of its action (GitHub's API,
+    token from $GITHUB_TOKEN, optional for public actions).
+    """
+    root = ctx.root
+    plan = pins.plan_update(root, _source(api_url), allow_major=major)
+    for change in plan.changes:
+        click.echo(
+            f"{change.repo}: {change.old} -> {change.new.name} "
+            f"({change.lines} line{'s' * (change.lines != 1)} in "
+            f"{change.files} file{'s' * (change.files != 1)})"
+        )
+    for held in plan.held:
+        click.echo(
+            f"{held.repo}: held at {held.current.name}; {held.available.name} is a new "
+            "major version (--major moves to it)"
+        )
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+        click.echo(f"dry run: {len(plan.texts)} file(s) would change", err=True)
+        return
+    pins.apply(root, plan)
+    if plan.texts:
+        click.echo(f"updated {len(plan.texts)} file(s)", err=True)
+    else:
+        click.echo(f"all {len(plan.unchanged)} actions are up to date", err=True)
+
+
+@command.command("check")
+@click.option(
+    "--remote",
+    is_flag=True,
+    help="Also resolve every pinned tag through GitHub's API (default: offline, "
+    "against workflows/pins.toml).",
+)
+@api_url_option
+@click.pass_obj
+def check(ctx: Context, remote: bool, api_url: str) -> None:
+    """Fail (exit 1) on an unpinned `uses:`, a missing version comment, a comment that
+    does not match its SHA, or a workflows-ref that is not a commit holding the
+    reusable workflows the callers call.
+    """
+    root = ctx.root
+    problems = pins.check(root, source=_source(api_url) if remote else None)
+    ref_problems, notes = workflows_ref.check_ref(root, ctx.registry.ecosystem.workflows_ref)
+    problems += ref_problems
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} pin problem(s)", err=True)
+        click.get_current_context().exit(1)
+    click.echo("every uses: is pinned and matches workflows/pins.toml", err=True)
+
+
+@command.command("workflows-ref")
+@click.argument("rev", default="HEAD")
+@click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
+@click.pass_obj
+def set_workflows_ref(ctx: Context, rev: str, dry_run: bool) -> None:
+    """Point [ecosystem] workflows-ref in projects.toml at REV (default: HEAD), a commit
+    of the monorepo that holds every reusable workflow the callers call. `eco sync`
+    then rolls the new ref out to every project's callers.
+    """
+    root = ctx.root
+    sha = workflows_ref.resolve(root, rev)
+    problems, _ = workflows_ref.check_ref(root, sha)
+    if problems:
+        raise EcoError("; ".join(str(p) for p in problems))
+    old, old_text, new_text = workflows_ref.set_ref(root, sha)
+    if old == sha:
+        click.echo(f"workflows-ref is already {sha}", err=True)
+        return
+    click.echo(f"workflows-ref: {old or '(unset)'} -> {sha}")
+    if not dry_run:
+        (root / "projects.toml").write_text(new_text, encoding="utf-8")

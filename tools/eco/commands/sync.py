@@ -1,0 +1,132 @@
+"""``eco sync``: merge the skeleton into every project, on a branch, never losing an edit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+from eco.commands.options import finish
+from eco.commands.options import jobs_option
+from eco.commands.options import projects_argument
+from eco.context import Context
+from eco.parallel import run_each
+from eco.registry import Project
+from eco.sync import Plan
+from eco.sync_project import ProjectView
+from eco.sync_project import Syncer
+from eco.sync_project import Written
+from eco.sync_report import adoption_summary
+from eco.sync_report import classification
+from eco.sync_report import dry_run_text
+from eco.sync_report import project_header
+from eco.sync_report import summary_table
+
+
+@dataclass(frozen=True)
+class Synced:
+    view: ProjectView
+    written: Written | None  # None on a dry run
+
+
+@click.command("sync")
+@projects_argument
+@click.option(
+    "-n",
+    "--dry-run",
+    is_flag=True,
+    help="Print each file's classification and the unified diff; write nothing.",
+)
+@click.option(
+    "--allow-conflicts",
+    is_flag=True,
+    help="Commit conflicting files with conflict markers for review, instead of leaving "
+    "a conflicting project untouched.",
+)
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Allow projects that eco never synced (no .eco.toml): identical files are "
+    "adopted, missing ones added, differing ones reported as conflicts.",
+)
+@click.option(
+    "--fetch/--no-fetch",
+    default=True,
+    show_default=True,
+    help="Fetch each project's remote first (--no-fetch works offline on the clones).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
+@jobs_option
+@click.pass_obj
+def command(
+    ctx: Context,
+    projects: tuple[str, ...],
+    dry_run: bool,
+    allow_conflicts: bool,
+    adopt: bool,
+    fetch: bool,
+    verbose: bool,
+    jobs: int | None,
+) -> None:
+    """Merge the skeleton into each PROJECT (default: all) on the sync branch.
+
+    Every file is classified before anything is written: new, unchanged, updated,
+    merged, conflict, removed (retired, with the reason), opted-out, project-owned.
+    Changes land as one commit on the ecosystem's sync branch (default eco/sync) of the
+    project's workspace clone, based on the project's branch; the clone's working tree
+    is never touched. A project with a conflict is left untouched unless
+    --allow-conflicts. Exits 1 when any project failed or conflicted.
+    """
+    registry = ctx.registry
+    selected = registry.select(projects)
+    syncer = Syncer(registry, ctx.workspace)
+    if not dry_run:
+        syncer.require_committed()
+
+    def one(project: Project) -> Synced:
+        view = syncer.read(project, fetch=fetch, adopt=adopt)
+        if dry_run:
+            return Synced(view, None)
+        return Synced(view, syncer.write(view, allow_conflicts=allow_conflicts))
+
+    outcomes = run_each(selected, one, jobs=jobs, label="sync")
+    rows: list[tuple[str, Plan | None, str]] = []
+    conflicted = False
+    for outcome in outcomes:
+        synced = outcome.value
+        if synced is None:
+            rows.append((outcome.project.name, None, "FAILED"))
+            continue
+        plan = synced.view.plan
+        conflicted = conflicted or bool(plan.conflicts)
+        if synced.written is None:
+            click.echo(dry_run_text(plan))
+            result = (
+                "conflict" if plan.conflicts else ("would change" if plan.writes() else "in sync")
+            )
+        else:
+            result = _describe(synced.written, registry.ecosystem.sync_branch)
+            lines = [project_header(plan), *classification(plan, verbose=verbose)]
+            if not plan.previous:
+                lines.append(adoption_summary(plan))
+            click.echo("\n".join([*lines, f"  => {result}", ""]))
+        rows.append((outcome.project.name, plan, result))
+    click.echo(summary_table(rows))
+    status = finish(outcomes, "sync")
+    if conflicted:
+        click.echo(
+            "conflicts: resolve them in the project, opt the file out in projects.toml, "
+            "or re-run with --allow-conflicts to commit them with markers",
+            err=True,
+        )
+    raise SystemExit(1 if conflicted else status)
+
+
+def _describe(written: Written, branch: str) -> str:
+    if written.outcome == "committed" and written.result and written.result.commit:
+        return f"committed {branch} {written.result.commit[:12]}"
+    if written.outcome == "up-to-date":
+        return f"{branch} already up to date"
+    if written.outcome == "conflict":
+        return "conflict: left untouched"
+    return written.outcome

@@ -1,0 +1,242 @@
+"""The GitHub forge: one pull request per sync branch, through PyGithub.
+
+``publish`` costs, in API requests (git's push is not an API request):
+
+* nothing new — ``GET`` the branch ref, ``GET`` its commit when the sha differs (same
+  tree on the same base counts as the same content), ``GET`` the open pull request: at
+  most 3, no write;
+* a first run — ``GET`` ref (404), push, ``GET`` pulls, ``POST`` pull: 3;
+* new content — ``GET`` ref and commit, force-push (with a lease on the sha just read),
+  ``GET`` pulls, ``PATCH`` title/body only if they changed: at most 4.
+
+It never opens a second pull request: an open one for the branch is updated in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+from github import Github
+from github import GithubException
+from github.GithubException import BadCredentialsException
+from github.GithubException import RateLimitExceededExceedsMaxWait
+from github.GithubException import UnknownObjectException
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+
+from eco.forge.auth import AuthError
+from eco.forge.auth import basic_value
+from eco.forge.auth import Credentials
+from eco.forge.base import ForgeError
+from eco.forge.base import PublishRequest
+from eco.forge.base import PublishResult
+from eco.forge.clock import Clock
+from eco.forge.local import local_head
+from eco.forge.ratelimit import Budget
+from eco.forge.ratelimit import ClockRetry
+from eco.forge.ratelimit import too_long
+from eco.forge.ratelimit import WriteSpacer
+from eco.gitutil import git
+from eco.secrets import scrub
+
+T = TypeVar("T")
+
+API_URL = "https://api.github.com"
+GIT_URL = "https://github.com"
+
+
+def explain(exc: GithubException, what: str, source: str) -> Exception:
+    """One clear message for a GitHub error answer."""
+    data = exc.data if isinstance(exc.data, dict) else {}
+    message = str(data.get("message") or exc.data or "")
+    details = [
+        str(e.get("message") or e.get("code"))
+        for e in data.get("errors", [])
+        if isinstance(e, dict) and (e.get("message") or e.get("code"))
+    ]
+    if details:
+        message += ": " + "; ".join(details)
+    if exc.status == 401:
+        return AuthError(
+            f"GitHub rejected the credentials from {source} (401 {message or 'Bad credentials'})"
+        )
+    if exc.status == 404:
+        return ForgeError(f"{what}: not found, or the credentials from {source} cannot see it")
+    if exc.status == 403:
+        return ForgeError(f"{what}: GitHub refused (403 {message})")
+    return ForgeError(scrub(f"{what}: GitHub answered {exc.status} {message}"))
+
+
+class GitHubForge:
+    """Open or update one pull request per project on GitHub (``GITHUB_TOKEN`` or an App)."""
+
+    name = "github"
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        clock: Clock,
+        api_url: str = API_URL,
+        git_url: str = GIT_URL,
+        max_wait: float = 300.0,
+        org: str = "",
+    ) -> None:
+        self.credentials = credentials
+        self.clock = clock
+        self.api_url = api_url.rstrip("/")
+        self.git_url = git_url.rstrip("/")
+        self.max_wait = max_wait
+        self.org = org
+        self.spacer = WriteSpacer(clock)
+        self._budget: Budget | None = None
+        self._lock = threading.Lock()
+
+    # -- the client ------------------------------------------------------------------
+
+    def client(self, owner: str) -> Github:
+        """A PyGithub client for ``owner``'s repositories (one per call: thread-safe)."""
+        return Github(
+            base_url=self.api_url,
+            auth=self.credentials.auth_for(owner, self.api_url),
+            retry=ClockRetry(self.clock, self.max_wait),
+            seconds_between_requests=None,  # eco spaces writes itself, on its clock
+            seconds_between_writes=None,
+            per_page=100,
+            timeout=30,
+            lazy=True,  # no GET /repos/{owner}/{repo}: eco knows the name already
+        )
+
+    def call(self, what: str, action: Callable[[], T]) -> T:
+        """Run one PyGithub call, turning its failures into one clear eco error."""
+        try:
+            return action()
+        except RateLimitExceededExceedsMaxWait as exc:
+            raise too_long(exc, self.max_wait) from None
+        except (BadCredentialsException, GithubException) as exc:
+            raise explain(exc, what, self.credentials.source) from None
+        except requests.RequestException as exc:
+            raise ForgeError(scrub(f"{what}: cannot reach {self.api_url}: {exc}")) from None
+
+    def budget(self) -> Budget:
+        """The remaining core budget (``GET /rate_limit`` is free); checks the credentials."""
+        owner = self.org
+        gh = self.call(f"GitHub at {self.api_url}", lambda: self.client(owner))
+        try:
+            core = self.call("GET /rate_limit", lambda: gh.get_rate_limit().resources.core)
+        finally:
+            gh.close()
+        budget = Budget(core.remaining, core.limit, int(core.reset.timestamp()))
+        with self._lock:
+            self._budget = budget
+        return budget
+
+    # -- publishing ------------------------------------------------------------------
+
+    def publish(self, request: PublishRequest) -> PublishResult:
+        full = request.project.repo
+        if not full or "/" not in full:
+            raise ForgeError(
+                f"{request.project.name}: no 'repo' (owner/name) in projects.toml, "
+                "so no pull request can be opened; use --forge local"
+            )
+        owner = full.split("/")[0]
+        head = local_head(request)
+        gh = self.call(full, lambda: self.client(owner))
+        try:
+            repo = gh.get_repo(full)
+            remote = self._remote_head(repo, request)
+            same = remote is not None and self._same_content(repo, request, head, remote)
+            if not same:
+                self._push(request, owner, full, remote)
+            return self._pull_request(repo, request, owner, pushed=not same)
+        finally:
+            gh.close()
+
+    def _remote_head(self, repo: Repository, request: PublishRequest) -> str | None:
+        def read() -> str | None:
+            try:
+                sha: str = repo.get_git_ref(f"heads/{request.branch}").object.sha
+            except UnknownObjectException:
+                return None  # not pushed yet
+            return sha
+
+        return self.call(f"{repo.full_name} branch {request.branch}", read)
+
+    def _same_content(
+        self, repo: Repository, request: PublishRequest, head: str, remote: str
+    ) -> bool:
+        if head == remote:
+            return True
+        mine = git("show", "-s", "--format=%T %P", head, cwd=request.repo).split()
+        commit = self.call(f"{repo.full_name} commit {remote}", lambda: repo.get_commit(remote))
+        theirs = [commit.commit.tree.sha, *(p.sha for p in commit.parents)]
+        return mine == theirs
+
+    def _push(self, request: PublishRequest, owner: str, full: str, remote: str | None) -> None:
+        url = f"{self.git_url}/{full}.git"
+        token = self.call(f"{full} token", lambda: self.credentials.token_for(owner, self.api_url))
+        ref = f"refs/heads/{request.branch}"
+        # The token reaches git through this command's environment only: never a URL,
+        # never .git/config. ``credential.helper`` is emptied so no helper stores it.
+        env = {
+            "GIT_CONFIG_COUNT": "2",
+            "GIT_CONFIG_KEY_0": "credential.helper",
+            "GIT_CONFIG_VALUE_0": "",
+            "GIT_CONFIG_KEY_1": f"http.{url}.extraHeader",
+            "GIT_CONFIG_VALUE_1": f"Authorization: {basic_value(token)}",
+            "GIT_TERMINAL_PROMPT": "0",
+        }
+        try:
+            git(
+                "push",
+                "--quiet",
+                "--no-verify",
+                f"--force-with-lease={ref}:{remote or ''}",
+                url,
+                f"{ref}:{ref}",
+                cwd=request.repo,
+                env=env,
+            )
+        except ForgeError:
+            raise
+        except Exception as exc:
+            raise ForgeError(scrub(f"{full}: pushing {request.branch} failed: {exc}")) from None
+
+    def _pull_request(
+        self, repo: Repository, request: PublishRequest, owner: str, *, pushed: bool
+    ) -> PublishResult:
+        where = f"{repo.full_name} pull requests"
+        head = f"{owner}:{request.branch}"
+
+        def find() -> list[PullRequest]:
+            found = repo.get_pulls(state="open", head=head, base=request.base)
+            return list(found)
+
+        existing = self.call(where, find)
+        if existing:
+            pull = existing[0]
+            if pull.title != request.title or (pull.body or "") != request.body:
+                self.spacer.wait()
+                self.call(
+                    f"{where} #{pull.number}",
+                    lambda: pull.edit(title=request.title, body=request.body),
+                )
+                return PublishResult("updated", pull.html_url, pull.number)
+            action = "updated" if pushed else "unchanged"
+            return PublishResult(action, pull.html_url, pull.number)
+        self.spacer.wait()
+        created = self.call(
+            where,
+            lambda: repo.create_pull(
+                title=request.title,
+                body=request.body,
+                head=request.branch,
+                base=request.base,
+                maintainer_can_modify=True,
+            ),
+        )
+        return PublishResult("created", created.html_url, created.number)

@@ -1,0 +1,149 @@
+"""Three-way merge of text, line by line (diff3): pure functions, no git, no files.
+
+``base`` is the skeleton as it was last applied, ``ours`` the project's file, ``theirs``
+the skeleton now. Every region where only one side changed takes that side; where both
+changed identically it takes the change once; where both changed differently it is a
+conflict, written with git-style markers. A change made by the project is therefore
+either in the result or inside a conflict: never dropped silently.
+
+With ``strict=True`` (used for skeleton-owned files) any region the project changed
+becomes a conflict even when the skeleton left it alone, so a local edit to an owned file
+is shown for review instead of kept or overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+OURS_LABEL = "project"
+THEIRS_LABEL = "skeleton"
+BASE_LABEL = "last applied skeleton"
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    text: str
+    conflicts: int  # number of conflict hunks in ``text``
+
+    @property
+    def clean(self) -> bool:
+        return self.conflicts == 0
+
+
+@dataclass(frozen=True)
+class _Sync:
+    """Lines equal in all three versions: base[b0:b1] == ours[o0:o1] == theirs[t0:t1]."""
+
+    b0: int
+    b1: int
+    o0: int
+    o1: int
+    t0: int
+    t1: int
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings kept, so joining them gives the text back exactly."""
+    return text.splitlines(keepends=True)
+
+
+def _matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return [(m.a, m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
+
+
+def _sync_regions(base: list[str], ours: list[str], theirs: list[str]) -> list[_Sync]:
+    """Stretches where base, ours and theirs agree, in order, with an end sentinel."""
+    om = _matches(base, ours)
+    tm = _matches(base, theirs)
+    regions: list[_Sync] = []
+    i = j = 0
+    while i < len(om) and j < len(tm):
+        ob, oo, osize = om[i]
+        tb, tt, tsize = tm[j]
+        start = max(ob, tb)
+        end = min(ob + osize, tb + tsize)
+        if start < end:
+            regions.append(
+                _Sync(
+                    start,
+                    end,
+                    oo + (start - ob),
+                    oo + (end - ob),
+                    tt + (start - tb),
+                    tt + (end - tb),
+                )
+            )
+        if ob + osize < tb + tsize:
+            i += 1
+        else:
+            j += 1
+    n = len(base)
+    regions.append(_Sync(n, n, len(ours), len(ours), len(theirs), len(theirs)))
+    return regions
+
+
+def _terminated(lines: Sequence[str]) -> list[str]:
+    """The lines with a final newline added if missing, so a marker can follow them."""
+    out = list(lines)
+    if out and not out[-1].endswith(("\n", "\r")):
+        out[-1] += "\n"
+    return out
+
+
+def merge3(
+    base: str | None,
+    ours: str,
+    theirs: str,
+    *,
+    strict: bool = False,
+    labels: tuple[str, str, str] = (OURS_LABEL, BASE_LABEL, THEIRS_LABEL),
+) -> MergeResult:
+    """Merge ``theirs``' changes since ``base`` into ``ours``.
+
+    ``base=None`` means the common ancestor is unknown (a project being adopted): the
+    result is ``ours`` with every region that differs from ``theirs`` as a conflict.
+    """
+    if base is None:
+        base, strict, show_base = theirs, True, False
+    else:
+        show_base = True
+    if ours == theirs:
+        return MergeResult(ours, 0)
+    if ours == base:
+        return MergeResult(theirs, 0)
+    if theirs == base and not strict:
+        return MergeResult(ours, 0)
+    b, o, t = split_lines(base), split_lines(ours), split_lines(theirs)
+    out: list[str] = []
+    conflicts = 0
+    bi = oi = ti = 0
+    for region in _sync_regions(b, o, t):
+        bc, oc, tc = b[bi : region.b0], o[oi : region.o0], t[ti : region.t0]
+        if oc == tc or oc == bc:  # same change on both sides, or only the skeleton's
+            out += tc
+        elif tc == bc and not strict:  # only the project changed this region
+            out += oc
+        else:
+            conflicts += 1
+            out.append(f"<<<<<<< {labels[0]}\n")
+            out += _terminated(oc)
+            if show_base:
+                out.append(f"||||||| {labels[1]}\n")
+                out += _terminated(bc)
+            out.append("=======\n")
+            out += _terminated(tc)
+            out.append(f">>>>>>> {labels[2]}\n")
+        out += o[region.o0 : region.o1]
+        bi, oi, ti = region.b1, region.o1, region.t1
+    return MergeResult("".join(out), conflicts)
+
+
+def has_conflict_markers(text: str) -> bool:
+    """True when ``text`` still holds an unresolved conflict written by :func:`merge3`."""
+    lines = text.splitlines()
+    return any(line.startswith("<<<<<<< ") for line in lines) and any(
+        line.startswith(">>>>>>> ") for line in lines
+    )

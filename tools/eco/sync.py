@@ -1,0 +1,224 @@
+"""Decide what sync does to each file of a project: pure functions, no git, no files.
+
+Inputs are three renderings of the skeleton's files — ``theirs`` (the skeleton now),
+``base`` (the skeleton as last applied, ``None`` when unknown) and ``ours`` (the
+project's files) — plus the project's sync state. The output is a :class:`Plan`: every
+file classified, with its content after the sync, before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from eco.merge import merge3
+from eco.render import Rendering
+from eco.state import State
+
+NEW = "new"
+UNCHANGED = "unchanged"
+UPDATED = "updated"
+MERGED = "merged"
+CONFLICT = "conflict"
+REMOVED = "removed"
+OPTED_OUT = "opted-out"
+PROJECT_OWNED = "project-owned"
+# The order classifications are listed in, most important first.
+ACTIONS = (CONFLICT, NEW, UPDATED, MERGED, REMOVED, OPTED_OUT, PROJECT_OWNED, UNCHANGED)
+WRITES = (NEW, UPDATED, MERGED, REMOVED)
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    path: str
+    mode: str  # the manifest's mode, or "retired"
+    action: str  # one of ACTIONS
+    ours: str | None  # the project's content now (None: absent)
+    result: str | None  # the content after sync (None: absent); for a conflict, with markers
+    theirs: str | None = None
+    base: str | None = None
+    reason: str = ""  # why a file is retired or opted out
+
+    @property
+    def changes(self) -> bool:
+        return self.result != self.ours
+
+    @property
+    def check_status(self) -> str:
+        """The file's state as ``eco check`` reports it."""
+        if self.action == UNCHANGED:
+            return "in-sync"
+        if self.action == NEW:
+            return "missing"
+        if self.action in (UPDATED, MERGED):
+            return "behind"
+        if self.action == REMOVED:
+            return "retired"
+        if self.action == CONFLICT:
+            return "modified" if self.base is None or self.base == self.theirs else "conflict"
+        return self.action
+
+
+DRIFT = ("missing", "behind", "retired", "modified", "conflict")
+
+
+@dataclass(frozen=True)
+class Plan:
+    project: str
+    revision: str  # the template revision being applied
+    previous: str  # the revision last applied ("" when the project is being adopted)
+    files: tuple[FilePlan, ...]
+    state: State  # the sync state to record when the plan is written
+
+    @property
+    def conflicts(self) -> list[FilePlan]:
+        return [f for f in self.files if f.action == CONFLICT]
+
+    def by_action(self, action: str) -> list[FilePlan]:
+        return [f for f in self.files if f.action == action]
+
+    def writes(self, *, allow_conflicts: bool = False) -> list[FilePlan]:
+        """The files the sync commit changes (conflicts only when allowed)."""
+        return [
+            f
+            for f in self.files
+            if f.changes and (f.action in WRITES or (allow_conflicts and f.action == CONFLICT))
+        ]
+
+    @property
+    def drift(self) -> bool:
+        return any(f.check_status in DRIFT for f in self.files)
+
+
+def classify(
+    path: str,
+    mode: str,
+    *,
+    ours: str | None,
+    theirs: str,
+    base: str | None,
+    seeded_before: bool = False,
+) -> FilePlan:
+    """Classify one skeleton file; ``base`` is ``None`` when the last applied content is
+    unknown (adoption, or a file the skeleton gained since)."""
+
+    def plan(action: str, result: str | None) -> FilePlan:
+        return FilePlan(path, mode, action, ours, result, theirs, base)
+
+    if mode == "seeded":
+        if seeded_before or ours is not None:
+            return plan(PROJECT_OWNED, ours)
+        return plan(NEW, theirs)
+    if ours is None:
+        return plan(NEW, theirs)
+    if ours == theirs:
+        return plan(UNCHANGED, ours)
+    if base is not None and ours == base:
+        return plan(UPDATED, theirs)
+    merged = merge3(base, ours, theirs, strict=mode == "owned")
+    if not merged.clean:
+        return plan(CONFLICT, merged.text)
+    return plan(UNCHANGED if merged.text == ours else MERGED, merged.text)
+
+
+def plan_files(
+    theirs: Rendering,
+    base: Rendering | None,
+    ours: Mapping[str, str],
+    state: State | None,
+) -> list[FilePlan]:
+    """Classify every file the skeleton knows for one project (sorted by path)."""
+    seeded = set(state.seeded) if state else set()
+    files: list[FilePlan] = []
+    for path, rendered in theirs.files.items():
+        base_file = base.files.get(path) if base else None
+        files.append(
+            classify(
+                path,
+                rendered.mode,
+                ours=ours.get(path),
+                theirs=rendered.content,
+                base=base_file.content if base_file else None,
+                seeded_before=path in seeded,
+            )
+        )
+    for path, reason in theirs.opted_out.items():
+        files.append(
+            FilePlan(path, "opted-out", OPTED_OUT, ours.get(path), ours.get(path), reason=reason)
+        )
+    for path, reason in theirs.retired.items():
+        content = ours.get(path)
+        marker = theirs.retired_contains.get(path, "")
+        if content is None or (marker and marker not in content):
+            continue
+        files.append(FilePlan(path, "retired", REMOVED, content, None, reason=reason))
+    return sorted(files, key=lambda f: f.path)
+
+
+def make_plan(
+    project: str,
+    revision: str,
+    theirs: Rendering,
+    base: Rendering | None,
+    ours: Mapping[str, str],
+    state: State | None,
+) -> Plan:
+    files = tuple(plan_files(theirs, base, ours, state))
+    seeded = set(state.seeded) if state else set()
+    seeded.update(f.path for f in files if f.mode == "seeded" and f.result is not None)
+    previous = state.template_revision if state else ""
+    return Plan(project, revision, previous, files, State(revision, tuple(sorted(seeded))))
+
+
+def commit_message(plan: Plan, *, ecosystem: str, allow_conflicts: bool = False) -> str:
+    """One commit per sync: the template revision, then the files by classification."""
+    short = plan.revision[:12] or "(uncommitted)"
+    lines = [f"eco sync: {ecosystem} skeleton at {short}", ""]
+    lines.append(f"Template revision: {plan.revision or '(none)'}")
+    lines.append(f"Last applied: {plan.previous or '(none: the project is being adopted)'}")
+    for action in ACTIONS:
+        files = plan.by_action(action)
+        if not files or action == UNCHANGED:
+            continue
+        if action == CONFLICT and not allow_conflicts:
+            continue
+        title = {
+            CONFLICT: "conflict (committed with conflict markers: resolve before merging)",
+        }.get(action, action)
+        lines += ["", f"{title}:"]
+        for f in files:
+            lines.append(f"  {f.path}: {f.reason}" if f.reason else f"  {f.path}")
+    unchanged = len(plan.by_action(UNCHANGED))
+    if unchanged:
+        lines += ["", f"unchanged: {unchanged} file{'s' if unchanged != 1 else ''}"]
+    return "\n".join(lines) + "\n"
+
+
+def pull_request_body(plan: Plan, *, ecosystem: str, allow_conflicts: bool = False) -> str:
+    """The Markdown a forge shows for the sync branch."""
+    out = [
+        f"This pull request applies the **{ecosystem}** skeleton at revision "
+        f"`{plan.revision[:12]}` (last applied: "
+        f"`{plan.previous[:12] if plan.previous else 'none, adoption'}`).",
+        "",
+    ]
+    for action in ACTIONS:
+        files = plan.by_action(action)
+        if not files or action == UNCHANGED:
+            continue
+        if action == CONFLICT and not allow_conflicts:
+            continue
+        out.append(f"### {action} ({len(files)})")
+        out.append("")
+        for f in files:
+            out.append(f"- `{f.path}`" + (f": {f.reason}" if f.reason else ""))
+        out.append("")
+    out += [
+        "### Review checklist",
+        "",
+        "- [ ] The diff keeps this project's own changes.",
+    ]
+    if allow_conflicts and plan.conflicts:
+        out.append("- [ ] Every conflict marker (`<<<<<<<`) is resolved.")
+    out.append("- [ ] CI passes.")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,212 @@
+"""Sync or check one project end to end: read its clone, render, plan, commit.
+
+:class:`Syncer` holds what every project of a run shares (the current templates and
+manifest, the snapshots of past revisions), so a run renders each revision's templates
+from one Jinja environment and extracts each past revision once. Per project it costs a
+fixed handful of git calls: the fetch, one ``rev-parse``, one ``ls-tree``, one
+``cat-file --batch`` and, when something changes, the plumbing of :mod:`eco.branch`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from dataclasses import field
+from functools import cached_property
+from pathlib import Path
+
+from eco.branch import commit_files
+from eco.branch import CommitResult
+from eco.errors import EcoError
+from eco.gitfiles import decode
+from eco.gitfiles import encode
+from eco.gitfiles import Entry
+from eco.gitfiles import list_tree
+from eco.gitfiles import read_blobs
+from eco.gitutil import git
+from eco.manifest import load_manifest
+from eco.manifest import Manifest
+from eco.registry import Project
+from eco.registry import Registry
+from eco.render import render_project
+from eco.render import Rendering
+from eco.snapshot import Snapshots
+from eco.state import format_state
+from eco.state import parse_state
+from eco.state import State
+from eco.state import STATE_FILE
+from eco.sync import commit_message
+from eco.sync import make_plan
+from eco.sync import Plan
+from eco.workspace import Workspace
+
+WORKFLOWS = ".github/workflows/"
+EXECUTABLE = "100755"
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """One project as read from its clone, and the plan for it."""
+
+    project: Project
+    clone: Path
+    base: str  # the commit of origin/<branch> the plan was made against
+    state: State | None  # None: no .eco.toml (not adopted yet)
+    plan: Plan
+    modes: dict[str, str] = field(default_factory=dict)  # git modes of executable files
+    workflows: dict[str, str] = field(default_factory=dict)  # path -> text (for policy)
+
+    @property
+    def adopted(self) -> bool:
+        return self.state is not None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What writing a plan did: ``result`` is None when nothing was committed."""
+
+    outcome: str  # "committed" | "up-to-date" | "nothing to do" | "conflict"
+    result: CommitResult | None = None
+
+
+class Syncer:
+    """Plans and writes syncs for the projects of one registry."""
+
+    def __init__(self, registry: Registry, workspace: Workspace) -> None:
+        self.registry = registry
+        self.workspace = workspace
+        self.root = registry.root
+        self.templates = self.root / "templates"
+        self.snapshots = Snapshots(self.root, workspace.path / ".snapshots")
+        self._lock = threading.Lock()
+
+    @cached_property
+    def manifest(self) -> Manifest:
+        return load_manifest(self.templates)
+
+    @property
+    def revision(self) -> str:
+        return self.snapshots.head
+
+    def require_committed(self) -> None:
+        """Writing records the head revision, so it must be what was rendered."""
+        if not self.snapshots.head:
+            raise EcoError(
+                f"{self.root}: not a git repository; sync records the template revision it "
+                "applies, so the ecosystem must be committed to git"
+            )
+        if self.snapshots.dirty:
+            raise EcoError(
+                f"{self.root}: templates/ or projects.toml has uncommitted changes; commit "
+                "them first, so the revision recorded in each project is what was applied"
+            )
+
+    def render(self, project: Project) -> Rendering:
+        return render_project(
+            project, self.registry.ecosystem, self.templates, manifest=self.manifest
+        )
+
+    def render_base(self, project: Project, revision: str, theirs: Rendering) -> Rendering:
+        """The skeleton as applied at ``revision``, with the registry of that revision."""
+        if revision == self.snapshots.head and not self.snapshots.dirty:
+            return theirs
+        snapshot = self.snapshots.get(revision)
+        ecosystem = self.registry.ecosystem
+        then = project
+        if snapshot.registry is not None:
+            ecosystem = snapshot.registry.ecosystem
+            then = snapshot.registry.projects.get(project.name, project)
+        try:
+            return render_project(then, ecosystem, snapshot.templates, manifest=snapshot.manifest)
+        except EcoError as exc:
+            raise EcoError(
+                f"cannot render the skeleton of revision {revision[:12]} "
+                f"(the last one applied to {project.name}): {exc.message}"
+            ) from None
+
+    def read(
+        self,
+        project: Project,
+        *,
+        fetch: bool = True,
+        adopt: bool = False,
+        workflows: bool = False,
+    ) -> ProjectView:
+        """Fetch the project's clone and plan its sync (nothing is written)."""
+        clone = self.workspace.ensure(project, fetch=fetch).path
+        ref = f"refs/remotes/origin/{project.branch}"
+        try:
+            base = git("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", cwd=clone)
+        except EcoError:
+            raise EcoError(
+                f"{project.name}: branch {project.branch!r} not found on its remote"
+            ) from None
+        tree = list_tree(clone, base)
+        theirs = self.render(project)
+        wanted = set(theirs.files) | set(theirs.retired) | {STATE_FILE}
+        if workflows:
+            wanted |= {p for p in tree if _is_workflow(p)}
+        entries = {p: tree[p] for p in wanted if p in tree and tree[p].kind == "blob"}
+        blobs = read_blobs(clone, (e.sha for e in entries.values()))
+        ours = {p: decode(blobs[e.sha]) for p, e in entries.items()}
+        state = _state(project, ours.pop(STATE_FILE, None))
+        if state is None and not adopt:
+            raise EcoError(
+                f"{project.name}: no {STATE_FILE} on {project.branch}: eco has never synced "
+                f"this project; `eco sync --adopt --dry-run {project.name}` shows what "
+                "adopting it changes"
+            )
+        base_render = (
+            self.render_base(project, state.template_revision, theirs)
+            if state is not None and state.template_revision
+            else None
+        )
+        plan = make_plan(project.name, self.revision, theirs, base_render, ours, state)
+        return ProjectView(
+            project,
+            clone,
+            base,
+            state,
+            plan,
+            modes=_modes(entries),
+            workflows={p: t for p, t in ours.items() if workflows and _is_workflow(p)},
+        )
+
+    def write(self, view: ProjectView, *, allow_conflicts: bool = False) -> Written:
+        """Commit the plan on the sync branch of the clone (never its working tree)."""
+        plan = view.plan
+        if plan.conflicts and not allow_conflicts:
+            return Written("conflict")
+        files = plan.writes(allow_conflicts=allow_conflicts)
+        if not files:
+            return Written("nothing to do")
+        changes: dict[str, bytes | None] = {
+            f.path: None if f.result is None else encode(f.result) for f in files
+        }
+        changes[STATE_FILE] = format_state(plan.state).encode()
+        message = commit_message(
+            plan, ecosystem=self.registry.ecosystem.name, allow_conflicts=allow_conflicts
+        )
+        result = commit_files(
+            view.clone,
+            branch=self.registry.ecosystem.sync_branch,
+            base=view.base,
+            changes=changes,
+            message=message,
+            modes={p: m for p, m in view.modes.items() if p in changes},
+        )
+        return Written("committed" if result.created else "up-to-date", result)
+
+
+def _is_workflow(path: str) -> bool:
+    return path.startswith(WORKFLOWS) and path.endswith((".yml", ".yaml"))
+
+
+def _modes(entries: dict[str, Entry]) -> dict[str, str]:
+    return {p: e.mode for p, e in entries.items() if e.mode == EXECUTABLE}
+
+
+def _state(project: Project, text: str | None) -> State | None:
+    if text is None:
+        return None
+    return parse_state(text, where=f"{project.name}: {STATE_FILE}")

@@ -1,0 +1,87 @@
+"""What ``eco sync`` prints: each project's classification, its diff, the closing table."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from eco.sync import ACTIONS
+from eco.sync import CONFLICT
+from eco.sync import FilePlan
+from eco.sync import NEW
+from eco.sync import Plan
+from eco.sync import REMOVED
+from eco.sync import UNCHANGED
+from eco.tables import table
+
+_NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def unified_diff(file: FilePlan) -> str:
+    """The change sync makes to one file, as ``git diff`` shows it."""
+    before = (file.ours or "").splitlines(keepends=True)
+    after = (file.result or "").splitlines(keepends=True)
+    old = f"a/{file.path}" if file.ours is not None else "/dev/null"
+    new = f"b/{file.path}" if file.result is not None else "/dev/null"
+    out = []
+    for line in difflib.unified_diff(before, after, old, new):
+        out.append(line if line.endswith("\n") else line + "\n" + _NO_NEWLINE)
+    return "".join(out)
+
+
+def classification(plan: Plan, *, verbose: bool = False) -> list[str]:
+    """One line per file that sync touches or reports (all files with ``verbose``)."""
+    lines = []
+    width = max(len(a) for a in ACTIONS)
+    for action in ACTIONS:
+        if action == UNCHANGED and not verbose:
+            continue
+        for f in plan.by_action(action):
+            extra = f"  ({f.reason})" if f.reason else ""
+            lines.append(f"  {action.ljust(width)}  {f.path}{extra}")
+    unchanged = len(plan.by_action(UNCHANGED))
+    if unchanged and not verbose:
+        lines.append(f"  {UNCHANGED.ljust(width)}  {unchanged} file{'s' if unchanged != 1 else ''}")
+    return lines
+
+
+def adoption_summary(plan: Plan) -> str:
+    """For a project eco never synced: what it lacks, what is off-standard, what is retired."""
+    lacks = len(plan.by_action(NEW))
+    off = len(plan.by_action(CONFLICT))
+    retired = len(plan.by_action(REMOVED))
+    same = len(plan.by_action(UNCHANGED))
+    return (
+        f"  adoption: lacks {lacks} file{_s(lacks)}, {off} off-standard, carries {retired} "
+        f"retired file{_s(retired)}, {same} already standard"
+    )
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def project_header(plan: Plan) -> str:
+    previous = plan.previous[:12] if plan.previous else "none (adoption)"
+    return (
+        f"{plan.project}: skeleton {plan.revision[:12] or '(uncommitted)'}, last applied {previous}"
+    )
+
+
+def dry_run_text(plan: Plan) -> str:
+    """The classification, then the diff of every file sync would change (a conflict's
+    diff shows the markers ``--allow-conflicts`` would commit)."""
+    lines = [project_header(plan), *classification(plan)]
+    if not plan.previous:
+        lines.append(adoption_summary(plan))
+    return "\n".join(lines) + "\n" + "".join(unified_diff(f) for f in plan.files if f.changes)
+
+
+def summary_table(rows: Sequence[tuple[str, Plan | None, str]]) -> str:
+    """The closing table: per project, file counts by classification and what happened."""
+    shown = ("new", "updated", "merged", "removed", "conflict")
+    out = []
+    for name, plan, outcome in rows:
+        counts = [str(len(plan.by_action(a))) if plan else "-" for a in shown]
+        out.append((name, *counts, outcome))
+    return table(["project", *shown, "result"], out)

@@ -1,0 +1,111 @@
+"""``[ecosystem] workflows-ref``: the commit of the monorepo that every caller pins.
+
+Each project's workflow callers read
+``uses: OWNER/REPO/.github/workflows/NAME.yaml@<workflows-ref>``. The ref is a commit of
+this monorepo whose ``.github/workflows/`` holds every reusable workflow the callers
+name. It is bumped by ``eco pins workflows-ref`` after a change to ``workflows/`` lands
+on the main branch (the bumping commit cannot name itself: it names the commit before),
+and rolled out to the projects by ``eco sync``.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import tomlkit
+
+from eco.errors import EcoError
+from eco.errors import GitError
+from eco.gitutil import git
+from eco.gitutil import git_bytes
+from eco.gitutil import git_env
+from eco.pins import Problem
+from eco.pins import SCANNED_DIRS
+from eco.pins import scanned_files
+from eco.root import REGISTRY_FILE
+
+_CALLER_RE = re.compile(r"/\.github/workflows/([A-Za-z0-9_.-]+\.ya?ml)@\{\{\s*workflows_ref\s*\}\}")
+
+
+def called_workflows(root: Path) -> list[str]:
+    """The reusable workflows the templates call at ``{{ workflows_ref }}``."""
+    names: set[str] = set()
+    for path in scanned_files(root):
+        if path.is_relative_to(root / SCANNED_DIRS[-1]):
+            try:
+                names.update(_CALLER_RE.findall(path.read_text(encoding="utf-8")))
+            except UnicodeDecodeError:
+                continue
+    return sorted(names)
+
+
+def is_git_repo(root: Path) -> bool:
+    return git("rev-parse", "--is-inside-work-tree", cwd=root, check=False) == "true"
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The full commit SHA of ``rev`` in the monorepo."""
+    try:
+        return git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=root)
+    except GitError:
+        raise EcoError(f"{rev!r} is not a commit of the monorepo at {root}") from None
+
+
+def check_ref(root: Path, ref: str) -> tuple[list[Problem], list[str]]:
+    """Problems with the ref (missing, unknown, lacking a workflow) and notes (behind)."""
+    where = f"{REGISTRY_FILE} [ecosystem] workflows-ref"
+    names = called_workflows(root)
+    if not names:
+        return [], []
+    if not ref:
+        return [Problem(where, "not set; run eco pins workflows-ref")], []
+    if not is_git_repo(root):
+        return [], [f"{where}: not verified ({root} is not a git repository)"]
+    if not _exists(root, ref):
+        return [Problem(where, f"{ref} is not a commit of this repository's history")], []
+    problems: list[Problem] = []
+    notes: list[str] = []
+    for name in names:
+        path = f".github/workflows/{name}"
+        try:
+            at_ref = git_bytes("show", f"{ref}:{path}", cwd=root)
+        except GitError:
+            problems.append(Problem(where, f"{ref[:12]} has no {path}, which the callers call"))
+            continue
+        current = root / "workflows" / name
+        if current.exists() and current.read_bytes() != at_ref:
+            notes.append(
+                f"workflows/{name} changed since {ref[:12]}; "
+                "bump the ref with eco pins workflows-ref once the change is on main"
+            )
+    return problems, notes
+
+
+def _exists(root: Path, ref: str) -> bool:
+    return (
+        subprocess.run(
+            ["git", "cat-file", "-e", f"{ref}^{{commit}}"],
+            cwd=root,
+            env=git_env(),
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+
+
+def set_ref(root: Path, sha: str) -> tuple[str, str, str]:
+    """The registry's text with ``workflows-ref = sha``: (old ref, old text, new text).
+
+    Comments and formatting of ``projects.toml`` are kept (tomlkit).
+    """
+    path = root / REGISTRY_FILE
+    old_text = path.read_text(encoding="utf-8")
+    doc = tomlkit.parse(old_text)
+    ecosystem = doc.get("ecosystem")
+    if not isinstance(ecosystem, dict):
+        raise EcoError(f"{path}: missing the [ecosystem] table")
+    old = str(ecosystem.get("workflows-ref", ""))
+    ecosystem["workflows-ref"] = sha
+    return old, old_text, tomlkit.dumps(doc)
