@@ -196,7 +196,7 @@ def test_cli_due(tmp_path: Path) -> None:
     proc = run_eco("deprecations", "due", "flask-foo", cwd=eco.root)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "flask-foo 3.2.0: 4 due, 4 other deprecation(s)"
+    assert lines[0] == "flask-foo 3.2.0: 4 due of 8 deprecation(s)"
     assert lines[1] == (
         "  src/flask_foo/__init__.py:13: due: The '__version__' attribute is deprecated and "
         "will be removed in Flask-Foo 3.2. Use importlib.metadata.version('flask-foo')."
@@ -229,7 +229,7 @@ def test_cli_due(tmp_path: Path) -> None:
 
     proc = run_eco("deprecations", "due", "clean", cwd=eco.root)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "clean 1.1.0: 0 due, 0 other deprecation(s)\n"
+    assert proc.stdout == "clean 1.1.0: 0 due of 0 deprecation(s)\n"
 
     proc = run_eco("deprecations", "due", "--version", "2.0", cwd=eco.root)
     assert proc.returncode == 2

@@ -160,6 +160,19 @@ def test_github_opens_one_pr_then_changes_nothing_then_updates_it(
     assert len(pulls) == 1 and pulls[0].body == "new body"
 
 
+def test_a_merged_branch_opens_no_pull_request(
+    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
+) -> None:
+    forge = get_forge("github", registry, env=env, clock=FakeClock())
+    project = registry.projects["flask"]
+    first = forge.publish(request(project, flask))
+    repo = github_server.state.repo("pallets", "flask")
+    assert repo is not None and first.number is not None
+    github_server.state.merge_pull(repo, first.number)
+    assert forge.publish(request(project, flask)).action == "unchanged"
+    assert len(repo.pulls()) == 1
+
+
 def test_writes_are_spaced_on_the_clock(
     github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
 ) -> None:
@@ -171,12 +184,13 @@ def test_writes_are_spaced_on_the_clock(
     assert clock.sleeps == [pytest.approx(1.0)]  # the second write waited one second
 
 
+@pytest.mark.parametrize("status", [403, 429])
 def test_secondary_rate_limit_then_success(
-    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path
+    github_server: GitHubServer, registry: Registry, env: dict[str, str], flask: Path, status: int
 ) -> None:
     clock = FakeClock()
     forge = get_forge("github", registry, env=env, clock=clock)
-    github_server.fail_next(2, path=r"/repos/pallets/flask/pulls", retry_after=7)
+    github_server.fail_next(2, status=status, path=r"/repos/pallets/flask/pulls", retry_after=7)
     result = forge.publish(request(registry.projects["flask"], flask))
     assert result.action == "created"
     assert clock.sleeps.count(7.0) == 2  # Retry-After honoured, on the clock

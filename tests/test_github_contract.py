@@ -15,6 +15,7 @@ import pytest
 
 from tests.github_server import schemas
 from tests.github_server.core import GitHubServer
+from tests.github_server.core import OUTSIDE_SUBSET
 from tests.github_server.core import ROUTES
 from tests.helpers import shared_data
 
@@ -142,6 +143,15 @@ def test_every_answer_matches_the_official_schema(github_server: GitHubServer) -
     assert missing == []
 
 
+# The GitHub App token exchange is missing from the subset: the only routes not checked.
+OUTSIDE = {
+    "GET /app",
+    "GET /orgs/{org}/installation",
+    "GET /repos/{owner}/{repo}/installation",
+    "POST /app/installations/{installation_id}/access_tokens",
+}
+
+
 def test_every_route_names_an_official_operation() -> None:
     """Routes added by any module must map onto an operation of GitHub's description."""
     from tests.github_server import load_routes
@@ -149,6 +159,8 @@ def test_every_route_names_an_official_operation() -> None:
     load_routes()
     spec = schemas.spec()["paths"]
     unknown = []
+    outside = {schemas.describe(r) for r in ROUTES if r.schema == OUTSIDE_SUBSET}
+    assert outside == OUTSIDE
     for entry in ROUTES:
         try:
             found = schemas.source(entry)

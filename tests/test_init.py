@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import tomllib
 from pathlib import Path
 
@@ -92,6 +93,25 @@ def test_register_refuses_a_registered_name(eco: Ecosystem, tmp_path: Path) -> N
     assert "'existing' is already registered" in result.stderr
     assert (eco.root / "projects.toml").read_text() == before
     assert not (tmp_path / "again").exists()
+
+
+def test_a_registered_name_uses_its_registry_entry(tmp_path: Path) -> None:
+    eco = make_ecosystem(
+        tmp_path,
+        '[projects.flask-known]\nurl = "/x"\npypi = "Flask-Known"\n'
+        'changelog = "docs/changes.rst"\npython = ["3.12", "3.13"]\n'
+        'vars = { docs_format = "rst" }\n',
+    )
+    target = tmp_path / "known"
+    result = _init(eco, "flask-known", "--path", str(target), "--description", "Known.")
+    assert result.returncode == 0, result.stderr
+    pyproject = tomllib.loads((target / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == "Flask-Known"
+    assert pyproject["project"]["requires-python"] == ">=3.12"
+    assert pyproject["project"]["description"] == "Known."
+    assert (target / "docs" / "changes.rst").read_text().startswith("Version 0.1.0\n")
+    assert (target / "docs" / "index.rst").is_file()
+    assert not (target / "CHANGES.rst").exists()
 
 
 def test_refuses_a_non_empty_folder(eco: Ecosystem, tmp_path: Path) -> None:
@@ -186,6 +206,19 @@ def test_generated_project_builds_and_passes_twine(flask_demo: Path, tmp_path: P
     twine = _tool(str(BIN / "twine"), "check", "--strict", *map(str, out.iterdir()), cwd=out)
     assert twine.returncode == 0, twine.stdout + twine.stderr
     assert twine.stdout.count("PASSED") == 2
+    wheel = _tool(str(BIN / "check-wheel-contents"), str(out / dists[0]), cwd=out)
+    assert wheel.returncode == 0, wheel.stdout + wheel.stderr
+    with tarfile.open(out / dists[1]) as sdist:
+        names = {name.partition("/")[2] for name in sdist.getnames()}
+    assert {
+        "CHANGES.md",
+        "LICENSE.txt",
+        "noxfile.py",
+        "docs/conf.py",
+        "requirements/tests.in",
+        "tests/test_flask_demo.py",
+        "src/flask_demo/py.typed",
+    } <= names
 
 
 @pytest.mark.slow
@@ -197,3 +230,31 @@ def test_generated_nox_tests_session_passes(flask_demo: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-5000:]
     assert "2 passed" in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("docs_format", "changelog"),
+    [("md", "CHANGES.md"), ("md", "CHANGES.rst"), ("rst", "CHANGES.md")],
+)
+def test_generated_docs_build_with_warnings_as_errors(
+    tmp_path: Path, docs_format: str, changelog: str
+) -> None:
+    """The project's own docs session: Sphinx from the index, -W, both toolchains.
+
+    Intersphinx is switched off after rendering: its inventories live on hosts other than
+    the package index, which tests may not reach.
+    """
+    eco = make_ecosystem(tmp_path)
+    registry = (eco.root / "projects.toml").read_text()
+    eco.write_registry(registry.replace('docs_format = "md"', f'docs_format = "{docs_format}"'))
+    eco.commit("docs format")
+    target = tmp_path / "flask-docs"
+    result = _init(eco, "flask-docs", "--path", str(target), "--changelog", changelog)
+    assert result.returncode == 0, result.stderr
+    with (target / "docs" / "conf.py").open("a") as f:
+        f.write("intersphinx_mapping = {}\n")
+    docs = _tool(str(BIN / "nox"), "-s", "docs", cwd=target)
+    assert docs.returncode == 0, (docs.stdout + docs.stderr)[-5000:]
+    html = (target / "docs" / "_build" / "dirhtml" / "changes" / "index.html").read_text()
+    assert "Version 0.1.0" in html and "Unreleased" in html

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from eco.forge.ratelimit import WriteSpacer
 from eco.labels import apply
 from eco.labels import Change
 from eco.labels import Label
@@ -13,7 +14,7 @@ from eco.labels import LabelsError
 from eco.labels import LabelSpec
 from eco.labels import load_labels
 from eco.labels import plan
-from eco.labels import Spacer
+from tests.github_server.clock import FakeClock
 from tests.helpers import REPO
 
 DOCS = LabelSpec("docs", "0075ca", "Documentation", ("documentation", "doc"))
@@ -103,31 +104,15 @@ def test_renames_come_before_creates_and_deletes_last() -> None:
     assert actions == ["rename", "create", "delete"]
 
 
-class FakeClock:
-    """A clock that only moves when slept on (and by ``tick`` per call)."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 def test_apply_spaces_writes_and_skips_reports() -> None:
     clock = FakeClock()
     sent: list[tuple[str, str, float]] = []
 
     def send(method: str, path: str, body: object) -> None:
-        sent.append((method, path, clock.now))
-        clock.now += 0.25  # each request takes a quarter second
+        sent.append((method, path, clock.now()))
 
     changes = plan(SPECS, [Label("doc", "000000"), Label("a b/c", "111111")], prune=True)
-    done = apply("o/r", changes, send, Spacer(clock))
+    done = apply("o/r", changes, send, WriteSpacer(clock).wait)
     assert [c.action for c in done] == ["rename", "create", "delete"]
     assert [(m, p) for m, p, _ in sent] == [
         ("PATCH", "/repos/o/r/labels/doc"),
@@ -136,7 +121,7 @@ def test_apply_spaces_writes_and_skips_reports() -> None:
     ]
     times = [t for _, _, t in sent]
     assert all(b - a >= 1.0 for a, b in zip(times, times[1:], strict=False))
-    assert clock.slept == [0.75, 0.75]
+    assert clock.sleeps == [1.0, 1.0]
 
 
 def test_the_shipped_labels_load() -> None:

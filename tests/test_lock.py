@@ -118,14 +118,35 @@ PIP_TOOLS_MISSING = """\
   ERROR: Could not find a version that satisfies the requirement b-lib>=2 (from versions: 1.0, 1.5)
 Traceback (most recent call last):
   File "/venv/lib/python3.11/site-packages/piptools/resolver.py", line 677, in _do_resolve
+pip._vendor.resolvelib.resolvers.exceptions.ResolutionImpossible: \
+[RequirementInformation(requirement=SpecifierRequirement('b-lib>=2'), parent=None)]
 pip._internal.exceptions.DistributionNotFound: No matching distribution found for b-lib>=2
 """
 PIP_TOOLS_CONFLICT = """\
-ERROR: Cannot install a-app==1.0 and b-lib<1 because these package versions have \
+  ERROR: Cannot install -r t.in (line 1) and b-lib<1 because these package versions have \
 conflicting dependencies.
-The conflict is caused by:
-    The user requested b-lib<1
-    a-app 1.0 depends on b-lib>=1
+Traceback (most recent call last):
+  File "/venv/lib/python3.11/site-packages/pip/_internal/resolution/resolvelib/resolver.py", \
+line 103, in resolve
+    result = self._result = resolver.resolve(
+                            ^^^^^^^^^^^^^^^^^
+pip._vendor.resolvelib.resolvers.exceptions.ResolutionImpossible: \
+[RequirementInformation(requirement=SpecifierRequirement('b-lib<1'), parent=None), \
+RequirementInformation(requirement=SpecifierRequirement('b-lib>=1'), \
+parent=LinkCandidate('http://127.0.0.1:53553/packages/a_app-1.0-py3-none-any.whl#sha256=0eba \
+(from http://127.0.0.1:53553/simple/a-app/)'))]
+
+The above exception was the direct cause of the following exception:
+
+pip._internal.exceptions.DistributionNotFound: ResolutionImpossible: for help visit \
+https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts
+"""
+UV_CONFLICT = """\
+error: No solution found when resolving dependencies
+  cause: Because all versions of a-app depend on b-lib>=1 and you require a-app, we can \
+conclude that you require b-lib>=1.
+         And because you require b-lib<1, we can conclude that your requirements are \
+unsatisfiable.
 """
 UV_MISSING = """\
 error: No solution found when resolving dependencies
@@ -139,9 +160,17 @@ def test_failure_reason_names_the_requirement() -> None:
         "Could not find a version that satisfies the requirement b-lib>=2 "
         "(from versions: 1.0, 1.5); No matching distribution found for b-lib>=2"
     )
-    conflict = failure_reason(PIP_TOOLS_CONFLICT)
-    assert "The user requested b-lib<1" in conflict
-    assert "a-app 1.0 depends on b-lib>=1" in conflict
+    assert failure_reason(PIP_TOOLS_CONFLICT) == (
+        "Cannot install -r t.in (line 1) and b-lib<1 because these package versions have "
+        "conflicting dependencies.; "
+        "conflicting: b-lib<1 (requested), b-lib>=1 (from a-app 1.0)"
+    )
+    assert failure_reason(UV_CONFLICT) == (
+        "No solution found when resolving dependencies; Because all versions of a-app depend "
+        "on b-lib>=1 and you require a-app, we can conclude that you require b-lib>=1. "
+        "And because you require b-lib<1, we can conclude that your requirements are "
+        "unsatisfiable."
+    )
     assert failure_reason(UV_MISSING).endswith(
         "Because only b-lib<=1.5 is available and you require b-lib>=2, "
         "we can conclude that your requirements are unsatisfiable."

@@ -31,6 +31,7 @@ def publish_family(index: PackageIndex, prefix: str) -> None:
     index.add(
         f"{prefix}-app", "1.0", [f"{prefix}-lib>=1", f'{prefix}-backport; python_version < "3.12"']
     )
+    index.add(f"{prefix}-lib", "0.5")
     index.add(f"{prefix}-lib", "1.0")
     index.add(f"{prefix}-lib", "1.1")
     index.add(f"{prefix}-backport", "0.5")
@@ -221,6 +222,7 @@ def test_unresolvable_fails_only_its_project(
         package_index,
         {
             "broken": {"requirements/tests.in": f"{prefix}-app\n{prefix}-lib>=9\n"},
+            "conflict": {"requirements/tests.in": f"{prefix}-app\n{prefix}-lib<1\n"},
             "fine": {"requirements/tests.in": f"{prefix}-app\n"},
             "empty": {"README.md": "no requirements here\n"},
         },
@@ -233,11 +235,15 @@ def test_unresolvable_fails_only_its_project(
         env={"PIP_FIND_LINKS": str(wheels), "UV_FIND_LINKS": str(wheels)},
     )
     assert proc.returncode == 1
-    assert "lock: 2 ok, 1 failed" in proc.stderr
+    assert "lock: 2 ok, 2 failed" in proc.stderr
     failed = [line for line in proc.stderr.splitlines() if "FAILED broken" in line]
     assert len(failed) == 1
     assert "requirements/tests.in: cannot resolve" in failed[0]
     assert f"{prefix}-lib>=9" in failed[0]
+    # A conflict names both sides: the requirement and the package that wants otherwise.
+    (conflict,) = [line for line in proc.stderr.splitlines() if "FAILED conflict" in line]
+    assert f"{prefix}-lib<1" in conflict
+    assert f"{prefix}-app" in conflict and f"{prefix}-lib>=1" in conflict
     assert "Traceback" not in proc.stderr
     assert "FAILED fine" not in proc.stderr
     assert "fine" in proc.stdout and "committed" in proc.stdout

@@ -131,7 +131,7 @@ def test_status_apply_status(eco: Ecosystem) -> None:
 
     applied = run_eco("python", "apply", "--today", "2026-05-01", cwd=eco.root)
     assert applied.returncode == 0, applied.stderr
-    assert "one pull request for each of 3 project(s)" in applied.stdout
+    assert "pull request for each of 3 project(s)" in applied.stdout
     after = (eco.root / "projects.toml").read_text()
     # Only the version lists changed; comments and layout are the maintainers'.
     assert after == before.replace(

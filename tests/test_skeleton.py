@@ -205,6 +205,9 @@ def test_retired_files_carry_reasons(renderings: dict[str, Rendering]) -> None:
     assert ".github/dependabot.yml" in retired and "gha-update" in retired[".github/dependabot.yml"]
     assert "requirements-dev.lock" in retired and "rye" in retired["requirements-dev.lock"]
     assert "uv.lock" in retired
+    # A token-based release workflow goes only when it really uploads with a token.
+    contains = renderings["flask-session"].retired_contains
+    assert contains == {".github/workflows/release.yml": "PYPI_API_TOKEN"}
 
 
 def test_derived_variables(registry: Registry) -> None:

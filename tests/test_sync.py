@@ -343,3 +343,29 @@ def test_adopting_a_standard_project_records_the_state(eco: Ecosystem, tmp_path:
     again = eco_cli(eco, "sync")
     assert again.exit_code == 0, again.output
     assert "nothing to do" in again.stdout
+
+
+# -- publishing --------------------------------------------------------------------------
+
+
+def test_push_through_the_local_forge_lands_the_branch_in_the_remote(
+    eco: Ecosystem, remote: Path
+) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync", "--push")  # auto: no token, so the local forge
+    assert result.exit_code == 0, result.output
+    assert "; pushed" in result.stdout
+    local = git("rev-parse", "eco/sync", cwd=clone_of("alpha"))
+    assert git("rev-parse", "refs/heads/eco/sync", cwd=remote) == local
+    assert "line-length = 100" in show(remote, "eco/sync", "pyproject.toml")
+    before = refs(remote)
+    again = eco_cli(eco, "sync", "--push", "--forge", "local")
+    assert again.exit_code == 0, again.output
+    assert "eco/sync already up to date; remote already up to date" in again.stdout
+    assert refs(remote) == before
+
+
+def test_push_needs_a_real_run(eco: Ecosystem, remote: Path) -> None:
+    result = eco_cli(eco, "sync", "--push", "--dry-run")
+    assert result.exit_code == 2
+    assert "a --dry-run writes nothing" in result.output

@@ -8,6 +8,7 @@ The callers are rendered for every project of the shipped ``projects.toml`` with
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ from eco.registry import load_registry
 from eco.render import render_project
 from tests.helpers import git
 from tests.helpers import REPO
+from tests.helpers import run_eco
 
 BIN = Path(sys.executable).parent
 ACTIONLINT = shutil.which("actionlint", path=str(BIN)) or shutil.which("actionlint")
@@ -373,3 +375,57 @@ def test_scheduled_check_builds_its_matrix_from_eco_list(tmp_path: Path) -> None
     assert json.loads(value) == PROJECTS
     matrix = doc["jobs"]["check"]["strategy"]["matrix"]["project"]
     assert matrix == "${{ fromJSON(needs.projects.outputs.names) }}"
+
+
+# -- the build workflow's own steps, run on a real project ------------------------------
+
+
+@pytest.mark.slow
+def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
+    """build.yaml's `build`, `check` and `hashes` steps, run as written on a project made
+    by `eco init`: the dists pass twine and check-wheel-contents, the hashes output is
+    what sha256sum says, and a second build at the same commit is byte-identical."""
+    import base64
+    import hashlib
+
+    project = tmp_path / "flask-demo"
+    made = run_eco("init", "flask-demo", "--path", str(project), cwd=REPO)
+    assert made.returncode == 0, made.stderr
+    steps = {
+        s.get("name"): s for s in _load(REPO / "workflows" / "build.yaml")["jobs"]["build"]["steps"]
+    }
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
+
+    def step(name: str, cwd: Path, **extra: str) -> None:
+        result = subprocess.run(
+            ["bash", "-e", "-c", steps[name]["run"]],
+            cwd=cwd,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    step("build", project)
+    step("check", project)
+    output = tmp_path / "output"
+    step("hashes", project / "dist", GITHUB_OUTPUT=str(output))
+    key, _, value = output.read_text().strip().partition("=")
+    assert key == "hashes"
+    listed: dict[str, str] = {}
+    for line in base64.b64decode(value).decode().splitlines():
+        digest, name = line.split()
+        listed[name] = digest
+    dists = sorted(p.name for p in (project / "dist").iterdir())
+    assert sorted(listed) == dists and len(dists) == 2
+    for name, digest in listed.items():
+        assert hashlib.sha256((project / "dist" / name).read_bytes()).hexdigest() == digest
+    first = {name: (project / "dist" / name).read_bytes() for name in dists}
+    shutil.rmtree(project / "dist")
+    # New mtimes everywhere: only SOURCE_DATE_EPOCH (the commit's time) keeps them out.
+    later = (project / "pyproject.toml").stat().st_mtime + 3600
+    for path in project.rglob("*"):
+        if ".git" not in path.parts:
+            os.utime(path, (later, later))
+    step("build", project)
+    assert {name: (project / "dist" / name).read_bytes() for name in dists} == first

@@ -1,7 +1,9 @@
-"""Read a commit's files in bulk: one ``git ls-tree``, one ``git cat-file --batch``.
+"""Read a commit's files in bulk, in one ``git cat-file --batch`` process per project.
 
-Sync reads dozens of files per project; a git call per file would cost more than the
-rest of the sync together.
+Sync reads dozens of files per project; a git call per file (or even one per kind of
+question: resolve the ref, list the tree, read the blobs) would cost more than the rest
+of the sync together. :class:`ObjectReader` keeps one ``cat-file --batch`` process open
+and walks just the trees on the way to the wanted paths.
 """
 
 from __future__ import annotations
@@ -10,61 +12,160 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import IO
 
 from eco.errors import GitError
-from eco.gitutil import git
 from eco.gitutil import git_env
-from eco.secrets import scrub
 
 
 @dataclass(frozen=True)
 class Entry:
-    mode: str  # "100644", "100755", "120000" (symlink), "160000" (submodule)
-    kind: str  # "blob" or "commit"
+    mode: str  # "100644", "100755", "120000" (symlink), "40000" (tree), "160000" (submodule)
     sha: str
 
-
-def list_tree(repo: Path, commit: str) -> dict[str, Entry]:
-    """Every file of ``commit`` (recursively), by path."""
-    out = git("ls-tree", "-r", "-z", "--full-tree", commit, cwd=repo)
-    entries: dict[str, Entry] = {}
-    for record in out.split("\0"):
-        if not record:
-            continue
-        meta, _, path = record.partition("\t")
-        mode, kind, sha = meta.split(" ")
-        entries[path] = Entry(mode, kind, sha)
-    return entries
+    @property
+    def is_file(self) -> bool:
+        """A file or a symlink (read as its target): something sync compares."""
+        return self.mode in ("100644", "100755", "120000")
 
 
-def read_blobs(repo: Path, shas: Iterable[str]) -> dict[str, bytes]:
-    """The content of each blob, by sha, with one ``git cat-file --batch``."""
-    wanted = sorted(set(shas))
-    if not wanted:
-        return {}
-    proc = subprocess.run(
-        ["git", "cat-file", "--batch"],
-        cwd=repo,
-        env=git_env(),
-        input=("\n".join(wanted) + "\n").encode(),
-        capture_output=True,
-    )
-    if proc.returncode != 0:
-        err = proc.stderr.decode(errors="replace").strip()
-        raise GitError(scrub(f"git cat-file --batch failed (in {repo}): {err}"))
-    data = proc.stdout
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    for _ in wanted:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].decode()
+@dataclass(frozen=True)
+class Snapshot:
+    """What was read of one commit: the files asked for, and their modes."""
+
+    commit: str
+    files: dict[str, bytes]  # path -> content, for each wanted path that is a file
+    modes: dict[str, str]  # path -> git mode, same keys
+    listed: dict[str, list[str]]  # folder -> the file paths directly in it (when asked)
+
+
+class ObjectReader:
+    """One ``git cat-file --batch`` process, asked one object at a time."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self._proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=repo,
+            env=git_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._trees: dict[str, dict[str, Entry]] = {}
+
+    def __enter__(self) -> ObjectReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        stdin: IO[bytes] | None = self._proc.stdin
+        if stdin is not None and not stdin.closed:
+            stdin.close()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        self._proc.wait()
+
+    def get(self, name: str) -> tuple[str, str, bytes] | None:
+        """``(sha, type, content)`` of an object name (``sha``, ``ref``, ``rev:path``), or
+        None when there is no such object."""
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(name.encode() + b"\n")
+            stdin.flush()
+            header = stdout.readline().decode().rstrip("\n")
+        except (BrokenPipeError, OSError) as exc:
+            raise GitError(f"git cat-file in {self.repo} stopped: {exc}") from None
         parts = header.split(" ")
         if len(parts) != 3:
-            raise GitError(f"{repo}: git cat-file: {header}")
+            if header.endswith(("missing", "ambiguous")):
+                return None
+            raise GitError(f"git cat-file in {self.repo}: unexpected answer {header!r}")
         size = int(parts[2])
-        blobs[parts[0]] = data[end + 1 : end + 1 + size]
-        pos = end + 1 + size + 1
-    return blobs
+        content = stdout.read(size + 1)[:size]
+        return parts[0], parts[1], content
+
+    def commit(self, ref: str) -> tuple[str, str]:
+        """``(commit sha, tree sha)`` of a ref; :class:`GitError` when it does not exist."""
+        found = self.get(f"{ref}^{{commit}}")
+        if found is None:
+            raise GitError(f"{self.repo}: {ref} does not exist (is the branch name right?)")
+        sha, _, content = found
+        first = content.split(b"\n", 1)[0].decode()
+        if not first.startswith("tree "):
+            raise GitError(f"{self.repo}: unreadable commit {sha}")
+        return sha, first[5:]
+
+    def tree(self, sha: str) -> dict[str, Entry]:
+        """The entries of a tree object, by name (cached: trees never change)."""
+        if sha in self._trees:
+            return self._trees[sha]
+        found = self.get(sha)
+        if found is None or found[1] != "tree":
+            raise GitError(f"{self.repo}: no tree {sha}")
+        entries: dict[str, Entry] = {}
+        data = found[2]
+        width = len(sha) // 2  # 20 bytes for SHA-1 repositories, 32 for SHA-256
+        pos = 0
+        while pos < len(data):
+            space = data.index(b" ", pos)
+            nul = data.index(b"\0", space)
+            mode = data[pos:space].decode()
+            name = data[space + 1 : nul].decode("utf-8", errors="surrogateescape")
+            entries[name] = Entry(mode, data[nul + 1 : nul + 1 + width].hex())
+            pos = nul + 1 + width
+        self._trees[sha] = entries
+        return entries
+
+    def entry(self, tree: str, path: str) -> Entry | None:
+        """The entry at ``path`` below ``tree``, walking only the trees on the way."""
+        current = tree
+        *folders, name = path.split("/")
+        for folder in folders:
+            found = self.tree(current).get(folder)
+            if found is None or found.mode != "40000":
+                return None
+            current = found.sha
+        return self.tree(current).get(name)
+
+    def read(self, ref: str, paths: Iterable[str], folders: Iterable[str] = ()) -> Snapshot:
+        """The wanted files of ``ref`` (absent ones left out) and the files of ``folders``."""
+        commit, tree = self.commit(ref)
+        listed: dict[str, list[str]] = {}
+        wanted = set(paths)
+        for folder in folders:
+            entry = self.entry(tree, folder)
+            names = self.tree(entry.sha) if entry and entry.mode == "40000" else {}
+            listed[folder] = sorted(f"{folder}/{n}" for n, e in names.items() if e.is_file)
+            wanted.update(listed[folder])
+        files: dict[str, bytes] = {}
+        modes: dict[str, str] = {}
+        for path in sorted(wanted):
+            entry = self.entry(tree, path)
+            if entry is None or not entry.is_file:
+                continue
+            found = self.get(entry.sha)
+            if found is not None:
+                files[path] = found[2]
+                modes[path] = entry.mode
+        return Snapshot(commit, files, modes, listed)
+
+
+def read_commit(
+    repo: Path, ref: str, paths: Iterable[str], folders: Iterable[str] = ()
+) -> Snapshot:
+    """Read the wanted files of ``ref`` with one git process."""
+    with ObjectReader(repo) as reader:
+        return reader.read(ref, paths, folders)
 
 
 def decode(content: bytes) -> str:

@@ -76,12 +76,18 @@ class EtagCache:
         os.replace(tmp, path)
 
 
-@dataclass
 class Budget:
-    """What a run cost: requests sent, and how many of them were free 304 answers."""
+    """What a run cost: requests sent, and how many were free 304 answers (thread-safe)."""
 
-    requests: int = 0
-    not_modified: int = 0
+    def __init__(self) -> None:
+        self.requests = 0
+        self.not_modified = 0
+        self._lock = threading.Lock()
+
+    def add(self, *, not_modified: bool) -> None:
+        with self._lock:
+            self.requests += 1
+            self.not_modified += int(not_modified)
 
     @property
     def counted(self) -> int:
@@ -90,13 +96,18 @@ class Budget:
 
 
 class ListFetcher:
-    """Fetch every page of a GitHub list endpoint, conditionally when a cache is given."""
+    """Fetch every page of a GitHub list endpoint, conditionally when a cache is given.
 
-    def __init__(self, requester: Requester, cache: EtagCache | None = None) -> None:
+    One fetcher per thread (PyGithub's requester is not thread-safe); fetchers may share
+    the cache (one file per URL, replaced atomically) and the budget.
+    """
+
+    def __init__(
+        self, requester: Requester, cache: EtagCache | None = None, budget: Budget | None = None
+    ) -> None:
         self.requester = requester
         self.cache = cache
-        self.budget = Budget()
-        self._lock = threading.Lock()
+        self.budget = budget if budget is not None else Budget()
 
     def url(self, path: str, params: Mapping[str, str | int] | None = None) -> str:
         query = {**(params or {}), "per_page": PER_PAGE}
@@ -118,10 +129,7 @@ class ListFetcher:
         cached = self.cache.get(key) if self.cache else None
         headers = {"If-None-Match": cached.etag} if cached else {}
         status, response_headers, text = self.requester.requestJson("GET", url, headers=headers)
-        with self._lock:
-            self.budget.requests += 1
-            if status == 304:
-                self.budget.not_modified += 1
+        self.budget.add(not_modified=status == 304)
         if status == 304 and cached is not None:
             return cached.body, cached.next
         if status >= 400:

@@ -20,6 +20,7 @@ import tomlkit.items
 
 from eco.errors import EcoError
 from eco.gitutil import git
+from eco.registry import CHANGELOG_FORMATS
 from eco.registry import MODULE_RE
 from eco.registry import NAME_RE
 from eco.registry import parse_registry
@@ -66,7 +67,7 @@ def plan_project(
         _check("--module", module, MODULE_RE, "a Python import name such as flask_demo")
     if pypi is not None:
         _check("--pypi", pypi, PYPI_RE, "a PyPI project name such as Flask-Demo")
-    if changelog is not None and Path(changelog).suffix not in {".rst", ".md"}:
+    if changelog is not None and Path(changelog).suffix not in CHANGELOG_FORMATS:
         raise EcoError(f"--changelog {changelog!r}: expected a .rst or .md file")
     url = str(path.expanduser().resolve())
     if name in registry.projects:
@@ -76,12 +77,15 @@ def plan_project(
                 "choose another name or drop --register"
             )
         project = registry.projects[name]
+        changelog = changelog or project.changelog
         return (
             replace(
                 project,
                 module=module or project.module,
                 pypi=pypi or project.pypi,
                 description=project.description if description is None else description,
+                changelog=changelog,
+                changelog_format=CHANGELOG_FORMATS[Path(changelog).suffix],
             ),
             None,
         )

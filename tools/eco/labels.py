@@ -5,8 +5,9 @@ the changes — *create*, *update* (colour, description, case of the name), *ren
 label named by an alias gets the central name through ``PATCH``, so it keeps its issues),
 *delete* (only with ``prune``) — and the labels it leaves alone (*extra*, or a
 *conflict* when both a label and its alias exist; merging those is a human decision).
-:func:`apply` performs a plan through PyGithub's requester, one write at a time, at least
-:data:`WRITE_INTERVAL` seconds apart on the injected clock, as GitHub asks of writers.
+:func:`apply` performs a plan through PyGithub's requester, one write at a time, each
+held by the forge's write spacer until a second after the previous one (on the injected
+clock), as GitHub asks of writers.
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from typing import Protocol
 from urllib.parse import quote
 
 from eco.errors import EcoError
 
 LABELS_FILE = "labels.toml"
-WRITE_INTERVAL = 1.0
 COLOR_RE = re.compile(r"^[0-9a-fA-F]{6}$")
 LABEL_KEYS = {"name", "color", "description", "aliases"}
 MAX_DESCRIPTION = 100
@@ -187,7 +186,8 @@ def plan(
         elif aliases:
             first, *rest = aliases
             claimed.add(first.name.lower())
-            renames.append(Change("rename", first.name, spec, ", ".join(_differences(first, spec))))
+            diff = [d for d in _differences(first, spec) if not d.startswith("name ")]
+            renames.append(Change("rename", first.name, spec, ", ".join(diff) or "name only"))
             for alias in rest:
                 claimed.add(alias.name.lower())
                 others.append(
@@ -209,34 +209,16 @@ def plan(
     return renames + others + tail
 
 
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-    def sleep(self, seconds: float) -> None: ...
-
-
-class Spacer:
-    """Holds writes at least ``interval`` seconds apart on ``clock``."""
-
-    def __init__(self, clock: Clock, interval: float = WRITE_INTERVAL) -> None:
-        self.clock = clock
-        self.interval = interval
-        self._last: float | None = None
-
-    def wait(self) -> None:
-        if self._last is not None:
-            delay = self._last + self.interval - self.clock.monotonic()
-            if delay > 0:
-                self.clock.sleep(delay)
-        self._last = self.clock.monotonic()
-
-
 Send = Callable[[str, str, dict[str, Any] | None], Any]
 
 
-def apply(repo: str, changes: Sequence[Change], send: Send, spacer: Spacer) -> list[Change]:
+def apply(
+    repo: str, changes: Sequence[Change], send: Send, wait: Callable[[], None]
+) -> list[Change]:
     """Perform the writes of a plan in order; returns the changes written.
 
-    ``send(method, path, body)`` performs one request (PyGithub's requester in use).
+    ``send(method, path, body)`` performs one request (PyGithub's requester in use);
+    ``wait()`` is called before each write and holds it until a second after the last.
     """
     done = []
     for change in changes:
@@ -244,7 +226,7 @@ def apply(repo: str, changes: Sequence[Change], send: Send, spacer: Spacer) -> l
             continue
         path = f"/repos/{repo}/labels"
         spec = change.spec
-        spacer.wait()
+        wait()
         if change.action == "create" and spec is not None:
             send(
                 "POST",

@@ -9,7 +9,6 @@ commit on ``origin/<branch>``; with a forge the branch is then published.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +16,11 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.branch import commit_files
-from eco.errors import GitError
+from eco.forge.base import PublishResult
+from eco.gitfiles import decode
+from eco.gitfiles import encode
+from eco.gitfiles import ObjectReader
 from eco.gitutil import git
-from eco.gitutil import git_env
 from eco.lock import FileLock
 from eco.lock import lock_files
 from eco.lock import pin_changes
@@ -55,7 +56,9 @@ class ProjectLock:
     branch: str | None = None  # the lock branch, when it holds changes for the project
     commit: str | None = None
     committed: bool = False  # a new commit was made in this run
-    published: str | None = None  # what the forge did with the branch ("created", ...)
+    # The files the branch changes against the project's branch, with their pin changes.
+    delta: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    published: PublishResult | None = None  # what the forge did with the branch
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -73,44 +76,16 @@ class ProjectLock:
         return "up to date"
 
 
-def read_folder(repo: Path, rev: str, folder: str = REQUIREMENTS) -> dict[str, str]:
-    """The text of every file directly in ``folder`` at ``rev`` (two git calls)."""
-    listing = git("ls-tree", "-z", f"{rev}^{{tree}}", "--", f"{folder}/", cwd=repo)
-    entries: list[tuple[str, str]] = []
-    for entry in listing.split("\0"):
-        if not entry:
-            continue
-        meta, _, path = entry.partition("\t")
-        _mode, kind, sha = meta.split()
-        if kind == "blob":
-            entries.append((path.removeprefix(f"{folder}/"), sha))
-    if not entries:
-        return {}
-    data = read_blobs(repo, [sha for _, sha in entries])
-    return {name: data[sha].decode("utf-8") for name, sha in entries}
-
-
-def read_blobs(repo: Path, shas: Sequence[str]) -> dict[str, bytes]:
-    """Read blobs with one ``git cat-file --batch``."""
-    proc = subprocess.run(
-        ["git", "cat-file", "--batch"],
-        cwd=repo,
-        env=git_env(),
-        input=("\n".join(shas) + "\n").encode(),
-        capture_output=True,
-    )
-    if proc.returncode != 0:
-        raise GitError(f"git cat-file --batch failed (in {repo}): {proc.stderr.decode().strip()}")
-    out = proc.stdout
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        sha, _kind, size = out[pos:end].decode().split()
-        start = end + 1
-        blobs[sha] = out[start : start + int(size)]
-        pos = start + int(size) + 1
-    return blobs
+def read_folders(
+    repo: Path, revs: Sequence[str], folder: str = REQUIREMENTS
+) -> list[dict[str, str]]:
+    """The text of every file directly in ``folder`` at each of ``revs`` (one git process)."""
+    with ObjectReader(repo) as reader:
+        snapshots = [reader.read(rev, (), [folder]) for rev in revs]
+    return [
+        {path.removeprefix(f"{folder}/"): decode(data) for path, data in snap.files.items()}
+        for snap in snapshots
+    ]
 
 
 def _starting_point(repo: Path, base: str, branch: str) -> tuple[str, str]:
@@ -138,10 +113,11 @@ def lock_project(
     request: LockRequest,
     resolver: Resolver,
     *,
+    fetch: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> ProjectLock:
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
-    clone = workspace.ensure(project)
+    clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
     python = resolver.python_for(project.min_python)
     notes = []
@@ -151,8 +127,11 @@ def lock_project(
             "with pip-tools was found (use --backend uv, or install pip-tools for it)"
         )
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
-    base_files = read_folder(repo, base_sha)
-    files = base_files if start == base_sha else read_folder(repo, start)
+    if start == base_sha:
+        (base_files,) = read_folders(repo, [base_sha])
+        files = base_files
+    else:
+        base_files, files = read_folders(repo, [base_sha, start])
     if not any(name.endswith(".in") for name in files):
         return ProjectLock(project, python, repo=repo, notes=tuple(notes))
     settings = Settings(request.backend, python, request.index_url)
@@ -165,19 +144,20 @@ def lock_project(
         env=env,
     )
     final = {**files, **changed}
-    delta: dict[str, bytes | None] = {
-        f"{REQUIREMENTS}/{name}": text.encode("utf-8")
-        for name, text in final.items()
-        if base_files.get(name) != text
-    }
+    targets = [item.target for item in results]
+    delta = tuple(
+        (name, pin_changes(pins(base_files.get(name, "")), pins(final[name])))
+        for name in targets
+        if final.get(name) != base_files.get(name)
+    )
     if not delta:
         return ProjectLock(project, python, tuple(results), repo=repo, notes=tuple(notes))
     result = commit_files(
         repo,
         branch=request.branch,
         base=base_sha,
-        changes=delta,
-        message=commit_message(results, final, base_files),
+        changes={f"{REQUIREMENTS}/{name}": encode(final[name]) for name, _ in delta},
+        message=commit_message(delta),
     )
     return ProjectLock(
         project,
@@ -187,19 +167,41 @@ def lock_project(
         branch=request.branch,
         commit=result.commit,
         committed=result.created,
+        delta=delta,
         notes=tuple(notes),
     )
 
 
-def commit_message(
-    results: Sequence[FileLock], final: Mapping[str, str], base: Mapping[str, str]
-) -> str:
-    """The commit (and pull request) text: the pin changes against the base, per file."""
-    lines = ["Update pinned requirements", ""]
-    for item in results:
-        if final.get(item.target) == base.get(item.target):
-            continue
-        changes = pin_changes(pins(base.get(item.target, "")), pins(final[item.target]))
-        lines.append(f"{REQUIREMENTS}/{item.target}:")
+TITLE = "Update pinned requirements"
+
+
+def commit_message(delta: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The commit text: the pin changes against the project's branch, per file."""
+    lines = [TITLE, ""]
+    for name, changes in delta:
+        lines.append(f"{REQUIREMENTS}/{name}:")
         lines += [f"  {change}" for change in changes] or ["  (same pins, new input digest)"]
+    return "\n".join(lines) + "\n"
+
+
+def pull_request_body(lock: ProjectLock, request: LockRequest) -> str:
+    """The pull request text (Markdown): what was resolved how, and every pin change."""
+    how = "upgraded to the newest allowed versions" if request.upgrade else "compiled"
+    if request.upgrade_packages:
+        how = "compiled, upgrading " + ", ".join(f"`{p}`" for p in request.upgrade_packages)
+    lines = [
+        f"`eco lock` {how} `{REQUIREMENTS}/*.in` with {request.backend} for Python "
+        f"{lock.python}, against {request.index_url}.",
+        "",
+        "| file | changes |",
+        "| --- | --- |",
+    ]
+    for name, changes in lock.delta:
+        text = "<br>".join(f"`{c}`" for c in changes) or "same pins, new input digest"
+        lines.append(f"| `{REQUIREMENTS}/{name}` | {text} |")
+    lines += ["", *[f"> {note}" for note in lock.notes]]
+    lines.append(
+        f"Edit the `.in` files, not the `.txt` files; `eco lock {lock.project.name}` "
+        "rewrites this branch."
+    )
     return "\n".join(lines) + "\n"

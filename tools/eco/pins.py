@@ -457,6 +457,7 @@ class GitHubTags:
             base_url=api_url,
             auth=github.Auth.Token(token) if token else None,
             per_page=100,
+            lazy=True,
             retry=None,
             seconds_between_requests=None,
             seconds_between_writes=None,
@@ -467,7 +468,7 @@ class GitHubTags:
         import requests
 
         try:
-            listing = self.github.get_repo(repo, lazy=True).get_tags()
+            listing = self.github.get_repo(repo).get_tags()
             return [Tag(t.name, t.commit.sha) for t in listing]
         except github.BadCredentialsException:
             raise EcoError(f"{self.api_url} refused the token (401); check GITHUB_TOKEN") from None

@@ -168,8 +168,8 @@ def evaluate(
                 Finding(
                     "drop",
                     version,
-                    f"{version} reached end of life on {release.end_of_life} "
-                    f"and had to be dropped by {deadline} ({policy.text})",
+                    f"{version} reached end of life on {release.end_of_life}; "
+                    f"the deadline to drop it was {deadline}",
                 )
             )
         elif today >= release.end_of_life:

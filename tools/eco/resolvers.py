@@ -210,31 +210,63 @@ def _candidates(version: str) -> list[str]:
     return found
 
 
-# Lines of resolver output that say what went wrong, in the order they are looked for.
+# Lines of resolver output that say what went wrong.
 _REASON_PATTERNS = (
     re.compile(r"^\s*(?:ERROR|error): (?P<text>.+)$"),
     re.compile(r"^\s*(?:cause|hint): (?P<text>.+)$"),
     re.compile(r"^[\s╰─▶│|]*(?P<text>Because .+)$"),
-    re.compile(r"^\s*(?P<text>The conflict is caused by:.*)$"),
-    re.compile(r"^\s*(?P<text>\S+ \S+ depends on .+)$"),
     re.compile(r"^\s*(?P<text>The user requested .+)$"),
-    re.compile(r"^\S+(?:Error|NotFound|Impossible): (?P<text>.+)$"),
+    re.compile(r"^\s*(?P<text>\S+ \S+ depends on .+)$"),
+    re.compile(r"^\S+\.(?:DistributionNotFound|InstallationError): (?P<text>.+)$"),
 )
+# pip's ResolutionImpossible lists each conflicting requirement and who asked for it.
+_CONFLICT_RE = re.compile(
+    r"RequirementInformation\(requirement=\w+\('(?P<req>[^']+)'\), "
+    r"parent=(?P<parent>None|[^\n]*?)\)(?=, Req|\]$)",
+    re.MULTILINE,
+)
+_DIST_FILE_RE = re.compile(
+    r"/([A-Za-z0-9_.]+?)-(\d[^-/#\s']*?)(?:-[^/#\s']+)?\.(?:whl|tar\.gz|zip)\b"
+)
+_NOISE = ("Traceback", "[", "ResolutionImpossible: for help")
 
 
 def failure_reason(output: str) -> str:
     """One line naming what could not be resolved, from pip-compile's or uv's output."""
     reasons: list[str] = []
+    indent = -1  # the indentation of the last reason, to join its continuation lines
     for raw in output.splitlines():
         line = raw.rstrip()
         for pattern in _REASON_PATTERNS:
             match = pattern.match(line)
             if match:
                 text = match.group("text").strip()
-                if text and text not in reasons and not text.startswith("Traceback"):
+                if text and text not in reasons and not text.startswith(_NOISE):
                     reasons.append(text)
+                    indent = len(line) - len(line.lstrip())
                 break
+        else:
+            depth = len(line) - len(line.lstrip())
+            if reasons and indent >= 0 and depth > indent and line.strip()[:1].isalpha():
+                reasons[-1] += " " + line.strip()
+            else:
+                indent = -1
+    conflicts = [
+        _conflict(m.group("req"), m.group("parent")) for m in _CONFLICT_RE.finditer(output)
+    ]
+    if len(conflicts) > 1:  # one alone is the requirement already named above
+        reasons.append("conflicting: " + ", ".join(conflicts))
     if not reasons:
         tail = [line.strip() for line in output.splitlines() if line.strip()]
         reasons = tail[-2:] or ["the resolver failed without saying why"]
     return "; ".join(reasons)
+
+
+def _conflict(requirement: str, parent: str) -> str:
+    if parent == "None":
+        return f"{requirement} (requested)"
+    dist = _DIST_FILE_RE.search(parent)
+    if dist:
+        name = dist.group(1).replace("_", "-").lower()
+        return f"{requirement} (from {name} {dist.group(2)})"
+    return f"{requirement} (from a dependency)"

@@ -194,6 +194,10 @@ def commit_message(plan: Plan, *, ecosystem: str, allow_conflicts: bool = False)
     return "\n".join(lines) + "\n"
 
 
+def pull_request_title(plan: Plan, *, ecosystem: str) -> str:
+    return f"eco sync: {ecosystem} skeleton at {plan.revision[:12]}"
+
+
 def pull_request_body(plan: Plan, *, ecosystem: str, allow_conflicts: bool = False) -> str:
     """The Markdown a forge shows for the sync branch."""
     out = [

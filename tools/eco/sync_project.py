@@ -20,10 +20,7 @@ from eco.branch import CommitResult
 from eco.errors import EcoError
 from eco.gitfiles import decode
 from eco.gitfiles import encode
-from eco.gitfiles import Entry
-from eco.gitfiles import list_tree
-from eco.gitfiles import read_blobs
-from eco.gitutil import git
+from eco.gitfiles import read_commit
 from eco.manifest import load_manifest
 from eco.manifest import Manifest
 from eco.registry import Project
@@ -40,7 +37,7 @@ from eco.sync import make_plan
 from eco.sync import Plan
 from eco.workspace import Workspace
 
-WORKFLOWS = ".github/workflows/"
+WORKFLOWS = ".github/workflows"
 EXECUTABLE = "100755"
 
 
@@ -101,6 +98,12 @@ class Syncer:
                 "them first, so the revision recorded in each project is what was applied"
             )
 
+    def _clone(self, project: Project, *, fetch: bool) -> Path:
+        """The workspace clone, fetched (or cloned on first use); offline, no git call."""
+        if not fetch and self.workspace.is_cloned(project):
+            return self.workspace.clone_path(project)
+        return self.workspace.ensure(project, fetch=fetch).path
+
     def render(self, project: Project) -> Rendering:
         return render_project(
             project, self.registry.ecosystem, self.templates, manifest=self.manifest
@@ -133,22 +136,13 @@ class Syncer:
         workflows: bool = False,
     ) -> ProjectView:
         """Fetch the project's clone and plan its sync (nothing is written)."""
-        clone = self.workspace.ensure(project, fetch=fetch).path
-        ref = f"refs/remotes/origin/{project.branch}"
-        try:
-            base = git("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", cwd=clone)
-        except EcoError:
-            raise EcoError(
-                f"{project.name}: branch {project.branch!r} not found on its remote"
-            ) from None
-        tree = list_tree(clone, base)
+        clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         wanted = set(theirs.files) | set(theirs.retired) | {STATE_FILE}
-        if workflows:
-            wanted |= {p for p in tree if _is_workflow(p)}
-        entries = {p: tree[p] for p in wanted if p in tree and tree[p].kind == "blob"}
-        blobs = read_blobs(clone, (e.sha for e in entries.values()))
-        ours = {p: decode(blobs[e.sha]) for p, e in entries.items()}
+        folders = [WORKFLOWS] if workflows else []
+        read = read_commit(clone, f"refs/remotes/origin/{project.branch}", wanted, folders)
+        ours = {p: decode(content) for p, content in read.files.items()}
+        base = read.commit
         state = _state(project, ours.pop(STATE_FILE, None))
         if state is None and not adopt:
             raise EcoError(
@@ -168,8 +162,8 @@ class Syncer:
             base,
             state,
             plan,
-            modes=_modes(entries),
-            workflows={p: t for p, t in ours.items() if workflows and _is_workflow(p)},
+            modes={p: m for p, m in read.modes.items() if m == EXECUTABLE},
+            workflows={p: ours[p] for p in read.listed.get(WORKFLOWS, []) if _is_workflow(p)},
         )
 
     def write(self, view: ProjectView, *, allow_conflicts: bool = False) -> Written:
@@ -199,11 +193,7 @@ class Syncer:
 
 
 def _is_workflow(path: str) -> bool:
-    return path.startswith(WORKFLOWS) and path.endswith((".yml", ".yaml"))
-
-
-def _modes(entries: dict[str, Entry]) -> dict[str, str]:
-    return {p: e.mode for p, e in entries.items() if e.mode == EXECUTABLE}
+    return path.endswith((".yml", ".yaml"))
 
 
 def _state(project: Project, text: str | None) -> State | None:

@@ -14,6 +14,7 @@ from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
+from eco.deprecations.issues import file_issues
 from eco.deprecations.own import Deprecation
 from eco.deprecations.own import DUE_STATES
 from eco.deprecations.own import find_deprecations
@@ -26,6 +27,8 @@ from eco.deprecations.report import text_report
 from eco.deprecations.scan import scan_sources
 from eco.deprecations.sources import git_sources
 from eco.errors import EcoError
+from eco.forge import get_forge
+from eco.forge import GitHubForge
 from eco.gitread import read_texts
 from eco.gitutil import git
 from eco.parallel import run_each
@@ -50,6 +53,12 @@ def command() -> None:
     help="Scan only this project (repeatable). Default: every project.",
 )
 @format_option("text", "json", "markdown")
+@click.option(
+    "--open-issues",
+    is_flag=True,
+    help="Open one GitHub issue per affected project listing its uses (needs GITHUB_TOKEN "
+    "or a GitHub App); an open issue for the same names is updated, never duplicated.",
+)
 @jobs_option
 @click.pass_obj
 def scan(
@@ -57,18 +66,20 @@ def scan(
     names: tuple[str, ...],
     projects: tuple[str, ...],
     fmt: str,
+    open_issues: bool,
     jobs: int | None,
 ) -> None:
     """Find every use of NAME (e.g. flask.Markup, werkzeug.urls.url_quote) in the code of
     the managed projects: imports, aliases, attribute chains on imported modules and
     re-exports, with project, file and line. Comments and strings never match.
 
-    Exits 1 when a use is found.
+    Exits 1 when a use is found, unless --open-issues filed them all.
     """
     for name in names:
         if not MODULE_RE.match(name):
             raise EcoError(f"{name!r} is not a dotted Python name like flask.Markup")
     selected = ctx.registry.select(projects)
+    forge = _github(ctx) if open_issues else None  # missing credentials stop the run first
 
     def one(project: Project) -> ProjectScan:
         clone = ctx.workspace.ensure(project)
@@ -94,10 +105,26 @@ def scan(
         err=True,
     )
     code = finish(outcomes, "deprecations scan")
-    if affected:
+    if forge is not None and affected:
+        filed = file_issues(forge, affected, names, jobs=jobs)
+        for outcome in filed:
+            if outcome.value is not None:
+                value = outcome.value
+                click.echo(
+                    f"{outcome.project.name}: {value.action} issue #{value.number} {value.url}",
+                    err=fmt != "text",
+                )
+        code = max(code, finish(filed, "issues"))
+    elif affected:
         code = max(code, 1)
     if code:
         raise SystemExit(code)
+
+
+def _github(ctx: Context) -> GitHubForge:
+    forge = get_forge("github", ctx.registry)
+    assert isinstance(forge, GitHubForge)
+    return forge
 
 
 @dataclass(frozen=True)
@@ -182,8 +209,8 @@ def due_command(
         anything_due = anything_due or count > 0
         if fmt == "text":
             click.echo(
-                f"{outcome.project.name} {result.next_version}: {count} due, "
-                f"{len(result.deprecations) - count} other deprecation(s)"
+                f"{outcome.project.name} {result.next_version}: {count} due of "
+                f"{len(result.deprecations)} deprecation(s)"
             )
             for item in shown:
                 state = item.state(result.next_version)

@@ -20,7 +20,7 @@ from eco.tables import table
     "path",
     required=True,
     type=click.Path(path_type=Path),
-    help="The folder to create the project in; it must not exist or be empty.",
+    help="The folder to create the project in: a new or empty folder.",
 )
 @click.option("--module", help="The import name. Default: NAME with '-' and '.' as '_'.")
 @click.option("--pypi", help="The PyPI project name. Default: NAME.")
@@ -64,12 +64,6 @@ def command(
         changelog=changelog,
         register=register,
     )
-    if templates_dirty(registry.root):
-        click.echo(
-            "warning: templates/ has uncommitted changes; .eco.toml records the last "
-            "commit, so the next sync may show them as changes",
-            err=True,
-        )
     created = create_project(registry, project, path, registry_text=registry_text)
     click.echo(table(["file", "mode"], created.files))
     click.echo(
@@ -78,3 +72,9 @@ def command(
     )
     if created.registry_text is not None:
         click.echo(f"registered {project.name} in {registry.path}")
+    if templates_dirty(registry.root):
+        click.echo(
+            "warning: templates/ has uncommitted changes; .eco.toml records the last "
+            "commit, so the next sync may show them as changes",
+            err=True,
+        )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -15,10 +15,17 @@ from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.errors import EcoError
+from eco.forge import budget_notice
+from eco.forge import get_forge
+from eco.forge import KINDS
+from eco.forge import PublishRequest
+from eco.forge import PublishResult
 from eco.lock_project import LOCK_BRANCH
 from eco.lock_project import lock_project
 from eco.lock_project import LockRequest
 from eco.lock_project import ProjectLock
+from eco.lock_project import pull_request_body
+from eco.lock_project import TITLE
 from eco.parallel import Outcome
 from eco.parallel import run_each
 from eco.registry import Project
@@ -57,9 +64,25 @@ from eco.tables import table
     help="The package index to resolve against (default: [ecosystem] index-url).",
 )
 @click.option(
+    "--fetch/--no-fetch",
+    default=True,
+    show_default=True,
+    help="Fetch each project's remote first (--no-fetch works offline on the clones).",
+)
+@click.option(
     "--push",
     is_flag=True,
-    help=f"Publish the {LOCK_BRANCH} branch: a pull request, or a push with the local forge.",
+    help=f"Publish each project's {LOCK_BRANCH} branch through the forge: push it (local) "
+    "or open or update its one pull request (github).",
+)
+@click.option(
+    "--forge",
+    "forge_kind",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="With --push: github for projects with a repo when credentials are configured "
+    "(auto), plain git push to the clone's origin (local), or GitHub only (github).",
 )
 @jobs_option
 @format_option("text", "json")
@@ -71,7 +94,9 @@ def command(
     upgrade_packages: tuple[str, ...],
     backend: str,
     index_url: str | None,
+    fetch: bool,
     push: bool,
+    forge_kind: str,
     jobs: int | None,
     fmt: str,
 ) -> None:
@@ -96,13 +121,27 @@ def command(
     )
     resolver = Resolver(backend)
     workspace = ctx.workspace
-    publisher = _publisher(ctx) if push else None
+    forge = get_forge(forge_kind, registry) if push else None
+    if forge is not None:
+        notice = budget_notice(forge, len(selected))
+        if notice:
+            click.echo(notice, err=True)
 
     def work(project: Project) -> ProjectLock:
-        result = lock_project(workspace, project, request, resolver)
-        if publisher is not None and result.branch:
-            return publisher(result)
-        return result
+        result = lock_project(workspace, project, request, resolver, fetch=fetch)
+        if forge is None or result.branch is None or result.repo is None:
+            return result
+        published = forge.publish(
+            PublishRequest(
+                project=project,
+                repo=result.repo,
+                branch=result.branch,
+                base=project.branch,
+                title=TITLE,
+                body=pull_request_body(result, request),
+            )
+        )
+        return replace(result, published=published)
 
     outcomes = run_each(selected, work, jobs=jobs, label="lock")
     if fmt == "json":
@@ -110,10 +149,6 @@ def command(
     else:
         _print_text(outcomes)
     raise SystemExit(finish(outcomes, "lock"))
-
-
-def _publisher(ctx: Context) -> Callable[[ProjectLock], ProjectLock]:
-    raise EcoError("--push needs the forge, which is not available yet")
 
 
 def _as_json(outcome: Outcome[ProjectLock]) -> dict[str, Any]:
@@ -128,7 +163,7 @@ def _as_json(outcome: Outcome[ProjectLock]) -> dict[str, Any]:
                 "state": value.state,
                 "branch": value.branch,
                 "commit": value.commit,
-                "published": value.published,
+                "published": _published_json(value.published),
                 "notes": list(value.notes),
                 "files": [
                     {
@@ -159,9 +194,12 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
         if value.branch:
             where = f"{value.state} ({value.branch} {(value.commit or '')[:10]})"
         if value.published:
-            where += f"; {value.published}"
+            where += f"; {_published(value.published)}"
         rows.append((value.project.name, value.python, summary, where))
         for item in value.files:
+            if item.status == "created":
+                details.append(f"{value.project.name}: {item.target}: {len(item.changes)} pins")
+                continue
             for change in item.changes:
                 details.append(f"{value.project.name}: {item.target}: {change}")
         details += [f"{value.project.name}: note: {note}" for note in value.notes]
@@ -169,3 +207,17 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
         click.echo(table(["project", "python", "files", "result"], rows))
     for line in details:
         click.echo(line)
+
+
+def _published(published: PublishResult) -> str:
+    if published.number is not None:
+        return f"pull request {published.action}: {published.url or f'#{published.number}'}"
+    return {"pushed": "pushed", "unchanged": "remote already up to date"}.get(
+        published.action, published.action
+    )
+
+
+def _published_json(published: PublishResult | None) -> dict[str, Any] | None:
+    if published is None:
+        return None
+    return {"action": published.action, "url": published.url, "number": published.number}

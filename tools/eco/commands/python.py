@@ -227,8 +227,8 @@ def apply(ctx: Context, today: datetime | None, dry_run: bool, drop_eol: bool) -
     _write_checked(path, text)
     affected = sorted({name for change in changes for name in change.projects})
     click.echo(
-        f"Wrote {REGISTRY_FILE}. The next `eco sync` opens one pull request for each of "
-        f"{len(affected)} project(s)."
+        f"Wrote {REGISTRY_FILE}. Commit it; the next `eco sync` then opens one pull request "
+        f"for each of {len(affected)} project(s)."
     )
 
 

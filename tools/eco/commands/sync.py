@@ -10,9 +10,16 @@ from eco.commands.options import finish
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
+from eco.forge import budget_notice
+from eco.forge import get_forge
+from eco.forge import KINDS
+from eco.forge import PublishRequest
+from eco.forge import PublishResult
 from eco.parallel import run_each
 from eco.registry import Project
 from eco.sync import Plan
+from eco.sync import pull_request_body
+from eco.sync import pull_request_title
 from eco.sync_project import ProjectView
 from eco.sync_project import Syncer
 from eco.sync_project import Written
@@ -27,6 +34,7 @@ from eco.sync_report import summary_table
 class Synced:
     view: ProjectView
     written: Written | None  # None on a dry run
+    published: PublishResult | None = None
 
 
 @click.command("sync")
@@ -55,6 +63,21 @@ class Synced:
     show_default=True,
     help="Fetch each project's remote first (--no-fetch works offline on the clones).",
 )
+@click.option(
+    "--push",
+    is_flag=True,
+    help="Publish each sync branch through the forge: push it (local) or open or update "
+    "its one pull request (github).",
+)
+@click.option(
+    "--forge",
+    "forge_kind",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="With --push: github for projects with a repo when credentials are configured "
+    "(auto), plain git push to the clone's origin (local), or GitHub only (github).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
 @jobs_option
 @click.pass_obj
@@ -65,6 +88,8 @@ def command(
     allow_conflicts: bool,
     adopt: bool,
     fetch: bool,
+    push: bool,
+    forge_kind: str,
     verbose: bool,
     jobs: int | None,
 ) -> None:
@@ -80,14 +105,34 @@ def command(
     registry = ctx.registry
     selected = registry.select(projects)
     syncer = Syncer(registry, ctx.workspace)
+    if dry_run and push:
+        raise click.UsageError("--push publishes what sync writes; a --dry-run writes nothing")
     if not dry_run:
         syncer.require_committed()
+    forge = get_forge(forge_kind, registry) if push else None
+    if forge is not None:
+        notice = budget_notice(forge, len(selected))
+        if notice:
+            click.echo(notice, err=True)
 
     def one(project: Project) -> Synced:
         view = syncer.read(project, fetch=fetch, adopt=adopt)
         if dry_run:
             return Synced(view, None)
-        return Synced(view, syncer.write(view, allow_conflicts=allow_conflicts))
+        written = syncer.write(view, allow_conflicts=allow_conflicts)
+        if forge is None or written.outcome not in ("committed", "up-to-date"):
+            return Synced(view, written)
+        request = PublishRequest(
+            project=project,
+            repo=view.clone,
+            branch=registry.ecosystem.sync_branch,
+            base=project.branch,
+            title=pull_request_title(view.plan, ecosystem=registry.ecosystem.name),
+            body=pull_request_body(
+                view.plan, ecosystem=registry.ecosystem.name, allow_conflicts=allow_conflicts
+            ),
+        )
+        return Synced(view, written, forge.publish(request))
 
     outcomes = run_each(selected, one, jobs=jobs, label="sync")
     rows: list[tuple[str, Plan | None, str]] = []
@@ -106,6 +151,8 @@ def command(
             )
         else:
             result = _describe(synced.written, registry.ecosystem.sync_branch)
+            if synced.published is not None:
+                result += "; " + _published(synced.published)
             lines = [project_header(plan), *classification(plan, verbose=verbose)]
             if not plan.previous:
                 lines.append(adoption_summary(plan))
@@ -130,3 +177,12 @@ def _describe(written: Written, branch: str) -> str:
     if written.outcome == "conflict":
         return "conflict: left untouched"
     return written.outcome
+
+
+def _published(published: PublishResult) -> str:
+    if published.number is not None:
+        where = published.url or f"#{published.number}"
+        return f"pull request {published.action}: {where}"
+    return {"pushed": "pushed", "unchanged": "remote already up to date"}.get(
+        published.action, published.action
+    )

@@ -2,17 +2,17 @@
 
 The issue body starts with a hidden marker naming the scanned names
 (``<!-- eco:deprecations flask.Markup -->``). Before creating anything, the project's open
-issues are listed (one paginated request per 100 issues); an issue carrying the marker
-is updated when its list of uses changed and left alone otherwise.
+issues are listed (100 a page); an issue carrying the marker is updated when its list of
+uses changed and left alone when it did not. Requests go through the GitHub forge
+(:mod:`eco.forge.github`): its credentials, retries and write spacing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from github import Github
+from github.Issue import Issue
 from github.Repository import Repository
 
 from eco.deprecations.report import issue_body
@@ -20,9 +20,9 @@ from eco.deprecations.report import issue_title
 from eco.deprecations.report import marker
 from eco.deprecations.report import ProjectScan
 from eco.errors import EcoError
+from eco.forge.github import GitHubForge
 from eco.parallel import Outcome
 from eco.parallel import run_each
-from eco.registry import Project
 
 
 @dataclass(frozen=True)
@@ -32,42 +32,55 @@ class Filed:
     url: str
 
 
-def file_issue(repo: Repository, scan: ProjectScan, names: Sequence[str]) -> Filed:
-    """Create the project's issue for ``names``, or update the open one that has its marker."""
-    tag = marker(names)
-    body = issue_body(scan, names)
+def _find(repo: Repository, tag: str) -> Issue | None:
     for issue in repo.get_issues(state="open"):
-        if issue.pull_request is not None or tag not in (issue.body or ""):
-            continue
-        if issue.body == body:
-            return Filed("unchanged", issue.number, issue.html_url)
-        issue.edit(body=body)
-        return Filed("updated", issue.number, issue.html_url)
-    created = repo.create_issue(title=issue_title(names), body=body)
-    return Filed("created", created.number, created.html_url)
+        if issue.pull_request is None and tag in (issue.body or ""):
+            return issue
+    return None
+
+
+def file_issue(forge: GitHubForge, scan: ProjectScan, names: Sequence[str]) -> Filed:
+    """Create the project's issue for ``names``, or update the open one with its marker."""
+    project = scan.project
+    if not project.repo:
+        raise EcoError(
+            f"projects.{project.name}: no GitHub 'repo' to open an issue in "
+            f"(it is reached through {project.url})"
+        )
+    full = project.repo
+    gh = forge.call(full, lambda: forge.client(full.split("/")[0]))
+    try:
+        repo = gh.get_repo(full)  # the forge client is lazy: no request
+        tag = marker(names)
+        body = issue_body(scan, names)
+        existing = forge.call(f"{full} open issues", lambda: _find(repo, tag))
+        if existing is not None:
+            if existing.body == body:
+                return Filed("unchanged", existing.number, existing.html_url)
+            forge.spacer.wait()
+            forge.call(f"{full} issue #{existing.number}", lambda: existing.edit(body=body))
+            return Filed("updated", existing.number, existing.html_url)
+        forge.spacer.wait()
+        created = forge.call(
+            f"{full} new issue", lambda: repo.create_issue(title=issue_title(names), body=body)
+        )
+        return Filed("created", created.number, created.html_url)
+    finally:
+        gh.close()
 
 
 def file_issues(
-    client: Github,
+    forge: GitHubForge,
     scans: Sequence[ProjectScan],
     names: Sequence[str],
     *,
     jobs: int | None = None,
-    on_filed: Callable[[Project, Filed], None] | None = None,
 ) -> list[Outcome[Filed]]:
-    """One issue per scan with uses, through ``client``; failures isolated per project."""
-    by_name = {scan.project.name: scan for scan in scans if scan.result.uses}
-
-    def one(project: Project) -> Filed:
-        if not project.repo:
-            raise EcoError(
-                f"projects.{project.name}: no GitHub 'repo' to open an issue in "
-                f"(it is reached through {project.url})"
-            )
-        filed = file_issue(client.get_repo(project.repo, lazy=True), by_name[project.name], names)
-        if on_filed is not None:
-            on_filed(project, filed)
-        return filed
-
-    projects = [scan.project for scan in by_name.values()]
-    return run_each(projects, one, jobs=jobs, label="issues")
+    """One issue per scan with uses; failures isolated per project."""
+    affected = {scan.project.name: scan for scan in scans if scan.result.uses}
+    return run_each(
+        [scan.project for scan in affected.values()],
+        lambda project: file_issue(forge, affected[project.name], names),
+        jobs=jobs,
+        label="issues",
+    )

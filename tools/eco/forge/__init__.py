@@ -40,6 +40,7 @@ __all__ = [
     "Forge",
     "ForgeError",
     "GitHubForge",
+    "KINDS",
     "LocalForge",
     "PublishRequest",
     "PublishResult",
@@ -84,7 +85,7 @@ def github_forge(
         max_wait=max_wait,
         org=registry.ecosystem.org,
     )
-    forge.budget()  # a bad token stops the run here, once, before any project
+    forge.check()  # bad credentials stop the run here, once, before any project
     return forge
 
 
@@ -120,4 +121,4 @@ def budget_notice(forge: Forge, projects: int) -> str | None:
     if not isinstance(github, GitHubForge) or projects < LARGE_RUN:
         return None
     budget = github.budget()
-    return budget.describe(github.clock)
+    return budget.describe(github.clock) if budget else None

@@ -62,12 +62,15 @@ class Credentials:
         register(token)
         return token
 
-    def _installation(self, owner: str, base_url: str) -> Auth.AppInstallationAuth:
+    def app_auth(self) -> Auth.AppAuth:
         assert self.app_id is not None and self.private_key is not None
+        return Auth.AppAuth(self.app_id, self.private_key)
+
+    def _installation(self, owner: str, base_url: str) -> Auth.AppInstallationAuth:
         with self._lock:
             found = self._installs.get(owner.lower())
             if found is None:
-                app = Auth.AppAuth(self.app_id, self.private_key)
+                app = self.app_auth()
                 number = self.installation_id
                 if number is None:
                     integration = GithubIntegration(auth=app, base_url=base_url)

@@ -21,6 +21,7 @@ from typing import TypeVar
 import requests
 from github import Github
 from github import GithubException
+from github import GithubIntegration
 from github.GithubException import BadCredentialsException
 from github.GithubException import RateLimitExceededExceedsMaxWait
 from github.GithubException import UnknownObjectException
@@ -93,22 +94,31 @@ class GitHubForge:
         self.org = org
         self.spacer = WriteSpacer(clock)
         self._budget: Budget | None = None
+        self._budget_fresh = False  # the last budget read is not shown yet
         self._lock = threading.Lock()
 
     # -- the client ------------------------------------------------------------------
 
     def client(self, owner: str) -> Github:
         """A PyGithub client for ``owner``'s repositories (one per call: thread-safe)."""
-        return Github(
+        gh = Github(
             base_url=self.api_url,
             auth=self.credentials.auth_for(owner, self.api_url),
-            retry=ClockRetry(self.clock, self.max_wait),
+            retry=self.retry(),
             seconds_between_requests=None,  # eco spaces writes itself, on its clock
             seconds_between_writes=None,
             per_page=100,
             timeout=30,
             lazy=True,  # no GET /repos/{owner}/{repo}: eco knows the name already
         )
+        if self.credentials.token is None:
+            # a GitHub App: get the installation token now, so it is a registered secret
+            # before any request or message could carry it
+            self.credentials.token_for(owner, self.api_url)
+        return gh
+
+    def retry(self) -> ClockRetry:
+        return ClockRetry(self.clock, self.max_wait)
 
     def call(self, what: str, action: Callable[[], T]) -> T:
         """Run one PyGithub call, turning its failures into one clear eco error."""
@@ -121,10 +131,37 @@ class GitHubForge:
         except requests.RequestException as exc:
             raise ForgeError(scrub(f"{what}: cannot reach {self.api_url}: {exc}")) from None
 
-    def budget(self) -> Budget:
-        """The remaining core budget (``GET /rate_limit`` is free); checks the credentials."""
+    def check(self) -> None:
+        """Prove the credentials work, with one request that costs no budget.
+
+        A token: ``GET /rate_limit`` (its answer is kept for :meth:`budget`). A GitHub
+        App: ``GET /app`` signed with its key.
+        """
+        if self.credentials.token is not None:
+            self.budget()
+            return
+        app = self.credentials.app_auth()
+
+        def get_app() -> None:
+            with GithubIntegration(auth=app, base_url=self.api_url, retry=self.retry()) as gi:
+                gi.get_app()
+
+        self.call(f"GitHub App {self.credentials.app_id}", get_app)
+
+    def budget(self) -> Budget | None:
+        """The remaining core budget (``GET /rate_limit`` is free). For a GitHub App,
+        that of its installation on the ecosystem's organisation, if there is one."""
+        with self._lock:
+            if self._budget is not None and self._budget_fresh:
+                self._budget_fresh = False
+                return self._budget
         owner = self.org
-        gh = self.call(f"GitHub at {self.api_url}", lambda: self.client(owner))
+        try:
+            gh = self.call(f"GitHub at {self.api_url}", lambda: self.client(owner))
+        except ForgeError:
+            if self.credentials.token is None:
+                return None  # the App is not installed on the organisation itself
+            raise
         try:
             core = self.call("GET /rate_limit", lambda: gh.get_rate_limit().resources.core)
         finally:
@@ -132,6 +169,7 @@ class GitHubForge:
         budget = Budget(core.remaining, core.limit, int(core.reset.timestamp()))
         with self._lock:
             self._budget = budget
+            self._budget_fresh = True
         return budget
 
     # -- publishing ------------------------------------------------------------------
@@ -229,14 +267,22 @@ class GitHubForge:
             action = "updated" if pushed else "unchanged"
             return PublishResult(action, pull.html_url, pull.number)
         self.spacer.wait()
-        created = self.call(
-            where,
-            lambda: repo.create_pull(
-                title=request.title,
-                body=request.body,
-                head=request.branch,
-                base=request.base,
-                maintainer_can_modify=True,
-            ),
-        )
+
+        def create() -> PullRequest | None:
+            try:
+                return repo.create_pull(
+                    title=request.title,
+                    body=request.body,
+                    head=request.branch,
+                    base=request.base,
+                    maintainer_can_modify=True,
+                )
+            except GithubException as exc:
+                if exc.status == 422 and "No commits between" in str(exc.data):
+                    return None  # the branch is merged already: nothing to propose
+                raise
+
+        created = self.call(where, create)
+        if created is None:
+            return PublishResult("unchanged")
         return PublishResult("created", created.html_url, created.number)

@@ -44,6 +44,8 @@ class ClockRetry(GithubRetry):
         kwargs.setdefault("backoff_factor", 1.0)
         kwargs.setdefault("raise_on_status", False)
         kwargs.setdefault("secondary_rate_wait", 60.0)
+        # GitHub answers a secondary rate limit with 403 (GithubRetry adds it) or 429
+        kwargs.setdefault("status_forcelist", [*range(500, 600), 429])
         kwargs["max_rate_limit_wait"] = max_wait
         super().__init__(**kwargs)
 

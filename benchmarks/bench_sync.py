@@ -1,0 +1,160 @@
+"""`eco check` and `eco sync` over 100 projects with local bare remotes.
+
+Builds a scratch ecosystem with this repository's ``templates/`` and 100 registered
+projects, each a bare git remote holding exactly its rendered skeleton (what ``eco
+init`` makes), clones them once into a workspace, then times the real command line:
+
+- ``eco check`` and ``eco sync --dry-run`` while everything is in sync (with the fetch,
+  and ``eco check --no-fetch`` offline);
+- ``eco sync`` after one template change (a commit on every project's sync branch, no
+  push), then the same ``eco sync`` again (nothing to commit).
+
+Figures are milliseconds per project of wall time, CLI start-up included.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from eco.registry import load_registry
+from eco.render import render_project
+from eco.state import format_state
+from eco.state import State
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECTS = 100
+REGISTRY = """\
+[ecosystem]
+name = "bench"
+org = "bench-org"
+repo = "bench-org/eco"
+workflows-ref = "0123456789abcdef0123456789abcdef01234567"
+
+[ecosystem.python]
+supported = ["3.11", "3.12", "3.13"]
+
+[defaults]
+maintainer_name = "Pallets"
+maintainer_email = "contact@palletsprojects.com"
+license = "BSD-3-Clause"
+copyright = "Pallets"
+donate_url = "https://palletsprojects.com/donate"
+chat_url = "https://discord.gg/pallets"
+docs_format = "md"
+"""
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def _git(*args: str, cwd: Path) -> str:
+    out = subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, check=True, capture_output=True
+    )
+    return out.stdout.decode().strip()
+
+
+def _ecosystem(base: Path) -> Path:
+    root = base / "eco"
+    root.mkdir()
+    shutil.copytree(REPO / "templates", root / "templates")
+    entries = [
+        f'\n[projects.ext-{i:03d}]\nurl = "{base / "remotes" / f"ext-{i:03d}.git"}"\n'
+        f'description = "Extension number {i}."\n'
+        for i in range(PROJECTS)
+    ]
+    (root / "projects.toml").write_text(REGISTRY + "".join(entries))
+    _git("init", "-q", "-b", "main", cwd=root)
+    _git("add", "-A", cwd=root)
+    _git("commit", "-q", "-m", "bench ecosystem", cwd=root)
+    return root
+
+
+def _projects(root: Path, base: Path) -> None:
+    """One bare remote per project holding its rendered skeleton and .eco.toml."""
+    registry = load_registry(root / "projects.toml")
+    revision = _git("rev-parse", "HEAD", cwd=root)
+    for project in registry.projects.values():
+        rendering = render_project(
+            project, registry.ecosystem, root / "templates", include_init=True
+        )
+        work = base / "seed" / project.name
+        for path, rendered in rendering.files.items():
+            (work / path).parent.mkdir(parents=True, exist_ok=True)
+            (work / path).write_text(rendered.content)
+        seeded = tuple(p for p, f in rendering.files.items() if f.mode == "seeded")
+        (work / ".eco.toml").write_text(format_state(State(revision, seeded)))
+        _git("init", "-q", "-b", "main", cwd=work)
+        _git("add", "-A", cwd=work)
+        _git("commit", "-q", "-m", "eco init", cwd=work)
+        bare = base / "remotes" / f"{project.name}.git"
+        _git("clone", "-q", "--bare", str(work), str(bare), cwd=base)
+        shutil.rmtree(work)
+
+
+def _eco(root: Path, workspace: Path, *args: str) -> tuple[float, int]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tools"), "ECO_WORKSPACE": str(workspace)}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "eco", "--root", str(root), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"eco {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return seconds, proc.returncode
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="eco-bench-sync-") as tmp:
+        base = Path(tmp)
+        start = time.perf_counter()
+        root = _ecosystem(base)
+        _projects(root, base)
+        workspace = base / "workspace"
+        clone_s, _ = _eco(root, workspace, "fetch")
+        print(
+            f"setup: {PROJECTS} projects with bare remotes in {time.perf_counter() - start:.1f} s "
+            f"(first clone of all: {clone_s:.1f} s); {os.cpu_count()} CPUs",
+            flush=True,
+        )
+        rows: list[tuple[str, float, int]] = []
+
+        def timed(label: str, *args: str) -> int:
+            seconds, code = _eco(root, workspace, *args)
+            rows.append((label, seconds, code))
+            print(
+                f"{label:<44} {seconds * 1000 / PROJECTS:7.1f} ms/project"
+                f"  ({seconds:5.2f} s total, exit {code})",
+                flush=True,
+            )
+            return code
+
+        timed("eco check (in sync, with fetch)", "check")
+        timed("eco check --no-fetch (in sync)", "check", "--no-fetch")
+        timed("eco sync --dry-run (in sync, with fetch)", "sync", "--dry-run")
+        editorconfig = root / "templates" / "skeleton" / ".editorconfig"
+        editorconfig.write_text(editorconfig.read_text() + "\n[*.toml]\nindent_size = 4\n")
+        _git("commit", "-q", "-am", "skeleton: indent TOML by 4", cwd=root)
+        timed("eco check (after one template change)", "check")
+        timed("eco sync (one template change, commits)", "sync")
+        timed("eco sync (again: nothing new)", "sync")
+        branches = sum(
+            1
+            for clone in workspace.iterdir()
+            if (clone / ".git").is_dir()
+            and _git("rev-parse", "--verify", "-q", "eco/sync", cwd=clone)
+        )
+        print(f"sync branches written: {branches} of {PROJECTS}")

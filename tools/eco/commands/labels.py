@@ -1,0 +1,137 @@
+"""``eco labels sync``: make every repository's labels match ``labels.toml``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from eco.commands.options import finish
+from eco.commands.options import format_option
+from eco.commands.options import jobs_option
+from eco.commands.options import projects_argument
+from eco.context import Context
+from eco.errors import EcoError
+from eco.github_cache import EtagCache
+from eco.github_cache import ListFetcher
+from eco.github_session import connect
+from eco.github_session import owner_of
+from eco.labels import apply
+from eco.labels import Change
+from eco.labels import Label
+from eco.labels import LABELS_FILE
+from eco.labels import load_labels
+from eco.labels import plan
+from eco.parallel import run_each
+from eco.registry import Project
+from eco.tables import table
+
+
+@click.group("labels")
+def command() -> None:
+    """Labels of every repository from one definition, labels.toml at the ecosystem root."""
+
+
+@command.command("sync")
+@projects_argument
+@click.option(
+    "--apply",
+    "write",
+    is_flag=True,
+    help="Make the changes. Without it, only show them (a dry run).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also delete labels that labels.toml does not define (with --apply). "
+    "Without it a repository's own labels are always kept.",
+)
+@format_option("text", "json")
+@jobs_option
+@click.pass_obj
+def sync(
+    ctx: Context,
+    projects: tuple[str, ...],
+    write: bool,
+    prune: bool,
+    fmt: str,
+    jobs: int | None,
+) -> None:
+    """Compare each PROJECT's labels with labels.toml and, with --apply, update them.
+
+    A label named by an alias is renamed in place (it keeps its issues and pull
+    requests); colours and descriptions are updated; missing labels are created. Writes
+    are spaced at least one second apart.
+    """
+    specs = load_labels(ctx.root / LABELS_FILE)
+    registry = ctx.registry
+    selected = registry.select(projects)
+    missing = [p.name for p in selected if not p.repo]
+    if missing and projects:
+        raise EcoError(f"not on GitHub (no 'repo' in projects.toml): {', '.join(missing)}")
+    selected = [p for p in selected if p.repo]
+    forge = connect(registry, purpose="eco labels sync")
+    store = EtagCache(ctx.workspace.path / "github-cache")
+
+    def one(project: Project) -> list[Change]:
+        assert project.repo is not None
+        requester = forge.client(owner_of(project.repo)).requester  # one client per thread
+        fetcher = ListFetcher(requester, store)
+
+        def send(method: str, path: str, body: dict[str, Any] | None) -> None:
+            what = f"{method} {path}"
+            forge.call(what, lambda: requester.requestJsonAndCheck(method, path, input=body))
+
+        current = [
+            Label(str(d["name"]), str(d.get("color", "")), str(d.get("description") or ""))
+            for d in fetcher.get_all(f"/repos/{project.repo}/labels")
+        ]
+        changes = plan(specs, current, prune=prune)
+        if write:
+            apply(project.repo, changes, send, forge.spacer.wait)
+        return changes
+
+    outcomes = run_each(selected, one, jobs=jobs, label="labels")
+    if fmt == "json":
+        data = {
+            "applied": write,
+            "prune": prune,
+            "projects": {
+                o.project.name: [
+                    {
+                        "action": c.action,
+                        "label": c.name,
+                        "to": c.spec.name if c.spec else None,
+                        "detail": c.detail,
+                    }
+                    for c in o.value or []
+                ]
+                for o in outcomes
+                if o.ok
+            },
+        }
+        click.echo(json.dumps(data, indent=2))
+    else:
+        for outcome in outcomes:
+            if outcome.ok and outcome.value is not None:
+                click.echo(_describe(outcome.project, outcome.value, write, prune))
+    sys.exit(finish(outcomes, "labels sync"))
+
+
+def _describe(project: Project, changes: list[Change], write: bool, prune: bool) -> str:
+    writes = sum(1 for c in changes if c.write)
+    state = "applied" if write else "dry run, --apply to write"
+    head = f"{project.name} ({project.repo}): {writes} change{'s' if writes != 1 else ''}"
+    if not changes:
+        return f"{head}, labels match {LABELS_FILE}"
+    rows = []
+    for c in changes:
+        target = f"{c.name} -> {c.spec.name}" if c.action == "rename" and c.spec else c.name
+        detail = c.detail
+        if c.action == "extra" and not prune:
+            detail += " (kept; --prune deletes it)"
+        rows.append([c.action, target, detail])
+    body = table(["action", "label", "detail"], rows)
+    return f"{head} ({state})\n" + "\n".join(f"  {line}" for line in body.splitlines())

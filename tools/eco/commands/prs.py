@@ -1,0 +1,80 @@
+"""``eco prs``: eco's pull requests across the projects: state, checks, review."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from eco.commands.options import finish
+from eco.commands.options import format_option
+from eco.commands.options import jobs_option
+from eco.commands.options import projects_argument
+from eco.context import Context
+from eco.forge import budget_notice
+from eco.forge import get_forge
+from eco.forge import GitHubForge
+from eco.forge.pulls import project_pulls
+from eco.forge.pulls import PullStatus
+from eco.parallel import run_each
+from eco.registry import Project
+from eco.tables import table
+
+
+@click.command("prs")
+@projects_argument
+@click.option(
+    "--state",
+    type=click.Choice(["open", "merged", "closed", "all"]),
+    default="open",
+    show_default=True,
+    help="Which pull requests: open ones (with checks and reviews), merged, closed, or all.",
+)
+@format_option("text", "json")
+@jobs_option
+@click.pass_obj
+def command(
+    ctx: Context, projects: tuple[str, ...], state: str, fmt: str, jobs: int | None
+) -> None:
+    """List eco's pull requests (head branch eco/...) of each PROJECT (default: all).
+
+    For open ones: the checks (passing, failing, pending, none: commit statuses and
+    check runs of the head commit) and the review state (approved, changes requested,
+    commented, none: each reviewer's latest review). Needs GITHUB_TOKEN or a GitHub App
+    (see the forges page); projects without a repo are skipped. Exits 1 if a project
+    could not be read.
+    """
+    registry = ctx.registry
+    selected = [p for p in registry.select(projects) if p.repo]
+    forge = get_forge("github", registry)
+    assert isinstance(forge, GitHubForge)
+    notice = budget_notice(forge, len(selected))
+    if notice:
+        click.echo(notice, err=True)
+
+    def one(project: Project) -> list[PullStatus]:
+        return project_pulls(forge, project, state)
+
+    outcomes = run_each(selected, one, jobs=jobs, label="prs")
+    found = [pull for outcome in outcomes for pull in outcome.value or []]
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in found], indent=2))
+    elif found:
+        rows = [
+            (
+                p.project,
+                f"#{p.number}",
+                p.branch,
+                p.state,
+                p.checks,
+                p.review,
+                p.updated[:10],
+                p.url,
+            )
+            for p in found
+        ]
+        headers = ["project", "pr", "branch", "state", "checks", "review", "updated", "url"]
+        click.echo(table(headers, rows))
+    else:
+        click.echo(f"no {'' if state == 'all' else state + ' '}pull requests from eco")
+    raise SystemExit(finish(outcomes, "prs"))
