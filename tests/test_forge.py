@@ -9,9 +9,11 @@ import pytest
 
 from eco.forge import AuthError
 from eco.forge import AutoForge
+from eco.forge import budget_notice
 from eco.forge import ForgeError
 from eco.forge import get_forge
 from eco.forge import GitHubForge
+from eco.forge import LARGE_RUN
 from eco.forge import LocalForge
 from eco.forge import PublishRequest
 from eco.forge.ratelimit import RateLimitTooLong
@@ -93,7 +95,10 @@ def flask(github_server: GitHubServer, tmp_path: Path) -> Path:
     return clone_with_branch(tmp_path, str(github_server.state.repo("pallets", "flask").bare))  # type: ignore[union-attr]
 
 
-def test_local_forge_pushes_to_a_bare_remote(tmp_path: Path, registry: Registry) -> None:
+def test_local_forge_pushes_to_a_bare_remote(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_ALLOW_PROTOCOL", "file")  # git may not use any network transport
     bare = make_bare_repo(tmp_path, "offline", {"README.md": "# offline\n"})
     clone = clone_with_branch(tmp_path, str(bare))
     forge = get_forge("local", registry, env={})
@@ -222,6 +227,21 @@ def test_primary_rate_limit_waits_for_the_reset(
     )
     assert forge.publish(request(registry.projects["flask"], flask)).action == "created"
     assert clock.sleeps and 29 <= clock.sleeps[0] <= 32
+
+
+def test_the_budget_is_shown_before_a_large_run(
+    github_server: GitHubServer, registry: Registry, env: dict[str, str]
+) -> None:
+    clock = FakeClock()
+    github_server.rate_remaining = 4321
+    github_server.rate_reset = int(clock.now()) + 41 * 60
+    forge = get_forge("auto", registry, env=env, clock=clock)
+    assert budget_notice(forge, LARGE_RUN - 1) is None
+    assert budget_notice(forge, LARGE_RUN) == (
+        "GitHub API budget: 4321 of 5000 requests left, resets in 41 min"
+    )
+    assert github_server.count() == 1  # the check's answer is reused, not asked again
+    assert budget_notice(LocalForge(), 100) is None
 
 
 def test_a_bad_token_stops_with_one_message(

@@ -146,6 +146,7 @@ def test_a_secondary_rate_limit_then_success_completes_the_run(
     assert pulls(github.state.repo("pallets", "beta")) == [1]
     assert clock.sleeps.count(20.0) == 3  # Retry-After, honoured on the clock
     assert sum(1 for h in github.hits if h.status == 403) == 3
+    assert result.stderr.count("GitHub answered 403; waiting 20s before retrying") == 3
 
 
 def test_a_bad_token_stops_with_one_clear_error(
@@ -172,7 +173,11 @@ def test_per_project_failures_are_isolated_and_summarised(
     assert result.exit_code == 1
     assert pulls(github.state.repo("pallets", "alpha")) == [1]
     failed = [line for line in result.stderr.splitlines() if "FAILED beta" in line]
-    assert len(failed) == 1 and "pallets/beta" in failed[0]
+    assert failed == [
+        "  FAILED beta: pallets/beta: pushing eco/sync to "
+        f"{github.git_url('pallets', 'beta')} failed: repository not found, or the "
+        "credentials from GITHUB_TOKEN cannot push to it"
+    ]
     assert "sync: 1 ok, 1 failed" in result.stderr
 
 
@@ -197,7 +202,8 @@ def test_canary_token_appears_nowhere(
         result = sync(eco)
         outputs += [result.stdout, result.stderr, repr(result.exception)]
         edit_template(eco, "line-length = 100", "line-length = 120")
-    github_server.fail_next(1, retry_after=100_000)  # a failure message with the token set
+    # a failure message while the token is in use
+    github_server.fail_next(1, retry_after=100_000, path="/repos/pallets/alpha/.*")
     result = sync(eco)
     outputs += [result.stdout, result.stderr, caplog.text]
     assert result.exit_code == 1 and "maximum of 300s" in result.stderr

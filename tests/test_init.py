@@ -191,6 +191,7 @@ def test_generated_code_passes_its_own_linters(flask_demo: Path) -> None:
         ("ruff", "format", "--check", "--no-cache", "."),
         ("validate-pyproject", "pyproject.toml"),
         ("pre-commit", "validate-config", ".pre-commit-config.yaml"),
+        ("mypy", "--cache-dir", str(flask_demo.parent / "mypy-cache")),  # strict, from pyproject
     ):
         result = _tool(str(BIN / args[0]), *args[1:], cwd=flask_demo)
         assert result.returncode == 0, (args, result.stdout, result.stderr)

@@ -15,6 +15,7 @@ from eco.lock import references
 from eco.lock import Settings
 from eco.lock import strip_header
 from eco.resolvers import failure_reason
+from eco.resolvers import public_url
 from eco.resolvers import Request
 from eco.resolvers import Resolver
 from eco.resolvers import resolver_env
@@ -34,9 +35,9 @@ LAYERED = {
 def test_references_normalise_paths_and_options() -> None:
     text = "-r ./tests.in\n--constraint=sub/../tests.txt\n  -c   typing.txt  # x\nflask\n"
     assert references("dev.in", text) == [
-        ("-r", "tests.in"),
-        ("-c", "tests.txt"),
-        ("-c", "typing.txt"),
+        ("-r", "tests.in", 1),
+        ("-c", "tests.txt", 2),
+        ("-c", "typing.txt", 3),
     ]
 
 
@@ -55,8 +56,9 @@ def test_references_outside_the_folder_are_refused(line: str, message: str) -> N
 def test_plan_compiles_constraints_first() -> None:
     order = plan(LAYERED)
     assert sorted(order) == ["build.in", "dev.in", "docs.in", "tests.in", "typing.in"]
-    # docs.in reads tests.txt, the output of tests.in: tests.in comes first.
-    assert order.index("tests.in") < order.index("docs.in")
+    # docs.in reads tests.txt, the output of tests.in: tests.in comes first; dev.in
+    # includes three files, which come before it.
+    assert order == ["build.in", "tests.in", "docs.in", "typing.in", "dev.in"]
 
 
 def test_plan_names_a_cycle() -> None:
@@ -66,8 +68,8 @@ def test_plan_names_a_cycle() -> None:
 
 
 def test_plan_names_a_missing_file() -> None:
-    with pytest.raises(LockError, match="dev.in: reference #1 names nope.in"):
-        plan({"dev.in": "-r nope.in\n"})
+    with pytest.raises(LockError, match=r"requirements/dev.in:2: nope.in is not in requirements/"):
+        plan({"dev.in": "flask\n-r nope.in\n"})
 
 
 def test_digest_covers_the_closure_and_the_settings() -> None:
@@ -84,6 +86,16 @@ def test_digest_covers_the_closure_and_the_settings() -> None:
         Settings("pip-tools", "3.11", "https://mirror.example/simple"),
     ):
         assert digest("dev.in", LAYERED, other) != base
+
+
+def test_index_credentials_do_not_change_the_digest() -> None:
+    secret = Settings("uv", "3.11", "https://user:s3cret@index.example/simple")
+    other = Settings("uv", "3.11", "https://user:rotated@index.example/simple")
+    plain = Settings("uv", "3.11", "https://index.example/simple")
+    assert digest("tests.in", LAYERED, secret) == digest("tests.in", LAYERED, other)
+    assert digest("tests.in", LAYERED, secret) == digest("tests.in", LAYERED, plain)
+    assert public_url(secret.index_url) == "https://index.example/simple"
+    assert public_url("http://127.0.0.1:8080/simple/") == "http://127.0.0.1:8080/simple/"
 
 
 def test_header_records_the_digest() -> None:

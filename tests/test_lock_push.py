@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,16 @@ def test_push_with_the_local_forge(package_index: PackageIndex, tmp_path: Path) 
     assert git("rev-parse", "eco/lock^", cwd=bare) == git("rev-parse", "main", cwd=bare)
 
     before = refs(bare)
+    proc = run_eco("lock", "--push", "--forge", "local", "--format", "json", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    (result,) = json.loads(proc.stdout)
+    assert {f["status"] for f in result["files"]} == {"unchanged"}
+    assert result["published"]["action"] == "unchanged"
+    assert refs(bare) == before
+
+    # Another machine (a fresh workspace) starts from the pushed lock branch: nothing
+    # to resolve, nothing to push.
+    shutil.rmtree(tmp_path / "workspace")
     proc = run_eco("lock", "--push", "--forge", "local", "--format", "json", cwd=root)
     assert proc.returncode == 0, proc.stderr
     (result,) = json.loads(proc.stdout)

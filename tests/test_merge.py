@@ -150,3 +150,34 @@ def test_one_sided_changes_are_taken_whole(base: list[str], ours: list[str]) -> 
     assert merge3(b, b, o).text == o
     assert merge3(b, o, o).text == o
     assert merge3(None, o, o).text == o
+
+
+def test_union_keeps_both_insertions_at_the_same_place() -> None:
+    base = "# tests\npytest\n"
+    result = merge3(base, base + "pytest-mock\n", base + "pytest-xdist\n", union=True)
+    assert result.clean
+    assert result.text == "# tests\npytest\npytest-mock\npytest-xdist\n"
+    same = merge3(base, base + "a\n", base + "a\nb\n", union=True)
+    assert same.text == base + "a\nb\n"
+    # A line changed on both sides still conflicts.
+    changed = merge3(base, "# tests\npytest>=8\n", "# tests\npytest>=7\n", union=True)
+    assert changed.conflicts == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(0, 10),
+    ours_edits=st.lists(_EDIT, max_size=10),
+    theirs_edits=st.lists(_EDIT, max_size=10),
+)
+def test_union_never_loses_a_project_line_either(
+    size: int, ours_edits: list[tuple[str, int]], theirs_edits: list[tuple[str, int]]
+) -> None:
+    base = [f"base-{i}\n" for i in range(size)]
+    ours, ours_added, _ = _apply(base, ours_edits, "ours")
+    theirs, theirs_added, _ = _apply(base, theirs_edits, "theirs")
+    result = merge3("".join(base), "".join(ours), "".join(theirs), union=True)
+    lines = result.text.splitlines(keepends=True)
+    assert all(line in lines for line in ours_added)
+    if result.clean:
+        assert all(line in lines for line in theirs_added)

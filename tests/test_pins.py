@@ -16,6 +16,7 @@ from tests.github_server.core import GitHubServer
 from tests.github_server.state import State
 from tests.helpers import git
 from tests.helpers import REGISTRY_HEAD
+from tests.helpers import REPO
 from tests.helpers import run_eco
 
 pytest_plugins = ["tests.github_server.fixtures"]
@@ -390,3 +391,13 @@ def test_workflows_ref_is_set_to_a_commit_holding_the_called_workflows(
     assert "already" in eco(github_server, ecosystem, "workflows-ref", "main").stderr
     bad = eco(github_server, ecosystem, "workflows-ref", "no-such-branch")
     assert bad.returncode == 2 and "'no-such-branch' is not a commit" in bad.stderr
+
+
+def test_the_monorepo_pins_are_clean() -> None:
+    """Every `uses:` this repository ships matches workflows/pins.toml, and workflows-ref
+    is a commit of this history holding the called workflows."""
+    if git("rev-parse", "--is-shallow-repository", cwd=REPO) == "true":
+        pytest.skip("a shallow clone cannot see the workflows-ref commit")
+    result = CliRunner().invoke(cli, ["--root", str(REPO), "pins", "check"])
+    assert result.exit_code == 0, result.output
+    assert pins.read_lock(REPO)["actions/checkout"].name == "v6.0.2"

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,21 @@ def test_unknown_variable_through_the_cli_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "templates/skeleton/setup.txt:2: unknown variable 'nope'" in result.stderr
     assert not (tmp_path / "demo").exists()
+
+
+def test_strings_with_quotes_and_accents_stay_valid(registry: Registry) -> None:
+    awkward = 'Zoë "Z" O\'Brien \\ co'
+    project = replace(
+        registry.projects["blinker"],
+        description=awkward,
+        vars={**registry.projects["blinker"].vars, "maintainer_name": awkward},
+    )
+    files = render_project(project, registry.ecosystem, TEMPLATES).files
+    pyproject = tomllib.loads(files["pyproject.toml"].content)
+    assert pyproject["project"]["description"] == awkward
+    assert pyproject["project"]["maintainers"][0]["name"] == awkward
+    conf: dict[str, object] = {}
+    code = files["docs/conf.py"].content.replace("from pallets_sphinx_themes", "# from")
+    code = code.replace("release, version = get_version(project)", "version = '1'")
+    exec(compile(code, "conf.py", "exec"), {"ProjectLink": lambda *a: a}, conf)
+    assert conf["author"] == awkward

@@ -53,10 +53,13 @@ def remote(eco: Ecosystem, tmp_path: Path) -> Path:
 def test_in_sync_project_commits_nothing(eco: Ecosystem, remote: Path) -> None:
     result = eco_cli(eco, "sync")
     assert result.exit_code == 0, result.output
-    assert "unchanged      3 files" in result.stdout
-    assert "project-owned  docs/index.md" in result.stdout
-    assert "nothing to do" in result.stdout
+    assert "alpha: in line with skeleton " in result.stdout
+    assert "(4 files)" in result.stdout
+    assert "nothing to do" in result.stdout  # the closing table
     assert SYNC not in refs(clone_of("alpha"))
+    verbose = eco_cli(eco, "sync", "--verbose", "--no-fetch")
+    assert "  unchanged      .editorconfig" in verbose.stdout
+    assert "  project-owned  docs/index.md" in verbose.stdout
 
 
 def test_edit_in_merged_file_survives_a_template_change(
@@ -215,8 +218,10 @@ def test_dry_run_changes_nothing_byte_for_byte(eco: Ecosystem, remote: Path) -> 
     (clone / "scratch.txt").write_text("untracked work in progress\n")
     edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
     before = _snapshot(clone)
+    remote_before = refs(remote)
     result = eco_cli(eco, "sync", "--dry-run")
     assert result.exit_code == 0, result.output
+    assert refs(remote) == remote_before
     assert "updated        pyproject.toml" in result.stdout
     assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n" in result.stdout
     assert "-line-length = 88\n+line-length = 100\n" in result.stdout
@@ -369,3 +374,75 @@ def test_push_needs_a_real_run(eco: Ecosystem, remote: Path) -> None:
     result = eco_cli(eco, "sync", "--push", "--dry-run")
     assert result.exit_code == 2
     assert "a --dry-run writes nothing" in result.output
+
+
+def test_maintainer_commits_on_the_published_branch_are_never_overwritten(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = tmp_path / "reviewer"
+    git("clone", "-q", "--branch", "eco/sync", str(remote), str(work), cwd=tmp_path)
+    (work / "NOTES.md").write_text("reviewed\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", "review fix-up", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    pushed = git("rev-parse", "HEAD", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 1
+    assert "the remote eco/sync branch has commits eco did not make" in result.stderr
+    assert git("rev-parse", "eco/sync", cwd=remote) == pushed
+    # Once that work is merged, sync goes on.
+    git("checkout", "-q", "main", cwd=work)
+    git("merge", "-q", "--no-edit", "eco/sync", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    again = eco_cli(eco, "sync", "--push")
+    assert again.exit_code == 0, again.output
+    assert "indent_size = 2" in show(remote, "eco/sync", ".editorconfig")
+
+
+# -- the base: the skeleton as last applied -----------------------------------------------
+
+
+def test_a_registry_change_reaches_the_project(eco: Ecosystem, remote: Path) -> None:
+    """The base is rendered with the registry of the recorded revision too, so a changed
+    variable is the ecosystem's change, not mistaken for the project's own edit."""
+    registry = (eco.root / "projects.toml").read_text()
+    eco.write_registry(registry.replace("The alpha extension.", "Alpha, renamed."))
+    eco.commit("describe alpha better")
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "updated        pyproject.toml" in result.stdout
+    assert 'description = "Alpha, renamed."' in show(
+        clone_of("alpha"), "eco/sync", "pyproject.toml"
+    )
+
+
+def test_unknown_recorded_revision_is_an_error_for_that_project(
+    eco: Ecosystem, tmp_path: Path
+) -> None:
+    remote = make_synced_project(eco, tmp_path, "alpha")
+    state = show(remote, "main", ".eco.toml") + "\n"
+    revision = git("rev-parse", "HEAD", cwd=eco.root)
+    push_to(remote, tmp_path, {".eco.toml": state.replace(revision, "f" * 40)})
+    result = eco_cli(eco, "sync", "--dry-run")
+    assert result.exit_code == 1
+    assert f"template revision {'f' * 40} is not in the ecosystem repository" in result.stderr
+    checked = CliRunner().invoke(cli, ["--root", str(eco.root), "check"])
+    assert checked.exit_code == 2
+
+
+def test_a_new_template_change_replaces_the_sync_commit(eco: Ecosystem, remote: Path) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    eco_cli(eco, "sync")
+    clone = clone_of("alpha")
+    first = git("rev-parse", "eco/sync", cwd=clone)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync")
+    assert "committed eco/sync" in result.stdout
+    second = git("rev-parse", "eco/sync", cwd=clone)
+    assert second != first
+    assert git("rev-parse", "eco/sync^", cwd=clone) == git("rev-parse", "origin/main", cwd=clone)
+    changed = git("diff", "--name-only", "origin/main", "eco/sync", cwd=clone).split()
+    assert changed == [".eco.toml", ".editorconfig", "pyproject.toml"]

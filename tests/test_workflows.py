@@ -23,6 +23,7 @@ import yaml
 from eco.registry import load_registry
 from eco.render import render_project
 from tests.helpers import git
+from tests.helpers import make_ecosystem
 from tests.helpers import REPO
 from tests.helpers import run_eco
 
@@ -354,17 +355,13 @@ def test_scheduled_check_builds_its_matrix_from_eco_list(tmp_path: Path) -> None
     """The `eco list` step of check-all.yaml, run as written, gives one job per project."""
     doc = _load(REPO / ".github" / "workflows" / "check-all.yaml")
     step = next(s for s in doc["jobs"]["projects"]["steps"] if s.get("id") == "list")
-    shim = tmp_path / "bin" / "eco"
-    shim.parent.mkdir()
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m eco "$@"\n')
-    shim.chmod(0o755)
     output = tmp_path / "output"
     subprocess.run(
         ["bash", "-e", "-c", step["run"]],
         cwd=REPO,
         check=True,
         env={
-            "PATH": f"{shim.parent}:{BIN}:/usr/bin:/bin",
+            "PATH": f"{_shim(tmp_path)}:{BIN}:/usr/bin:/bin",
             "PYTHONPATH": str(REPO / "tools"),
             "GITHUB_OUTPUT": str(output),
             "ECO_WORKSPACE": str(tmp_path / "workspace"),
@@ -382,9 +379,10 @@ def test_scheduled_check_builds_its_matrix_from_eco_list(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
-    """build.yaml's `build`, `check` and `hashes` steps, run as written on a project made
-    by `eco init`: the dists pass twine and check-wheel-contents, the hashes output is
-    what sha256sum says, and a second build at the same commit is byte-identical."""
+    """build.yaml's steps, run as written in a fresh virtualenv on a project made by
+    `eco init` (tools from the package index): the dists pass twine and
+    check-wheel-contents, the hashes output is what sha256sum says, and a second build at
+    the same commit is byte-identical."""
     import base64
     import hashlib
 
@@ -394,7 +392,9 @@ def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
     steps = {
         s.get("name"): s for s in _load(REPO / "workflows" / "build.yaml")["jobs"]["build"]["steps"]
     }
-    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
 
     def step(name: str, cwd: Path, **extra: str) -> None:
         result = subprocess.run(
@@ -406,6 +406,7 @@ def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
+    step("install the build requirements (pinned in requirements/build.txt)", project)
     step("build", project)
     step("check", project)
     output = tmp_path / "output"
@@ -429,3 +430,79 @@ def test_build_steps_make_checked_reproducible_dists(tmp_path: Path) -> None:
             os.utime(path, (later, later))
     step("build", project)
     assert {name: (project / "dist" / name).read_bytes() for name in dists} == first
+
+
+def _shim(tmp_path: Path) -> Path:
+    """A folder with an `eco` executable that runs this checkout's eco."""
+    shim = tmp_path / "bin" / "eco"
+    shim.parent.mkdir(exist_ok=True)
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m eco "$@"\n')
+    shim.chmod(0o755)
+    return shim.parent
+
+
+@pytest.mark.slow
+def test_eco_check_step_writes_its_report_to_the_job_summary(tmp_path: Path) -> None:
+    """eco-check.yaml's step, run as written for a registered project: the Markdown
+    report lands in the summary; drift fails the step (exit 1)."""
+    eco = make_ecosystem(tmp_path)
+    project = tmp_path / "flask-demo"
+    made = run_eco("init", "flask-demo", "--path", str(project), "--register", cwd=eco.root)
+    assert made.returncode == 0, made.stderr
+    doc = _load(REPO / "workflows" / "eco-check.yaml")
+    step = next(s for s in doc["jobs"]["check"]["steps"] if s.get("name") == "eco check")
+    assert step["env"] == {"PROJECT": "${{ inputs.project }}"}
+    summary = tmp_path / "summary.md"
+
+    def run() -> int:
+        summary.write_text("")
+        return subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            cwd=eco.root,
+            env={
+                "PATH": f"{_shim(tmp_path)}:{BIN}:/usr/bin:/bin",
+                "PYTHONPATH": str(REPO / "tools"),
+                "HOME": str(tmp_path),
+                "ECO_WORKSPACE": str(tmp_path / "workspace"),
+                "PROJECT": "flask-demo",
+                "GITHUB_STEP_SUMMARY": str(summary),
+            },
+        ).returncode
+
+    assert run() == 0
+    clean = summary.read_text()
+    assert "flask-demo" in clean and clean.lstrip().startswith(("#", "|", "**"))
+    lock = project / ".github" / "workflows" / "lock.yaml"
+    lock.write_text(lock.read_text().replace("cron: '0 0 * * *'", "cron: '0 1 * * *'"))
+    git("commit", "-qam", "a local edit of an owned file", cwd=project)
+    assert run() == 1
+    assert ".github/workflows/lock.yaml" in summary.read_text()
+
+
+@pytest.mark.slow
+def test_every_session_the_tests_workflow_runs_is_in_the_rendered_noxfile(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    """The sessions tests.yaml runs for each project (one per Python, plus its extra
+    sessions) are sessions of that project's own noxfile, as `nox --list --json` sees it."""
+    reusable = _load(REPO / "workflows" / "tests.yaml")[True]["workflow_call"]["inputs"]
+    pattern = reusable["tests-session"]["default"]
+    extra = json.loads(reusable["sessions"]["default"])
+    for name, project in REGISTRY.projects.items():
+        caller = _load(rendered[name] / "tests.yaml")["jobs"]["tests"]["with"]
+        pythons = json.loads(caller["python-versions"])
+        assert pythons == list(project.python)
+        assert caller["default-python"] == project.max_python
+        folder = tmp_path / name
+        folder.mkdir()
+        rendering = render_project(project, REGISTRY.ecosystem, REPO / "templates")
+        (folder / "noxfile.py").write_text(rendering.files["noxfile.py"].content)
+        wanted = [pattern.replace("{0}", p) for p in pythons] + extra
+        listed = subprocess.run(
+            [str(BIN / "nox"), "--list", "--json", "--sessions", *wanted],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
+        assert listed.returncode == 0, (name, listed.stderr)
+        assert [s["session"] for s in json.loads(listed.stdout)] == wanted, name

@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
-from typing import Any
 
 from tests.github_server import gitrepo
 
@@ -247,8 +246,3 @@ class State:
             issue.closed_at = now
             issue.updated_at = now
             return sha
-
-    def issue_dict(self, repo: Repo, number: int) -> dict[str, Any]:
-        from tests.github_server import shapes
-
-        return shapes.issue(self, repo, repo.issues[number])

@@ -35,6 +35,7 @@ class Snapshot:
     """What was read of one commit: the files asked for, and their modes."""
 
     commit: str
+    tree: str
     files: dict[str, bytes]  # path -> content, for each wanted path that is a file
     modes: dict[str, str]  # path -> git mode, same keys
     listed: dict[str, list[str]]  # folder -> the file paths directly in it (when asked)
@@ -99,11 +100,29 @@ class ObjectReader:
         found = self.get(f"{ref}^{{commit}}")
         if found is None:
             raise GitError(f"{self.repo}: {ref} does not exist (is the branch name right?)")
-        sha, _, content = found
-        first = content.split(b"\n", 1)[0].decode()
-        if not first.startswith("tree "):
-            raise GitError(f"{self.repo}: unreadable commit {sha}")
-        return sha, first[5:]
+        return found[0], commit_fields(found[2])[0]
+
+    def diff(self, old: str, new: str, prefix: str = "") -> dict[str, Entry | None]:
+        """Every path whose entry differs from tree ``old`` to tree ``new`` (``None``:
+        gone in ``new``), descending only into subtrees that differ."""
+        if old == new:
+            return {}
+        before, after = self.tree(old) if old else {}, self.tree(new) if new else {}
+        out: dict[str, Entry | None] = {}
+        for name in sorted(set(before) | set(after)):
+            a, b = before.get(name), after.get(name)
+            if a == b:
+                continue
+            path = f"{prefix}{name}"
+            a_tree = a.sha if a is not None and a.mode == "40000" else ""
+            b_tree = b.sha if b is not None and b.mode == "40000" else ""
+            if a_tree or b_tree:
+                out.update(self.diff(a_tree, b_tree, f"{path}/"))
+            if a is not None and not a_tree and (b is None or b_tree):
+                out[path] = None
+            if b is not None and not b_tree:
+                out[path] = b
+        return out
 
     def tree(self, sha: str) -> dict[str, Entry]:
         """The entries of a tree object, by name (cached: trees never change)."""
@@ -157,7 +176,28 @@ class ObjectReader:
             if found is not None:
                 files[path] = found[2]
                 modes[path] = entry.mode
-        return Snapshot(commit, files, modes, listed)
+        return Snapshot(commit, tree, files, modes, listed)
+
+
+def commit_fields(content: bytes) -> tuple[str, list[str]]:
+    """``(tree, parents)`` of a raw commit object."""
+    tree = ""
+    parents = []
+    for line in content.split(b"\n\n", 1)[0].decode().splitlines():
+        key, _, value = line.partition(" ")
+        if key == "tree":
+            tree = value
+        elif key == "parent":
+            parents.append(value)
+    if not tree:
+        raise GitError("unreadable commit object: no tree")
+    return tree, parents
+
+
+def commit_message(content: bytes) -> str:
+    """The message of a raw commit object (what follows the headers)."""
+    _, _, message = content.partition(b"\n\n")
+    return decode(message)
 
 
 def read_commit(

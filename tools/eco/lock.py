@@ -31,6 +31,7 @@ from pathlib import Path
 from pathlib import PurePosixPath
 
 from eco.errors import EcoError
+from eco.resolvers import public_url
 from eco.resolvers import Request
 from eco.resolvers import ResolutionError
 from eco.resolvers import Resolver
@@ -75,8 +76,9 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def references(name: str, text: str) -> list[tuple[str, str]]:
-    """``(option, file)`` for each ``-r``/``-c`` line of ``name``, paths relative to its folder."""
+def references(name: str, text: str) -> list[tuple[str, str, int]]:
+    """``(option, file, line)`` for each ``-r``/``-c`` line of ``name`` (paths relative to
+    the requirements folder)."""
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _REF_RE.match(line)
@@ -100,20 +102,23 @@ def references(name: str, text: str) -> list[tuple[str, str]]:
                 f"got {match.group(2)!r}"
             )
         option = "-c" if match.group(1) in ("-c", "--constraint") else "-r"
-        found.append((option, "/".join(parts)))
+        found.append((option, "/".join(parts), number))
     return found
 
 
 def _dependencies(name: str, files: Mapping[str, str], sources: set[str]) -> set[str]:
-    """The ``.in`` files that must be compiled before ``name`` (their ``.txt`` is read)."""
+    """The ``.in`` files to compile before ``name``: those whose ``.txt`` it reads, and
+    those it includes (so a bad requirement fails in the file that has it)."""
     needed = set()
-    for number, (_option, ref) in enumerate(references(name, files[name]), start=1):
+    for _option, ref, line in references(name, files[name]):
         if ref.endswith(".txt") and ref[:-4] + ".in" in sources:
             needed.add(ref[:-4] + ".in")
-        elif ref not in files and not (ref.endswith(".txt") and ref[:-4] + ".in" in sources):
+        elif ref in sources:
+            needed.add(ref)
+        elif ref not in files:
             raise LockError(
-                f"{REQUIREMENTS}/{name}: reference #{number} names {ref}, "
-                f"which is not in {REQUIREMENTS}/"
+                f"{REQUIREMENTS}/{name}:{line}: {ref} is not in {REQUIREMENTS}/ "
+                f"(expected a file there, or an .in file for a .txt)"
             )
     return needed
 
@@ -149,7 +154,7 @@ def closure(name: str, files: Mapping[str, str]) -> list[str]:
         current = todo.pop()
         if current not in files:
             continue
-        for _option, ref in references(current, files[current]):
+        for _option, ref, _line in references(current, files[current]):
             if ref not in seen:
                 seen.add(ref)
                 todo.append(ref)
@@ -159,7 +164,8 @@ def closure(name: str, files: Mapping[str, str]) -> list[str]:
 def digest(name: str, files: Mapping[str, str], settings: Settings) -> str:
     """The input digest of ``name``: its closure's contents and the settings."""
     hasher = hashlib.sha256()
-    for item in (FORMAT, settings.backend, settings.python, settings.index_url):
+    # The index without credentials: rotating a token must not re-resolve everything.
+    for item in (FORMAT, settings.backend, settings.python, public_url(settings.index_url)):
         hasher.update(item.encode() + b"\0")
     for file in closure(name, files):
         hasher.update(file.encode() + b"\0" + files.get(file, "").encode() + b"\0")

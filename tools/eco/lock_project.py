@@ -16,6 +16,7 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.branch import commit_files
+from eco.errors import GitError
 from eco.forge.base import PublishResult
 from eco.gitfiles import decode
 from eco.gitfiles import encode
@@ -28,6 +29,7 @@ from eco.lock import pins
 from eco.lock import REQUIREMENTS
 from eco.lock import Settings
 from eco.registry import Project
+from eco.resolvers import public_url
 from eco.resolvers import Resolver
 from eco.workspace import Workspace
 
@@ -98,6 +100,8 @@ def _starting_point(repo: Path, base: str, branch: str) -> tuple[str, str]:
     out = git("cat-file", "--batch-check=%(objectname)", cwd=repo, input="\n".join(names))
     shas = [line.split()[0] if "missing" not in line else "" for line in out.splitlines()]
     base_sha, local_parent, remote_parent = (shas + ["", "", ""])[:3]
+    if not base_sha:
+        raise GitError(f"{repo}: {base} does not exist (is the project's branch right?)")
     if local_parent == base_sha:
         return base_sha, f"refs/heads/{branch}"
     if remote_parent == base_sha and not local_parent:
@@ -119,11 +123,12 @@ def lock_project(
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
-    python = resolver.python_for(project.min_python)
+    wanted = project.min_python.rstrip("t")  # a free-threaded build resolves the same
+    python = resolver.python_for(wanted)
     notes = []
-    if python != project.min_python:
+    if python != wanted:
         notes.append(
-            f"pip-compile resolved for Python {python}: no Python {project.min_python} "
+            f"pip-compile resolved for Python {python}: no Python {wanted} "
             "with pip-tools was found (use --backend uv, or install pip-tools for it)"
         )
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
@@ -191,7 +196,7 @@ def pull_request_body(lock: ProjectLock, request: LockRequest) -> str:
         how = "compiled, upgrading " + ", ".join(f"`{p}`" for p in request.upgrade_packages)
     lines = [
         f"`eco lock` {how} `{REQUIREMENTS}/*.in` with {request.backend} for Python "
-        f"{lock.python}, against {request.index_url}.",
+        f"{lock.python}, against {public_url(request.index_url)}.",
         "",
         "| file | changes |",
         "| --- | --- |",

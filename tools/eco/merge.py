@@ -6,6 +6,11 @@ changed identically it takes the change once; where both changed differently it 
 conflict, written with git-style markers. A change made by the project is therefore
 either in the result or inside a conflict: never dropped silently.
 
+With ``union=True`` (used for files that are plain lists of lines, such as
+``requirements/*.in`` and ``.gitignore``) two different insertions at the same place are
+both kept, the project's first, instead of conflicting: git's ``merge=union``, limited to
+pure insertions so a line either side changed or deleted still conflicts.
+
 With ``strict=True`` (used for skeleton-owned files) any region the project changed
 becomes a conflict even when the skeleton left it alone, so a local edit to an owned file
 is shown for review instead of kept or overwritten.
@@ -99,6 +104,7 @@ def merge3(
     theirs: str,
     *,
     strict: bool = False,
+    union: bool = False,
     labels: tuple[str, str, str] = (OURS_LABEL, BASE_LABEL, THEIRS_LABEL),
 ) -> MergeResult:
     """Merge ``theirs``' changes since ``base`` into ``ours``.
@@ -126,6 +132,8 @@ def merge3(
             out += tc
         elif tc == bc and not strict:  # only the project changed this region
             out += oc
+        elif union and not bc and not strict:  # both only added lines here: keep both
+            out += _terminated(oc) + [line for line in tc if line not in oc]
         else:
             conflicts += 1
             out.append(f"<<<<<<< {labels[0]}\n")
@@ -141,9 +149,10 @@ def merge3(
     return MergeResult("".join(out), conflicts)
 
 
-def has_conflict_markers(text: str) -> bool:
-    """True when ``text`` still holds an unresolved conflict written by :func:`merge3`."""
-    lines = text.splitlines()
-    return any(line.startswith("<<<<<<< ") for line in lines) and any(
-        line.startswith(">>>>>>> ") for line in lines
-    )
+def has_conflict_markers(
+    text: str, labels: tuple[str, str, str] = (OURS_LABEL, BASE_LABEL, THEIRS_LABEL)
+) -> bool:
+    """True when ``text`` still holds an unresolved conflict written by :func:`merge3`
+    (its own labels, so a file that merely quotes a marker does not count)."""
+    lines = set(text.splitlines())
+    return f"<<<<<<< {labels[0]}" in lines and f">>>>>>> {labels[2]}" in lines

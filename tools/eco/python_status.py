@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eco.gitread import read_texts
+from eco.gitfiles import decode
+from eco.gitfiles import read_commit
 from eco.python_places import FILES
 from eco.python_places import inconsistencies
 from eco.python_places import Places
@@ -75,7 +76,8 @@ def project_status(
     today: date,
 ) -> ProjectStatus:
     """Read the project's files at ``ref`` of its clone (one git process) and compare."""
-    texts = read_texts(repo, ref, FILES)
+    files = read_commit(repo, ref, FILES).files
+    texts = {path: decode(files[path]) if path in files else None for path in FILES}
     places = read_places(texts[PYPROJECT], texts[TESTS_WORKFLOW])
     return ProjectStatus(
         project=project.name,

@@ -135,11 +135,12 @@ class _ExpressionSafeLoader(jinja2.FileSystemLoader):
 
 
 def _toml_value(value: Any) -> str:
+    """A TOML value; for a string, a double-quoted literal also valid in Python."""
     import json
 
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def render_project(

@@ -54,6 +54,11 @@ _TRANSPORT = {
 Run = Callable[[Sequence[str], Path, Mapping[str, str]], "subprocess.CompletedProcess[str]"]
 
 
+def public_url(url: str) -> str:
+    """``url`` without any ``user:password@`` part: what may be shown, hashed or written."""
+    return re.sub(r"^(\w[\w+.-]*://)[^/@]*@", r"\1", url)
+
+
 def resolver_env(index_url: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment a resolver runs in: ``base`` without the machine's pip/uv settings."""
     source = os.environ if base is None else base
@@ -131,6 +136,10 @@ class Resolver:
                 request.index_url,
                 "--python-version",
                 request.python,
+                # Resolve for --python-version, but run with this interpreter: without it
+                # uv first searches the machine for that Python (seconds per file).
+                "--python",
+                sys.executable,
             ]
         else:
             args = [

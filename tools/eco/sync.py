@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatch
 
+from eco.merge import has_conflict_markers
 from eco.merge import merge3
+from eco.merge_toml import merge_toml
 from eco.render import Rendering
 from eco.state import State
 
@@ -26,6 +29,11 @@ PROJECT_OWNED = "project-owned"
 # The order classifications are listed in, most important first.
 ACTIONS = (CONFLICT, NEW, UPDATED, MERGED, REMOVED, OPTED_OUT, PROJECT_OWNED, UNCHANGED)
 WRITES = (NEW, UPDATED, MERGED, REMOVED)
+COMMIT_PREFIX = "eco sync: "  # every sync commit's subject starts so
+UNRESOLVED = "unresolved conflict markers from an earlier sync"
+# Merged files that are plain lists of lines: insertions by both sides at the same
+# place are both kept (see eco.merge.merge3's ``union``).
+LINE_LISTS = ("*.in", ".gitignore", "*/.gitignore")
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ class FilePlan:
             return "behind"
         if self.action == REMOVED:
             return "retired"
-        if self.action == CONFLICT:
+        if self.action == CONFLICT and self.reason != UNRESOLVED:
             return "modified" if self.base is None or self.base == self.theirs else "conflict"
         return self.action
 
@@ -111,11 +119,18 @@ def classify(
         return plan(NEW, theirs)
     if ours is None:
         return plan(NEW, theirs)
+    if has_conflict_markers(ours):  # a sync committed with --allow-conflicts, unresolved
+        return FilePlan(path, mode, CONFLICT, ours, ours, theirs, base, UNRESOLVED)
     if ours == theirs:
         return plan(UNCHANGED, ours)
     if base is not None and ours == base:
         return plan(UPDATED, theirs)
-    merged = merge3(base, ours, theirs, strict=mode == "owned")
+    union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
+    merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
+    if not merged.clean and mode == "merged" and base is not None and path.endswith(".toml"):
+        structured = merge_toml(base, ours, theirs)  # key by key: neighbours do not clash
+        if structured is not None:
+            return plan(MERGED, structured)
     if not merged.clean:
         return plan(CONFLICT, merged.text)
     return plan(UNCHANGED if merged.text == ours else MERGED, merged.text)
@@ -173,7 +188,7 @@ def make_plan(
 def commit_message(plan: Plan, *, ecosystem: str, allow_conflicts: bool = False) -> str:
     """One commit per sync: the template revision, then the files by classification."""
     short = plan.revision[:12] or "(uncommitted)"
-    lines = [f"eco sync: {ecosystem} skeleton at {short}", ""]
+    lines = [f"{COMMIT_PREFIX}{ecosystem} skeleton at {short}", ""]
     lines.append(f"Template revision: {plan.revision or '(none)'}")
     lines.append(f"Last applied: {plan.previous or '(none: the project is being adopted)'}")
     for action in ACTIONS:

@@ -3,13 +3,13 @@
 :class:`Syncer` holds what every project of a run shares (the current templates and
 manifest, the snapshots of past revisions), so a run renders each revision's templates
 from one Jinja environment and extracts each past revision once. Per project it costs a
-fixed handful of git calls: the fetch, one ``rev-parse``, one ``ls-tree``, one
-``cat-file --batch`` and, when something changes, the plumbing of :mod:`eco.branch`.
+fixed handful of git calls: the fetch, one ``cat-file --batch`` process for everything it
+reads and, when something changes, the plumbing of :mod:`eco.branch`.
 """
 
 from __future__ import annotations
 
-import threading
+import subprocess
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cached_property
@@ -17,10 +17,14 @@ from pathlib import Path
 
 from eco.branch import commit_files
 from eco.branch import CommitResult
+from eco.branch import REGULAR
 from eco.errors import EcoError
+from eco.gitfiles import commit_fields
+from eco.gitfiles import commit_message
 from eco.gitfiles import decode
 from eco.gitfiles import encode
-from eco.gitfiles import read_commit
+from eco.gitfiles import ObjectReader
+from eco.gitutil import git_env
 from eco.manifest import load_manifest
 from eco.manifest import Manifest
 from eco.registry import Project
@@ -32,7 +36,8 @@ from eco.state import format_state
 from eco.state import parse_state
 from eco.state import State
 from eco.state import STATE_FILE
-from eco.sync import commit_message
+from eco.sync import commit_message as sync_message
+from eco.sync import COMMIT_PREFIX
 from eco.sync import make_plan
 from eco.sync import Plan
 from eco.workspace import Workspace
@@ -52,10 +57,36 @@ class ProjectView:
     plan: Plan
     modes: dict[str, str] = field(default_factory=dict)  # git modes of executable files
     workflows: dict[str, str] = field(default_factory=dict)  # path -> text (for policy)
+    # The remote sync branch's head when someone other than eco committed it last.
+    published: str | None = None
+    # The local sync branch when it sits on ``base``: what it changes, to skip rewriting it.
+    branch: BranchOnBase | None = None
 
     @property
     def adopted(self) -> bool:
         return self.state is not None
+
+
+@dataclass(frozen=True)
+class BranchOnBase:
+    """The sync branch's one commit on top of the project's branch, and what it changes."""
+
+    commit: str
+    tree: str
+    files: dict[str, tuple[str, bytes] | None]  # path -> (mode, content); None: deleted
+
+    def holds(self, changes: dict[str, bytes | None], modes: dict[str, str]) -> bool:
+        """True when the branch makes exactly these changes."""
+        if set(self.files) != set(changes):
+            return False
+        for path, content in changes.items():
+            found = self.files[path]
+            if content is None or found is None:
+                if not (content is None and found is None):
+                    return False
+            elif found != (modes.get(path, REGULAR), content):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -75,7 +106,6 @@ class Syncer:
         self.root = registry.root
         self.templates = self.root / "templates"
         self.snapshots = Snapshots(self.root, workspace.path / ".snapshots")
-        self._lock = threading.Lock()
 
     @cached_property
     def manifest(self) -> Manifest:
@@ -140,7 +170,11 @@ class Syncer:
         theirs = self.render(project)
         wanted = set(theirs.files) | set(theirs.retired) | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
-        read = read_commit(clone, f"refs/remotes/origin/{project.branch}", wanted, folders)
+        sync_branch = self.registry.ecosystem.sync_branch
+        with ObjectReader(clone) as reader:
+            read = reader.read(f"refs/remotes/origin/{project.branch}", wanted, folders)
+            published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
+            branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
         ours = {p: decode(content) for p, content in read.files.items()}
         base = read.commit
         state = _state(project, ours.pop(STATE_FILE, None))
@@ -163,6 +197,8 @@ class Syncer:
             state,
             plan,
             modes={p: m for p, m in read.modes.items() if m == EXECUTABLE},
+            published=_foreign_head(published),
+            branch=branch,
             workflows={p: ours[p] for p in read.listed.get(WORKFLOWS, []) if _is_workflow(p)},
         )
 
@@ -174,22 +210,67 @@ class Syncer:
         files = plan.writes(allow_conflicts=allow_conflicts)
         if not files:
             return Written("nothing to do")
+        self._refuse_overwriting_edits(view)
         changes: dict[str, bytes | None] = {
             f.path: None if f.result is None else encode(f.result) for f in files
         }
         changes[STATE_FILE] = format_state(plan.state).encode()
-        message = commit_message(
+        modes = {p: m for p, m in view.modes.items() if p in changes}
+        branch = self.registry.ecosystem.sync_branch
+        if view.branch is not None and view.branch.holds(changes, modes):
+            return Written(
+                "up-to-date", CommitResult(branch, view.branch.commit, view.branch.tree, False)
+            )
+        message = sync_message(
             plan, ecosystem=self.registry.ecosystem.name, allow_conflicts=allow_conflicts
         )
         result = commit_files(
-            view.clone,
-            branch=self.registry.ecosystem.sync_branch,
-            base=view.base,
-            changes=changes,
-            message=message,
-            modes={p: m for p, m in view.modes.items() if p in changes},
+            view.clone, branch=branch, base=view.base, changes=changes, message=message, modes=modes
         )
         return Written("committed" if result.created else "up-to-date", result)
+
+    def _refuse_overwriting_edits(self, view: ProjectView) -> None:
+        """A maintainer may have pushed onto the remote sync branch (say, a conflict
+        resolved in the pull request): replacing the branch would drop that work, so
+        sync stops unless the work is already merged into the project's branch."""
+        head = view.published
+        if head is None:
+            return
+        merged = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", head, view.base],
+            cwd=view.clone,
+            env=git_env(),
+            capture_output=True,
+        )
+        if merged.returncode == 0:
+            return
+        branch = self.registry.ecosystem.sync_branch
+        raise EcoError(
+            f"{view.project.name}: the remote {branch} branch has commits eco did not make "
+            f"(head {head[:12]}); merge or close that pull request, or delete the branch, "
+            "before syncing again, so that work is not overwritten"
+        )
+
+
+def _branch_on(reader: ObjectReader, ref: str, base: str, base_tree: str) -> BranchOnBase | None:
+    found = reader.get(f"{ref}^{{commit}}")
+    if found is None:
+        return None
+    tree, parents = commit_fields(found[2])
+    if parents != [base]:
+        return None
+    files: dict[str, tuple[str, bytes] | None] = {}
+    for path, entry in reader.diff(base_tree, tree).items():
+        blob = reader.get(entry.sha) if entry is not None else None
+        files[path] = (entry.mode, blob[2]) if entry is not None and blob is not None else None
+    return BranchOnBase(found[0], tree, files)
+
+
+def _foreign_head(found: tuple[str, str, bytes] | None) -> str | None:
+    if found is None:
+        return None
+    sha, _, content = found
+    return None if commit_message(content).startswith(COMMIT_PREFIX) else sha
 
 
 def _is_workflow(path: str) -> bool:

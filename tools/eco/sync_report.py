@@ -68,12 +68,27 @@ def project_header(plan: Plan) -> str:
     )
 
 
-def dry_run_text(plan: Plan) -> str:
-    """The classification, then the diff of every file sync would change (a conflict's
-    diff shows the markers ``--allow-conflicts`` would commit)."""
-    lines = [project_header(plan), *classification(plan)]
+def in_line(plan: Plan) -> bool:
+    """Nothing to write and nothing to report: the project matches the skeleton."""
+    return bool(plan.previous) and not plan.conflicts and not plan.writes()
+
+
+def project_text(plan: Plan, *, verbose: bool = False) -> list[str]:
+    """The header and the classification; one line for a project already in line."""
+    if in_line(plan) and not verbose:
+        return [
+            f"{plan.project}: in line with skeleton {plan.revision[:12]} ({len(plan.files)} files)"
+        ]
+    lines = [project_header(plan), *classification(plan, verbose=verbose)]
     if not plan.previous:
         lines.append(adoption_summary(plan))
+    return lines
+
+
+def dry_run_text(plan: Plan, *, verbose: bool = False) -> str:
+    """The classification, then the diff of every file sync would change (a conflict's
+    diff shows the markers ``--allow-conflicts`` would commit)."""
+    lines = project_text(plan, verbose=verbose)
     return "\n".join(lines) + "\n" + "".join(unified_diff(f) for f in plan.files if f.changes)
 
 

@@ -53,8 +53,8 @@ from pallets_sphinx_themes import ProjectLink
 # Project --------------------------------------------------------------
 
 project = "{{ pypi }}"
-copyright = "{{ copyright }}"
-author = "{{ maintainer_name }}"
+copyright = {{ copyright | toml }}
+author = {{ maintainer_name | toml }}
 release, version = get_version(project)
 repo_url = "https://github.com/{{ repo }}/"
 
@@ -87,11 +87,11 @@ intersphinx_mapping = {
 html_theme = "{{ 'flask' if is_flask_extension else 'pocoo' }}"
 html_context = {
     "project_links": [
-        ProjectLink("Donate", "{{ donate_url }}"),
+        ProjectLink("Donate", {{ donate_url | toml }}),
         ProjectLink("PyPI Releases", "https://pypi.org/project/{{ pypi }}/"),
         ProjectLink("Source Code", repo_url),
         ProjectLink("Issue Tracker", f"{repo_url}issues/"),
-        ProjectLink("Chat", "{{ chat_url }}"),
+        ProjectLink("Chat", {{ chat_url | toml }}),
     ]
 }
 html_sidebars = {

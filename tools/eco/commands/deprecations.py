@@ -25,12 +25,10 @@ from eco.deprecations.report import markdown_report
 from eco.deprecations.report import ProjectScan
 from eco.deprecations.report import text_report
 from eco.deprecations.scan import scan_sources
-from eco.deprecations.sources import git_sources
+from eco.deprecations.sources import read_tree
 from eco.errors import EcoError
 from eco.forge import get_forge
 from eco.forge import GitHubForge
-from eco.gitread import read_texts
-from eco.gitutil import git
 from eco.parallel import run_each
 from eco.registry import MODULE_RE
 from eco.registry import Project
@@ -84,9 +82,8 @@ def scan(
     def one(project: Project) -> ProjectScan:
         clone = ctx.workspace.ensure(project)
         ref = clone.remote_branch
-        commit = git("rev-parse", ref, cwd=clone.path)
-        result = scan_sources(git_sources(clone.path, commit), names)
-        return ProjectScan(project, commit, result)
+        tree = read_tree(clone.path, ref)
+        return ProjectScan(project, tree.commit, scan_sources(tree.sources, names))
 
     outcomes = run_each(selected, one, jobs=jobs, label="deprecations scan")
     scans = [o.value for o in outcomes if o.value is not None]
@@ -178,8 +175,8 @@ def due_command(
     def one(project: Project) -> ProjectDue:
         clone = ctx.workspace.ensure(project)
         ref = clone.remote_branch
-        sources = git_sources(clone.path, ref, package_only=True)
-        pyproject = read_texts(clone.path, ref, ["pyproject.toml"])["pyproject.toml"]
+        tree = read_tree(clone.path, ref, package_only=True, files=["pyproject.toml"])
+        sources, pyproject = tree.sources, tree.files.get("pyproject.toml")
         where = f"{project.name}: {ref}:pyproject.toml"
         version = next_version or next_feature_version(where, pyproject, sources)
         names = [*project_names(where, pyproject), project.pypi, project.name, project.module]

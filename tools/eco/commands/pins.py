@@ -40,7 +40,7 @@ def command() -> None:
     """
 
 
-@command.command("update")
+@command.command("update", short_help="Move every pin to the newest release of its action.")
 @click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
 @click.option(
     "--major",
@@ -78,7 +78,7 @@ def update(ctx: Context, dry_run: bool, major: bool, api_url: str) -> None:
         click.echo(f"all {len(plan.unchanged)} actions are up to date", err=True)
 
 
-@command.command("check")
+@command.command("check", short_help="Fail on an unpinned or mislabelled uses: line.")
 @click.option(
     "--remote",
     is_flag=True,
@@ -106,7 +106,7 @@ def check(ctx: Context, remote: bool, api_url: str) -> None:
     click.echo("every uses: is pinned and matches workflows/pins.toml", err=True)
 
 
-@command.command("workflows-ref")
+@command.command("workflows-ref", short_help="Point the callers at a commit of the monorepo.")
 @click.argument("rev", default="HEAD")
 @click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
 @click.pass_obj

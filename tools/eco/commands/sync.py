@@ -23,10 +23,9 @@ from eco.sync import pull_request_title
 from eco.sync_project import ProjectView
 from eco.sync_project import Syncer
 from eco.sync_project import Written
-from eco.sync_report import adoption_summary
-from eco.sync_report import classification
 from eco.sync_report import dry_run_text
-from eco.sync_report import project_header
+from eco.sync_report import in_line
+from eco.sync_report import project_text
 from eco.sync_report import summary_table
 
 
@@ -145,7 +144,7 @@ def command(
         plan = synced.view.plan
         conflicted = conflicted or bool(plan.conflicts)
         if synced.written is None:
-            click.echo(dry_run_text(plan))
+            click.echo(dry_run_text(plan, verbose=verbose))
             result = (
                 "conflict" if plan.conflicts else ("would change" if plan.writes() else "in sync")
             )
@@ -153,10 +152,12 @@ def command(
             result = _describe(synced.written, registry.ecosystem.sync_branch)
             if synced.published is not None:
                 result += "; " + _published(synced.published)
-            lines = [project_header(plan), *classification(plan, verbose=verbose)]
-            if not plan.previous:
-                lines.append(adoption_summary(plan))
-            click.echo("\n".join([*lines, f"  => {result}", ""]))
+            lines = project_text(plan, verbose=verbose)
+            click.echo(
+                "\n".join(
+                    lines if in_line(plan) and not verbose else [*lines, f"  => {result}", ""]
+                )
+            )
         rows.append((outcome.project.name, plan, result))
     click.echo(summary_table(rows))
     status = finish(outcomes, "sync")

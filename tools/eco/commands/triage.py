@@ -49,9 +49,11 @@ class DefaultGroup(click.Group):
 
 @click.group("triage", cls=DefaultGroup)
 def command() -> None:
-    """What needs a maintainer across every repository: ``eco triage [PROJECT]...`` shows
-    the queues and metrics (the ``report`` subcommand); ``eco triage close`` closes one
-    issue with a reason. Nothing in eco closes anything automatically.
+    """What needs a maintainer across every repository.
+
+    "eco triage [PROJECT]..." runs the report command: the queues and the response
+    metrics of each project. "eco triage close" closes one issue, with a reason. Nothing
+    in eco closes anything automatically.
     """
 
 
@@ -72,6 +74,7 @@ def _write(text: str, path: Path | None) -> None:
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    metavar="DATE",
     help="Start of the metrics window, a date (YYYY-MM-DD, UTC). Default: 30 days ago.",
 )
 @click.option(

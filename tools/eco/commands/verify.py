@@ -54,7 +54,7 @@ def expected_for(
 @click.option(
     "--bundle",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Verify DIST with this Sigstore bundle (*.sigstore.json): a message signature or "
+    help="Verify DIST with this Sigstore bundle (a .sigstore.json file): a message signature or "
     "a DSSE envelope with an in-toto statement.",
 )
 @click.option("--project", "project_name", help="Take the expected publisher from this project.")

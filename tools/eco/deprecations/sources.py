@@ -1,19 +1,52 @@
-"""The Python files of a project's branch, read from its workspace clone in two git calls."""
+"""The Python files of a project's branch, read from its workspace clone in one git process.
+
+Built on :class:`eco.gitfiles.ObjectReader` (one ``git cat-file --batch``): the commit's
+trees are walked for ``*.py`` files, then each blob is read, with no checkout.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from eco.deprecations.own import package_paths
 from eco.deprecations.scan import Source
-from eco.gitread import list_files
-from eco.gitread import read_texts
+from eco.gitfiles import decode
+from eco.gitfiles import ObjectReader
 
 
-def git_sources(repo: Path, ref: str, *, package_only: bool = False) -> list[Source]:
-    """Every ``*.py`` file at ``ref`` (only package code with ``package_only``)."""
-    paths = [p for p in list_files(repo, ref) if p.endswith(".py")]
-    if package_only:
-        paths = package_paths(paths)
-    texts = read_texts(repo, ref, paths)
-    return [Source(path, text) for path, text in texts.items() if text is not None]
+@dataclass(frozen=True)
+class Tree:
+    commit: str
+    sources: list[Source]  # the *.py files
+    files: dict[str, str]  # the other files asked for that exist (e.g. pyproject.toml)
+
+
+def read_tree(
+    repo: Path, ref: str, *, package_only: bool = False, files: Sequence[str] = ()
+) -> Tree:
+    """Every ``*.py`` file at ``ref`` (only package code with ``package_only``), and
+    ``files``."""
+    with ObjectReader(repo) as reader:
+        commit, root = reader.commit(ref)
+        found: dict[str, str] = {}
+        folders = [("", root)]
+        while folders:
+            prefix, sha = folders.pop()
+            for name, entry in reader.tree(sha).items():
+                path = prefix + name
+                if entry.mode == "40000":
+                    folders.append((path + "/", entry.sha))
+                elif entry.is_file and (name.endswith(".py") or path in files):
+                    found[path] = entry.sha
+        wanted = [p for p in found if p.endswith(".py")]
+        if package_only:
+            wanted = package_paths(wanted)
+        texts = {}
+        for path in sorted({*wanted, *(f for f in files if f in found)}):
+            blob = reader.get(found[path])
+            if blob is not None:
+                texts[path] = decode(blob[2])
+    sources = [Source(p, texts[p]) for p in sorted(wanted) if p in texts]
+    return Tree(commit, sources, {f: texts[f] for f in files if f in texts})

@@ -41,6 +41,7 @@ __all__ = [
     "ForgeError",
     "GitHubForge",
     "KINDS",
+    "LARGE_RUN",
     "LocalForge",
     "PublishRequest",
     "PublishResult",

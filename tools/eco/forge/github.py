@@ -14,6 +14,8 @@ It never opens a second pull request: an open one for the branch is updated in p
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -41,12 +43,17 @@ from eco.forge.ratelimit import ClockRetry
 from eco.forge.ratelimit import too_long
 from eco.forge.ratelimit import WriteSpacer
 from eco.gitutil import git
+from eco.gitutil import git_env
 from eco.secrets import scrub
 
 T = TypeVar("T")
 
 API_URL = "https://api.github.com"
 GIT_URL = "https://github.com"
+
+
+def _to_stderr(message: str) -> None:
+    print(scrub(message), file=sys.stderr, flush=True)
 
 
 def explain(exc: GithubException, what: str, source: str) -> Exception:
@@ -85,6 +92,7 @@ class GitHubForge:
         git_url: str = GIT_URL,
         max_wait: float = 300.0,
         org: str = "",
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         self.credentials = credentials
         self.clock = clock
@@ -92,6 +100,7 @@ class GitHubForge:
         self.git_url = git_url.rstrip("/")
         self.max_wait = max_wait
         self.org = org
+        self.notify = notify or _to_stderr
         self.spacer = WriteSpacer(clock)
         self._budget: Budget | None = None
         self._budget_fresh = False  # the last budget read is not shown yet
@@ -118,7 +127,7 @@ class GitHubForge:
         return gh
 
     def retry(self) -> ClockRetry:
-        return ClockRetry(self.clock, self.max_wait)
+        return ClockRetry(self.clock, self.max_wait, notify=self.notify)
 
     def call(self, what: str, action: Callable[[], T]) -> T:
         """Run one PyGithub call, turning its failures into one clear eco error."""
@@ -228,21 +237,24 @@ class GitHubForge:
             "GIT_CONFIG_VALUE_1": f"Authorization: {basic_value(token)}",
             "GIT_TERMINAL_PROMPT": "0",
         }
-        try:
-            git(
-                "push",
-                "--quiet",
-                "--no-verify",
-                f"--force-with-lease={ref}:{remote or ''}",
-                url,
-                f"{ref}:{ref}",
-                cwd=request.repo,
-                env=env,
-            )
-        except ForgeError:
-            raise
-        except Exception as exc:
-            raise ForgeError(scrub(f"{full}: pushing {request.branch} failed: {exc}")) from None
+        args = ["push", "--quiet", "--no-verify", f"--force-with-lease={ref}:{remote or ''}"]
+        proc = subprocess.run(
+            ["git", *args, url, f"{ref}:{ref}"],
+            cwd=request.repo,
+            env=git_env(env),
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            lines = [line.strip() for line in proc.stderr.splitlines() if line.strip()]
+            if any("not found" in line.lower() for line in lines):
+                problem = (
+                    f"repository not found, or the credentials from "
+                    f"{self.credentials.source} cannot push to it"
+                )
+            else:
+                problem = " | ".join(lines) or f"git exited with {proc.returncode}"
+            raise ForgeError(scrub(f"{full}: pushing {request.branch} to {url} failed: {problem}"))
 
     def _pull_request(
         self, repo: Repository, request: PublishRequest, owner: str, *, pushed: bool

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +38,16 @@ class RateLimitTooLong(EcoError):
 class ClockRetry(GithubRetry):
     """``GithubRetry`` whose waits go through ``clock`` and never exceed ``max_wait``."""
 
-    def __init__(self, clock: Clock, max_wait: float = MAX_WAIT, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        max_wait: float = MAX_WAIT,
+        notify: Callable[[str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.clock = clock
         self.max_wait = max_wait
+        self.notify = notify
         kwargs.setdefault("total", RETRIES)
         kwargs.setdefault("backoff_factor", 1.0)
         kwargs.setdefault("raise_on_status", False)
@@ -50,7 +58,7 @@ class ClockRetry(GithubRetry):
         super().__init__(**kwargs)
 
     def new(self, **kw: Any) -> ClockRetry:
-        kw.update(clock=self.clock, max_wait=self.max_wait)
+        kw.update(clock=self.clock, max_wait=self.max_wait, notify=self.notify)
         retry: ClockRetry = super().new(**kw)
         return retry
 
@@ -79,6 +87,10 @@ class ClockRetry(GithubRetry):
             raise RateLimitTooLong(
                 f"GitHub asked to wait {seconds:.0f}s before the next request, more than the "
                 f"maximum of {self.max_wait:.0f}s; run again later"
+            )
+        if self.notify is not None and seconds >= 1 and response is not None:
+            self.notify(
+                f"GitHub answered {response.status}; waiting {seconds:.0f}s before retrying"
             )
         self.clock.sleep(seconds)
 

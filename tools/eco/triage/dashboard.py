@@ -28,7 +28,8 @@ table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; }
 th, td { text-align: left; padding: 0.3em 0.6em; border-bottom: 1px solid #d0d7de;
          vertical-align: top; }
 th { background: #f6f8fa; }
-td.num { text-align: right; white-space: nowrap; }
+td.num, td:first-child, td.ref { white-space: nowrap; }
+td.num { text-align: right; }
 .empty { color: #57606a; font-style: italic; }
 .failed { color: #cf222e; }
 svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }
@@ -59,7 +60,7 @@ def _queue_section(report: Report, name: str, title: str) -> list[str]:
         link = f'<a href="{escape(item.url)}">{ref}</a>' if item.url else ref
         kind = "PR" if item.is_pull else "issue"
         out.append(
-            f"<tr><td>{escape(project)}</td><td>{link} <small>{kind}</small></td>"
+            f'<tr><td>{escape(project)}</td><td class="ref">{link} <small>{kind}</small></td>'
             f"<td>{escape(item.title)}</td>"
             f'<td class="num" title="since {row.since:%Y-%m-%d %H:%M} UTC">'
             f"{waited(report, row.since)}</td><td>{escape(row.detail)}</td></tr>"

@@ -1,0 +1,284 @@
+"""``eco release`` with real git repositories and the local package index (pypiserver)."""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import git
+from tests.helpers import refs
+from tests.helpers import run_eco
+from tests.package_index import PackageIndex
+from tests.release_project import CHANGES
+from tests.release_project import make_project
+
+pytestmark = pytest.mark.slow
+
+DAY = "2026-11-21"
+
+
+@dataclass
+class Project:
+    name: str
+    bare: Path
+    clone: Path
+    index: PackageIndex
+
+    def release(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_eco(
+            "release",
+            "--path",
+            str(self.clone),
+            "--date",
+            DAY,
+            "--index-url",
+            self.index.url,
+            "--forge",
+            "local",
+            *args,
+        )
+
+    def snapshot(self) -> tuple[str, str, str, list[str]]:
+        """Everything a refused or dry run must leave as it was."""
+        status = git("status", "--porcelain", "--untracked-files=all", cwd=self.clone)
+        return refs(self.clone), refs(self.bare), status, self.index.versions(self.name)
+
+
+def project(tmp_path: Path, index: PackageIndex, name: str, **kwargs: str) -> Project:
+    bare, clone = make_project(tmp_path, name, **kwargs)
+    return Project(name, bare, clone, index)
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_release_then_build_upload_and_refuse_again(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    p = project(tmp_path, package_index, "rel-flow")
+    result = p.release()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "pre-flight: ok" in result.stdout
+    assert "GitHub: skipped (local forge)" in result.stdout
+    assert "[ok]   push: pushed release-1.2.0 and tag 1.2.0 to origin" in result.stdout
+    # The remote has the release branch: one commit on main, exactly two lines changed.
+    main = git("rev-parse", "main", cwd=p.bare)
+    head = git("rev-parse", "release-1.2.0", cwd=p.bare)
+    assert git("rev-parse", f"{head}^", cwd=p.bare) == main
+    assert git("log", "-1", "--format=%s", head, cwd=p.bare) == "release version 1.2.0"
+    assert git("diff", "--name-only", main, head, cwd=p.bare).split() == [
+        "CHANGES.rst",
+        "pyproject.toml",
+    ]
+    for path, lines in (
+        ("pyproject.toml", ['-version = "1.2.0.dev"', '+version = "1.2.0"']),
+        ("CHANGES.rst", ["-Unreleased", f"+Released {DAY}"]),
+    ):
+        old = git("show", f"{main}:{path}", cwd=p.bare)
+        new = git("show", f"{head}:{path}", cwd=p.bare)
+        assert changed_lines(old, new) == lines
+    # An annotated tag on that commit, with the Pallets message.
+    assert git("cat-file", "-t", "1.2.0", cwd=p.bare) == "tag"
+    assert git("rev-parse", "1.2.0^{commit}", cwd=p.bare) == head
+    assert git("tag", "-l", "--format=%(contents:subject)", "1.2.0", cwd=p.bare) == (
+        "release version 1.2.0"
+    )
+    # The maintainer's checkout did not move: still main, clean, nothing rewritten.
+    assert git("branch", "--show-current", cwd=p.clone) == "main"
+    assert git("status", "--porcelain", cwd=p.clone) == ""
+    # Build the tag as the workflow does: reproducible, twine --strict, then upload.
+    out = tmp_path / "dist"
+    built = run_eco("build", "--path", str(p.clone), "--rev", "1.2.0", "--outdir", str(out))
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "ok      reproducible (two builds, same SHA-256)" in built.stdout
+    assert "ok      twine check --strict" in built.stdout
+    dists = sorted(out.iterdir())
+    assert [d.name for d in dists] == ["rel_flow-1.2.0-py3-none-any.whl", "rel_flow-1.2.0.tar.gz"]
+    package_index.upload(*dists)
+    assert package_index.versions("rel-flow") == ["1.2.0"]
+    # A second release of 1.2.0 is refused: the tag exists and the index has the files.
+    before = p.snapshot()
+    again = p.release()
+    assert again.returncode == 2
+    assert "release of rel-flow 1.2.0 refused; nothing was changed" in again.stderr
+    assert "tag 1.2.0 already exists (locally and on origin)" in again.stderr
+    assert f"rel-flow 1.2.0 is already on the index {package_index.url}" in again.stderr
+    assert p.snapshot() == before
+    # Running it again with --resume finds every step done.
+    resumed = p.release("--resume")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "warning: rel-flow 1.2.0 is already on the index" in resumed.stdout
+    for step in ("commit", "tag", "push"):
+        assert f"[done] {step}: already done" in resumed.stdout
+    assert p.snapshot() == before
+
+
+def _refused(p: Project, *args: str) -> str:
+    before = p.snapshot()
+    result = p.release(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert p.snapshot() == before
+    assert "nothing was changed" in result.stderr
+    return result.stderr
+
+
+def test_refuses_a_dirty_tree(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-dirty")
+    (p.clone / "README.md").write_text("changed\n")
+    assert "the working tree has uncommitted changes: README.md" in _refused(p)
+
+
+def test_refuses_the_wrong_branch(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-branch")
+    git("switch", "-q", "-c", "topic", cwd=p.clone)
+    message = _refused(p)
+    assert (
+        "the checkout is on 'topic', but 1.2.0 (a feature release A.B.0) is made from 'main'"
+        in (message)
+    )
+    git("switch", "-q", "main", cwd=p.clone)
+    # A fix release is made from stable.
+    message = _refused(p, "1.2.1")
+    assert "1.2.1 (a fix release A.B.x) is made from 'stable'" in message
+
+
+def test_refuses_behind_the_remote(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-behind")
+    other = tmp_path / "other"
+    git("clone", "-q", str(p.bare), str(other), cwd=tmp_path)
+    (other / "NEW.txt").write_text("new\n")
+    git("add", "NEW.txt", cwd=other)
+    git("commit", "-qm", "new", cwd=other)
+    git("push", "-q", "origin", "main", cwd=other)
+    remote = git("rev-parse", "main", cwd=other)
+    assert f"the checkout is behind origin/main (origin at {remote[:12]}" in _refused(p)
+
+
+def test_refuses_unpushed_commits(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-ahead")
+    git("commit", "-q", "--allow-empty", "-m", "local only", cwd=p.clone)
+    assert "HEAD has 1 commit(s) not on origin/main" in _refused(p)
+
+
+def test_refuses_an_existing_tag(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-tag")
+    git("tag", "1.2.0", cwd=p.clone)
+    assert "tag 1.2.0 already exists (locally)" in _refused(p)
+
+
+def test_refuses_a_version_on_the_index(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-indexed")
+    package_index.add("rel-indexed", "1.2.0")
+    message = _refused(p)
+    assert (
+        f"rel-indexed 1.2.0 is already on the index {package_index.url} "
+        "(rel_indexed-1.2.0-py3-none-any.whl)"
+    ) in message
+
+
+def test_refuses_without_unreleased(tmp_path: Path, package_index: PackageIndex) -> None:
+    released = "Version 1.2.0\n-------------\n\nReleased 2026-01-01\n\n-   Done.\n"
+    p = project(tmp_path, package_index, "rel-none", **{"CHANGES.rst": released})
+    message = _refused(p)
+    assert "CHANGES.rst: no 'Unreleased' section; the newest section, Version 1.2.0" in message
+
+
+def test_refuses_two_unreleased(tmp_path: Path, package_index: PackageIndex) -> None:
+    two = "Version 1.3.0\n-------------\n\nUnreleased\n\n\n" + CHANGES["rst"].format(
+        release="1.2.0", line="-" * 13
+    )
+    p = project(tmp_path, package_index, "rel-two", **{"CHANGES.rst": two})
+    message = _refused(p)
+    assert "CHANGES.rst: 2 'Unreleased' sections: Version 1.3.0 (CHANGES.rst:1), " in message
+    assert "Version 1.2.0 (CHANGES.rst:7); expected exactly one" in message
+
+
+def test_refuses_a_version_mismatch(tmp_path: Path, package_index: PackageIndex) -> None:
+    changes = CHANGES["rst"].format(release="1.3.0", line="-" * 13)
+    p = project(tmp_path, package_index, "rel-mismatch", **{"CHANGES.rst": changes})
+    message = _refused(p, "1.3.0")
+    assert "pyproject.toml: version is 1.2.0.dev, which releases as 1.2.0, not 1.3.0" in message
+    assert "CHANGES.rst" not in message  # the changelog is right for 1.3.0
+
+
+def test_dry_run_changes_nothing(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-dry", fmt="md")
+    before = p.snapshot()
+    result = p.release("--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert p.snapshot() == before
+    out = result.stdout
+    assert "dry run: nothing is changed; the steps would be:" in out
+    for line in (
+        "    --- a/pyproject.toml",
+        '    -version = "1.2.0.dev"',
+        '    +version = "1.2.0"',
+        "    --- a/CHANGES.md",
+        "    -Unreleased",
+        f"    +Released {DAY}",
+        "    git tag -a 1.2.0 -m 'release version 1.2.0' release-1.2.0",
+        "    git push --atomic origin release-1.2.0 1.2.0",
+    ):
+        assert line in out.splitlines()
+    # And a refused dry run is refused like the real one.
+    git("tag", "1.2.0", cwd=p.clone)
+    assert "tag 1.2.0 already exists" in _refused(p, "--dry-run")
+
+
+def test_resume_after_a_failed_push(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-resume")
+    # The remote refuses pushes for now: the release stops after commit and tag.
+    hook = p.bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'remote: closed for maintenance' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    first = p.release()
+    assert first.returncode == 2
+    assert "closed for maintenance" in first.stderr
+    assert git("rev-parse", "release-1.2.0", cwd=p.clone)
+    assert git("tag", "-l", "1.2.0", cwd=p.bare) == ""
+    # Without --resume the half-made release is named; with it, only the push is left.
+    plain = p.release()
+    assert plain.returncode == 2
+    assert "tag 1.2.0 already exists (locally)" in plain.stderr
+    hook.unlink()
+    resumed = p.release("--resume")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "[done] commit: already done" in resumed.stdout
+    assert "[done] tag: already done" in resumed.stdout
+    assert "[ok]   push: pushed release-1.2.0 and tag 1.2.0" in resumed.stdout
+    assert git("rev-parse", "1.2.0^{commit}", cwd=p.bare) == git(
+        "rev-parse", "release-1.2.0", cwd=p.clone
+    )
+
+
+def test_next_dev_opens_the_following_version(tmp_path: Path, package_index: PackageIndex) -> None:
+    p = project(tmp_path, package_index, "rel-next")
+    assert p.release().returncode == 0
+    # Merge the release into main (with a merge commit), as the policy says.
+    git("fetch", "-q", "origin", cwd=p.clone)
+    git("merge", "-q", "--no-ff", "-m", "Merge release-1.2.0", "origin/release-1.2.0", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    before = refs(p.bare)
+    dry = p.release("--next-dev", "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert '    +version = "1.3.0.dev"' in dry.stdout.splitlines()
+    assert refs(p.bare) == before
+    result = p.release("--next-dev")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert refs(p.bare) != before
+    head = git("rev-parse", "start-1.3.0", cwd=p.bare)
+    assert git("log", "-1", "--format=%s", head, cwd=p.bare) == "start version 1.3.0"
+    changes = git("show", f"{head}:CHANGES.rst", cwd=p.bare)
+    assert changes.startswith("Version 1.3.0\n-------------\n\nUnreleased\n\n\nVersion 1.2.0\n")
+    assert 'version = "1.3.0.dev"' in git("show", f"{head}:pyproject.toml", cwd=p.bare)
+    # Once opened, opening it again is refused.
+    again = p.release("--next-dev")
+    assert again.returncode == 2
+    assert "branch start-1.3.0 already exists" in again.stderr

@@ -1,0 +1,520 @@
+"""The Pallets release, as steps that can be checked, previewed, repeated and resumed.
+
+Policy (pallets/website): ``main`` carries the next feature release ``A.B.0``, ``stable``
+the fixes ``A.B.x``. A release is a ``release-A.B.C`` branch holding one commit, "release
+version A.B.C", that drops ``.dev`` from the version and dates the changelog's
+``Unreleased`` section; the annotated tag ``A.B.C`` ("release version A.B.C") on it is
+pushed, and the project's publish workflow builds, attests and uploads once a maintainer
+approves its ``publish`` environment. The branch is merged back with a merge commit.
+
+Every git write goes through plumbing on refs (no working tree, no index is touched) and
+every step first looks whether it is already done, so running the release again, or
+``--resume`` after a failure, continues where it stopped and never does a step twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from eco import changelog
+from eco import pyproject_version as pv
+from eco import simple_index
+from eco.checkout import Target
+from eco.deprecations.own import due
+from eco.errors import EcoError
+from eco.gitutil import git
+from eco.release_git import commit_changes
+from eco.release_git import export_tree
+from eco.release_git import identity_env
+from eco.release_git import is_ancestor
+from eco.release_git import read_file
+from eco.release_git import remote_refs
+
+PYPROJECT = "pyproject.toml"
+STABLE = "stable"
+
+
+class ReleaseRefused(EcoError):
+    """A pre-flight check failed: nothing was changed (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: ``done()`` looks whether it already happened (read-only), ``preview()``
+    gives the diff, commands or API calls it makes, ``run()`` does it and says what it did."""
+
+    name: str
+    done: Callable[[], bool]
+    preview: Callable[[], tuple[str, ...]]
+    run: Callable[[], str]
+
+
+class GitHubSide(Protocol):
+    """The GitHub half of a release (see :mod:`eco.release_github`)."""
+
+    def ci_state(self, sha: str) -> str | None:
+        """A problem when CI is not green on ``sha``, else ``None``."""
+        ...
+
+    def push_target(self) -> tuple[str, dict[str, str]]:
+        """Where to push the branch and tag, and the environment carrying the token."""
+        ...
+
+    def steps(self, release: Release) -> list[Step]:
+        """The pull request and the draft release."""
+        ...
+
+    def open_pull(self, branch: str, base: str, title: str, body: str) -> str:
+        """Open (or update) the pull request of ``branch``; returns its URL."""
+        ...
+
+
+@dataclass
+class Preflight:
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def expected_base(target: Target, version: str) -> str:
+    """``main`` (the project's branch) for ``A.B.0``, ``stable`` for a fix ``A.B.x``."""
+    micro = pv.parse(version).micro
+    return target.project.branch if micro == 0 else STABLE
+
+
+@dataclass
+class Release:
+    """One release of one project; build it with :func:`prepare`."""
+
+    target: Target
+    version: str
+    base: str
+    base_commit: str
+    day: date
+    index_url: str
+    github: GitHubSide | None
+    current_branch: str | None  # --path: the checked-out branch; workspace: None
+    _remote: tuple[str, dict[str, str]] | None = None
+
+    @property
+    def repo(self) -> Path:
+        return self.target.repo
+
+    @property
+    def tag(self) -> str:
+        return self.version
+
+    @property
+    def branch(self) -> str:
+        return f"release-{self.version}"
+
+    @property
+    def message(self) -> str:
+        return f"release version {self.version}"
+
+    @property
+    def changelog_path(self) -> str:
+        return self.target.project.changelog
+
+    def read(self, path: str, ref: str | None = None) -> str:
+        return read_file(self.repo, ref or self.base_commit, path)
+
+    # what the release commit contains
+
+    def new_files(self) -> dict[str, str]:
+        project = self.target.project
+        pyproject = self.read(PYPROJECT)
+        changes = self.read(self.changelog_path)
+        return {
+            PYPROJECT: pv.set_version(pyproject, self.version, PYPROJECT),
+            self.changelog_path: changelog.stamp_release(
+                changes, project.changelog_format, self.version, self.day, self.changelog_path
+            ),
+        }
+
+    def diff(self) -> list[str]:
+        out: list[str] = []
+        for path, new in self.new_files().items():
+            old = self.read(path)
+            out += [
+                line.rstrip("\n")
+                for line in difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    f"a/{path}",
+                    f"b/{path}",
+                )
+            ]
+        return out
+
+    def notes(self) -> str:
+        """The release notes: the changelog section, as GitHub Markdown."""
+        project = self.target.project
+        body = changelog.section_text(
+            self.read(self.changelog_path), project.changelog_format, self.version
+        )
+        kind = "feature" if pv.parse(self.version).micro == 0 else "fix"
+        head = f"This is the {project.pypi} {self.version} {kind} release."
+        links = [f"PyPI: https://pypi.org/project/{project.pypi}/{self.version}/"]
+        docs = project.vars.get("docs_url")
+        if isinstance(docs, str) and docs:
+            anchor = "version-" + self.version.replace(".", "-")
+            links.append(f"Changes: {docs.rstrip('/')}/page/changes/#{anchor}")
+        return "\n\n".join([head, "\n".join(links), changelog.to_markdown(body)]) + "\n"
+
+    # state read from git
+
+    def local_ref(self, ref: str) -> str | None:
+        out = git("rev-parse", "-q", "--verify", f"{ref}^{{commit}}", cwd=self.repo, check=False)
+        return out or None
+
+    def remote(self) -> tuple[str, dict[str, str]]:
+        """Where origin is (the URL and the environment carrying a token, on GitHub)."""
+        if self.github is not None:
+            if self._remote is None:
+                self._remote = self.github.push_target()
+            return self._remote
+        return "origin", {}
+
+    def release_commit(self) -> str | None:
+        return self.local_ref(f"refs/heads/{self.branch}")
+
+
+def prepare(
+    target: Target,
+    version: str | None,
+    *,
+    day: date,
+    index_url: str,
+    github: GitHubSide | None,
+    base: str | None = None,
+) -> Release:
+    """Work out version, base branch and base commit (read-only)."""
+    repo = target.repo
+    if target.workspace:
+        current = None
+    else:
+        current = git("branch", "--show-current", cwd=repo) or None
+    head_ref = "HEAD" if not target.workspace else f"origin/{base or target.project.branch}"
+    if version is None:
+        at = read_file(repo, head_ref, PYPROJECT)
+        version = pv.release_of(pv.read_version(at, PYPROJECT))
+    pv.parse(version, "the version to release")
+    if base is None:
+        base = expected_base(target, version)
+    if target.workspace:
+        ref = f"refs/remotes/origin/{base}"
+        base_commit = git("rev-parse", "-q", "--verify", ref, cwd=repo, check=False)
+        if not base_commit:
+            raise ReleaseRefused(
+                f"release of {target.project.name} {version} refused: the remote has no "
+                f"branch {base!r} (a {'feature' if base != STABLE else 'fix'} release is "
+                f"made from it); pass --base BRANCH to use another"
+            )
+    else:
+        base_commit = git("rev-parse", "HEAD", cwd=repo)
+    return Release(
+        target=target,
+        version=version,
+        base=base,
+        base_commit=base_commit,
+        day=day,
+        index_url=index_url,
+        github=github,
+        current_branch=current,
+    )
+
+
+def preflight(release: Release, *, resume: bool) -> Preflight:
+    """Every check, read-only; ``problems`` refuse the release, ``warnings`` do not."""
+    result = Preflight()
+    problems, repo = result.problems, release.repo
+    if not release.target.workspace:
+        check_checkout(
+            release.repo, release.current_branch, release.base, release.version, result.problems
+        )
+    wanted = [f"refs/heads/{release.base}", f"refs/tags/{release.tag}"]
+    remote = remote_refs(repo, [*wanted, f"refs/heads/{release.branch}"], *release.remote())
+    remote_base = remote.get(f"refs/heads/{release.base}")
+    if not release.target.workspace:
+        check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
+    _check_tag_and_branch(release, remote, resume, result)
+    _check_index(release, resume, result)
+    _check_files(release, problems)
+    if pv.parse(release.version).micro == 0:
+        _check_deprecations(release, result)
+    if release.github is not None:
+        state = release.github.ci_state(release.base_commit)
+        if state:
+            problems.append(state)
+        else:
+            result.notes.append(f"CI is green on {release.base_commit[:12]}")
+    else:
+        result.notes.append("CI status not checked: no GitHub forge (local repository)")
+    return result
+
+
+def check_checkout(
+    repo: Path, current: str | None, base: str, version: str, problems: list[str]
+) -> None:
+    """A maintainer's checkout: a clean working tree on the right branch."""
+    status = git("status", "--porcelain", "--untracked-files=normal", cwd=repo)
+    if status:
+        listed = ", ".join(line[3:] for line in status.splitlines()[:5])
+        more = " ..." if len(status.splitlines()) > 5 else ""
+        problems.append(
+            f"the working tree has uncommitted changes: {listed}{more}; commit or stash them"
+        )
+    if current != base:
+        kind = "fix release A.B.x" if base == STABLE else "feature release A.B.0"
+        problems.append(
+            f"the checkout is on {current or 'a detached HEAD'!r}, but {version} (a {kind}) "
+            f"is made from {base!r}; git switch {base} (or pass --base)"
+        )
+
+
+def check_up_to_date(
+    repo: Path, base: str, head: str, remote_base: str | None, problems: list[str]
+) -> None:
+    """HEAD is exactly what origin has for ``base``: nothing to pull, nothing unpushed."""
+    if remote_base is None:
+        problems.append(f"origin has no branch {base!r}; push it first")
+    elif remote_base != head:
+        if not is_ancestor(repo, remote_base, head):
+            problems.append(
+                f"the checkout is behind origin/{base} (origin at {remote_base[:12]}, "
+                f"HEAD at {head[:12]}); git pull first"
+            )
+        else:
+            count = git("rev-list", "--count", f"{remote_base}..{head}", cwd=repo)
+            problems.append(
+                f"HEAD has {count} commit(s) not on origin/{base}; push them "
+                "(or merge their pull request) before releasing"
+            )
+
+
+def _check_tag_and_branch(
+    release: Release, remote: dict[str, str], resume: bool, result: Preflight
+) -> None:
+    tag_ref = f"refs/tags/{release.tag}"
+    local_tag = release.local_ref(tag_ref)
+    remote_tag = remote.get(tag_ref)
+    local_branch = release.release_commit()
+    remote_branch = remote.get(f"refs/heads/{release.branch}")
+    if not resume:
+        where = [w for w, sha in (("locally", local_tag), ("on origin", remote_tag)) if sha]
+        if where:
+            result.problems.append(
+                f"tag {release.tag} already exists ({' and '.join(where)}): "
+                f"{release.version} was released or is being released"
+            )
+        elif local_branch or remote_branch:
+            result.problems.append(
+                f"branch {release.branch} already exists: a release of {release.version} is "
+                "under way; continue it with --resume"
+            )
+        return
+    ours = local_branch or remote_branch
+    remote_commit = remote.get(f"{tag_ref}^{{}}", remote_tag)
+    for place, sha in (("local", local_tag), ("origin's", remote_commit)):
+        if sha and sha != ours:
+            result.problems.append(
+                f"--resume: the {place} tag {release.tag} points at {sha[:12]}, not at the "
+                f"head of {release.branch} ({(ours or 'missing')[:12]}); fix it by hand"
+            )
+    if local_branch and remote_branch and local_branch != remote_branch:
+        result.problems.append(
+            f"--resume: {release.branch} differs locally ({local_branch[:12]}) and on origin "
+            f"({remote_branch[:12]}); fix it by hand"
+        )
+    if ours and not is_ancestor(release.repo, release.base_commit, ours):
+        result.problems.append(
+            f"--resume: {release.branch} does not start from {release.base} "
+            f"({release.base_commit[:12]}); fix it by hand"
+        )
+
+
+def _check_index(release: Release, resume: bool, result: Preflight) -> None:
+    name = release.target.project.pypi
+    files = simple_index.project_files(release.index_url, name)
+    wanted = pv.parse(release.version)
+    found = [f.filename for f in files or [] if f.version == wanted]
+    if found:
+        message = (
+            f"{name} {release.version} is already on the index {release.index_url} "
+            f"({', '.join(found)})"
+        )
+        (result.warnings if resume else result.problems).append(message)
+    elif files is None:
+        result.notes.append(f"{name} is not on {release.index_url} yet: this is its first release")
+
+
+def _check_files(release: Release, problems: list[str]) -> None:
+    project = release.target.project
+    try:
+        text = release.read(release.changelog_path)
+    except EcoError:
+        problems.append(f"{release.changelog_path}: not found in {release.base}")
+    else:
+        try:
+            changelog.check_release(
+                text, project.changelog_format, release.version, release.changelog_path
+            )
+        except changelog.ChangelogError as exc:
+            problems.append(exc.message)
+    try:
+        version = pv.read_version(release.read(PYPROJECT), PYPROJECT)
+    except EcoError as exc:
+        problems.append(exc.message)
+        return
+    if pv.parse(pv.release_of(version), f"{PYPROJECT} version") != pv.parse(release.version):
+        problems.append(
+            f"{PYPROJECT}: version is {version}, which releases as {pv.release_of(version)}, "
+            f"not {release.version}"
+        )
+
+
+def _check_deprecations(release: Release, result: Preflight) -> None:
+    """A feature release may remove what the last one deprecated: list what is due."""
+    with tempfile.TemporaryDirectory(prefix="eco-release-src-") as tmp:
+        if release.target.workspace:
+            export_tree(release.repo, release.base_commit, Path(tmp))
+            root = Path(tmp)
+        else:
+            root = release.repo  # clean and at the base commit (checked above)
+        found = due(root, release.version)
+    for item in found:
+        state = item.state(release.version)
+        result.warnings.append(
+            f"{item.path}:{item.line}: {item.category} {state} for removal in "
+            f"{release.version}: {item.message!r}"
+        )
+
+
+def refuse(release: Release, result: Preflight) -> None:
+    if result.problems:
+        lines = "\n".join(f"  - {p}" for p in result.problems)
+        raise ReleaseRefused(
+            f"release of {release.target.project.name} {release.version} refused; "
+            f"nothing was changed:\n{lines}"
+        )
+
+
+# the steps
+
+
+def steps(release: Release) -> list[Step]:
+    return [_commit_step(release), _tag_step(release), _push_step(release), *_github_steps(release)]
+
+
+def _commit_step(release: Release) -> Step:
+    def done() -> bool:
+        head = release.release_commit()
+        return head is not None and changelog.is_stamped(
+            release.read(release.changelog_path, head),
+            release.target.project.changelog_format,
+            release.version,
+        )
+
+    def run() -> str:
+        changes = {path: text.encode() for path, text in release.new_files().items()}
+        commit = commit_changes(
+            release.repo,
+            branch=release.branch,
+            base=release.base_commit,
+            changes=changes,
+            message=release.message,
+            env=identity_env(release.repo),
+        )
+        return f"committed {commit[:12]} {release.message!r} on {release.branch}"
+
+    def preview() -> tuple[str, ...]:
+        return (
+            f"git branch {release.branch} {release.base_commit[:12]}",
+            *release.diff(),
+            f"git commit -m {release.message!r} -- {PYPROJECT} {release.changelog_path}"
+            "  # on the branch, without a checkout",
+        )
+
+    return Step("commit", done, preview, run)
+
+
+def _tag_step(release: Release) -> Step:
+    def done() -> bool:
+        tag = release.local_ref(f"refs/tags/{release.tag}")
+        return tag is not None and tag == release.release_commit()
+
+    def run() -> str:
+        commit = release.release_commit()
+        assert commit is not None
+        git(
+            "tag",
+            "-a",
+            release.tag,
+            "-m",
+            release.message,
+            commit,
+            cwd=release.repo,
+            env=identity_env(release.repo),
+        )
+        return f"tagged {commit[:12]} as {release.tag} ({release.message!r})"
+
+    def preview() -> tuple[str, ...]:
+        return (f"git tag -a {release.tag} -m {release.message!r} {release.branch}",)
+
+    return Step("tag", done, preview, run)
+
+
+def _push_step(release: Release) -> Step:
+    refs = [f"refs/heads/{release.branch}", f"refs/tags/{release.tag}"]
+
+    def done() -> bool:
+        remote = remote_refs(release.repo, refs, *release.remote())
+        return all(
+            (local := _ref_object(release, ref)) is not None and remote.get(ref) == local
+            for ref in refs
+        )
+
+    def run() -> str:
+        url, env = release.remote()
+        pairs = [f"{r}:{r}" for r in refs]
+        git("push", "--atomic", "--quiet", "--no-verify", url, *pairs, cwd=release.repo, env=env)
+        return f"pushed {release.branch} and tag {release.tag} to origin"
+
+    def preview() -> tuple[str, ...]:
+        return (f"git push --atomic origin {release.branch} {release.tag}",)
+
+    return Step("push", done, preview, run)
+
+
+def _ref_object(release: Release, ref: str) -> str | None:
+    """The object a ref names as ``ls-remote`` shows it (a tag object for an annotated tag)."""
+    out = git("rev-parse", "-q", "--verify", ref, cwd=release.repo, check=False)
+    return out or None
+
+
+def _github_steps(release: Release) -> list[Step]:
+    return release.github.steps(release) if release.github is not None else []
+
+
+def next_steps(release: Release) -> list[str]:
+    project = release.target.project
+    lines = [
+        f"the publish workflow runs for tag {release.tag}: approve its 'publish' environment",
+        f"then merge {release.branch} into {release.base} with a merge commit",
+        f"then open the next version: eco release {project.name} --next-dev",
+    ]
+    if release.github is None:
+        lines.insert(
+            0,
+            "no GitHub forge: open the pull request and the draft release by hand "
+            "(notes: the changelog section)",
+        )
+    return lines

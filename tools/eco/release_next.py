@@ -1,0 +1,139 @@
+"""``eco release --next-dev``: open the next version after a release.
+
+On a ``start-A.B.C`` branch from the base, one commit "start version A.B.C": the version
+becomes ``A.B.C.dev`` and the changelog gets a new ``Version A.B.C`` / ``Unreleased``
+section at the top. The branch is pushed (and on GitHub proposed as a pull request), so
+the base branch itself only changes through review, like every other change.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import click
+
+from eco import changelog
+from eco import pyproject_version as pv
+from eco.checkout import Target
+from eco.gitutil import git
+from eco.release import check_checkout
+from eco.release import check_up_to_date
+from eco.release import GitHubSide
+from eco.release import PYPROJECT
+from eco.release import ReleaseRefused
+from eco.release import STABLE
+from eco.release_git import commit_changes
+from eco.release_git import identity_env
+from eco.release_git import read_file
+from eco.release_git import remote_refs
+
+
+def following(version: str, base: str, project_branch: str) -> str:
+    """The next version: a fix (A.B.C+1) on ``stable``, a feature (A.B+1.0) elsewhere."""
+    release = pv.parse(version).release + (0, 0)
+    major, minor, micro = release[0], release[1], release[2]
+    if base == STABLE and base != project_branch:
+        return f"{major}.{minor}.{micro + 1}"
+    return f"{major}.{minor + 1}.0"
+
+
+def run(
+    target: Target,
+    version: str | None,
+    *,
+    base: str | None,
+    github: GitHubSide | None,
+    dry_run: bool,
+) -> None:
+    repo, project = target.repo, target.project
+    problems: list[str] = []
+    if target.workspace:
+        base = base or project.branch
+        base_commit = git("rev-parse", "-q", "--verify", f"origin/{base}", cwd=repo, check=False)
+        if not base_commit:
+            raise ReleaseRefused(f"the remote has no branch {base!r}")
+    else:
+        current = git("branch", "--show-current", cwd=repo) or None
+        base = base or current or project.branch
+        base_commit = git("rev-parse", "HEAD", cwd=repo)
+    pyproject = read_file(repo, base_commit, PYPROJECT)
+    current_version = pv.read_version(pyproject, PYPROJECT)
+    if pv.is_dev(current_version):
+        raise ReleaseRefused(
+            f"{PYPROJECT}: version is already {current_version}, a development version; "
+            "--next-dev follows a release"
+        )
+    version = version or following(current_version, base, project.branch)
+    pv.parse(version, "the next version")
+    url, env = github.push_target() if github else ("origin", {})
+    if not target.workspace:
+        check_checkout(repo, current, base, version, problems)
+        remote = remote_refs(repo, [f"refs/heads/{base}"], url, env).get(f"refs/heads/{base}")
+        check_up_to_date(repo, base, base_commit, remote, problems)
+    branch = f"start-{version}"
+    exists = git("rev-parse", "-q", "--verify", f"refs/heads/{branch}", cwd=repo, check=False)
+    if exists or remote_refs(repo, [f"refs/heads/{branch}"], url, env):
+        problems.append(f"branch {branch} already exists: version {version} is already opened")
+    text = read_file(repo, base_commit, project.changelog)
+    try:
+        opened = changelog.open_section(text, project.changelog_format, version, project.changelog)
+    except changelog.ChangelogError as exc:
+        problems.append(exc.message)
+        opened = text
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise ReleaseRefused(
+            f"opening {project.name} {version} refused; nothing was changed:\n{lines}"
+        )
+    new = {
+        PYPROJECT: pv.set_version(pyproject, f"{version}.dev", PYPROJECT),
+        project.changelog: opened,
+    }
+    message = f"start version {version}"
+    click.echo(f"open {project.name} {version}.dev on {branch} from {base} ({base_commit[:12]})")
+    if dry_run:
+        click.echo("dry run: nothing is changed; the steps would be:")
+        click.echo(f"    git branch {branch} {base_commit[:12]}")
+        for path, content in new.items():
+            old = read_file(repo, base_commit, path)
+            for line in difflib.unified_diff(
+                old.splitlines(keepends=True),
+                content.splitlines(keepends=True),
+                f"a/{path}",
+                f"b/{path}",
+            ):
+                click.echo(f"    {line.rstrip()}")
+        click.echo(f"    git commit -m {message!r}  # on the branch, without a checkout")
+        click.echo(f"    git push origin {branch}")
+        if github is not None:
+            click.echo(f"    POST /repos/{project.repo}/pulls head={branch} base={base}")
+        return
+    commit = commit_changes(
+        repo,
+        branch=branch,
+        base=base_commit,
+        changes={path: content.encode() for path, content in new.items()},
+        message=message,
+        env=identity_env(repo),
+    )
+    click.echo(f"[ok]   commit: {commit[:12]} {message!r} on {branch}")
+    url, env = github.push_target() if github else ("origin", {})
+    git(
+        "push",
+        "--quiet",
+        "--no-verify",
+        url,
+        f"refs/heads/{branch}:refs/heads/{branch}",
+        cwd=repo,
+        env=env,
+    )
+    click.echo(f"[ok]   push: {branch} to origin")
+    if github is not None:
+        click.echo(f"[ok]   pull request: {github.open_pull(branch, base, message, _BODY)}")
+    else:
+        click.echo(
+            f"next: merge {branch} into {base} (no GitHub forge: open the pull request by hand)"
+        )
+
+
+_BODY = "Opens the next version: `.dev` in the version and a new `Unreleased` changelog section.\n"
