@@ -45,9 +45,9 @@ def test_quickstart_walkthrough(tmp_path: Path) -> None:
     world = demo / "projects" / "flask-world"
     # The template change reached both projects as a sync branch; one was merged.
     for project in (hello, world):
-        assert "indent_size = 4" in git("show", "eco/sync:.editorconfig", cwd=project)
-    assert "indent_size = 4" in (hello / ".editorconfig").read_text()
-    assert "indent_size = 4" not in (world / ".editorconfig").read_text()
+        assert "[Makefile]" in git("show", "eco/sync:.editorconfig", cwd=project)
+    assert "[Makefile]" in (hello / ".editorconfig").read_text()
+    assert "[Makefile]" not in (world / ".editorconfig").read_text()
     # The dry-run release changed nothing: no tag, no release branch, still .dev.
     assert git("tag", cwd=hello) == ""
     assert "release-" not in git("branch", "--list", cwd=hello)
