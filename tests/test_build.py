@@ -10,6 +10,7 @@ import pytest
 
 from eco import builder
 from tests.helpers import git
+from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
 from tests.release_project import make_project
 
@@ -110,3 +111,33 @@ def test_reproducible_check_names_differing_files(tmp_path: Path) -> None:
     )
     assert not check.ok
     assert check.detail == "the two builds differ: x-1.0.tar.gz"
+
+
+def test_build_a_tag_of_a_registered_project(tmp_path: Path) -> None:
+    """From eco's workspace clone (cloned without tags): the tag is fetched to build it."""
+    bare, clone = make_project(tmp_path, "build-ws")
+    git("tag", "-a", "1.2.0", "-m", "release version 1.2.0", cwd=clone)
+    git("push", "-q", "origin", "1.2.0", cwd=clone)
+    eco = make_ecosystem(tmp_path, f'\n[projects.build-ws]\nurl = "{bare}"\n')
+    out = tmp_path / "out"
+    result = run_eco(
+        "--root",
+        str(eco.root),
+        "build",
+        "build-ws",
+        "--rev",
+        "1.2.0",
+        "--once",
+        "--outdir",
+        str(out),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    commit = git("rev-parse", "1.2.0^{commit}", cwd=clone)
+    assert f"commit {commit}" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "build_ws-1.2.0.dev0-py3-none-any.whl",
+        "build_ws-1.2.0.dev0.tar.gz",
+    ]
+    unknown = run_eco("--root", str(eco.root), "build", "build-ws", "--rev", "9.9.9", "--once")
+    assert unknown.returncode == 2
+    assert "9.9.9" in unknown.stderr and "Traceback" not in unknown.stderr

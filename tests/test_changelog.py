@@ -183,3 +183,21 @@ def test_real_markdown_changelogs(name: str, top: str, count: int) -> None:
     stamped = changelog.stamp_release(opened, "md", nxt, DAY, where=name)
     assert changed_lines(opened, stamped) == ["-Unreleased", "+Released 2026-11-21"]
     assert stamped.endswith(text)
+
+
+def test_other_header_styles() -> None:
+    rst = "Version 2.0.0\n=============\n\nUnreleased\n\n-   x\n"
+    assert changelog.stamp_release(rst, "rst", "2.0.0", DAY).splitlines()[3] == (
+        "Released 2026-11-21"
+    )
+    md = "# Changelog\n\n### Version 2.0.0\n\nUnreleased\n"
+    assert changelog.parse(md, "md").sections[0].version == "2.0.0"
+    # A line of dashes under text that is not a version header is not a section.
+    assert changelog.parse("Notes\n-----\n\nUnreleased\n", "rst").sections == ()
+    # The new section goes below a title, above the newest version.
+    opened = changelog.open_section(md.replace("Unreleased", "Released 2025-01-01"), "md", "2.1.0")
+    assert opened.startswith("# Changelog\n\n### Version 2.1.0\n\nUnreleased\n\n### Version 2.0.0")
+    released = rst.replace("Unreleased", "Released 2025-01-01")
+    assert changelog.open_section(released, "rst", "2.1.0").startswith(
+        "Version 2.1.0\n=============\n\nUnreleased\n\n\nVersion 2.0.0\n"
+    )

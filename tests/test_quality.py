@@ -87,3 +87,13 @@ def test_every_command_and_option_is_in_the_reference(built_docs: Path) -> None:
                     if flag not in text:
                         missing.append(f"{title} {flag}")
     assert not missing, f"missing from docs/maintainer/reference.md: {missing}"
+
+
+def test_pre_commit_config_is_valid_and_frozen() -> None:
+    result = _run(str(BIN / "pre-commit"), "validate-config", ".pre-commit-config.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    revs = re.findall(r"^\s+rev: (\S+)(.*)$", (REPO / ".pre-commit-config.yaml").read_text(), re.M)
+    assert revs
+    for rev, comment in revs:
+        assert re.fullmatch(r"[0-9a-f]{40}", rev), rev
+        assert re.search(r"# frozen: v\d+\.\d+\.\d+", comment), comment

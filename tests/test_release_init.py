@@ -101,6 +101,13 @@ def test_release_an_eco_init_project(tmp_path: Path, package_index: PackageIndex
     ]
     package_index.upload(*dists)
     assert package_index.versions(NAME) == ["0.1.0"]
+    # Uploaded by hand, not by the publish workflow: no provenance, so verify fails.
+    checked = eco_run(
+        eco, "verify", NAME, "--index-url", package_index.url, "--repository", "o/r", "--offline"
+    )
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    rows = [line for line in checked.stdout.splitlines() if line.startswith("rel_init_demo-")]
+    assert len(rows) == 2 and all("FAILED  no provenance" in row for row in rows), rows
     # The same release again: refused for both reasons, nothing changed.
     before = refs(bare)
     again = eco_run(eco, "release", NAME, "--date", "2026-11-21", *index)

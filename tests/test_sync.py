@@ -218,8 +218,10 @@ def test_dry_run_changes_nothing_byte_for_byte(eco: Ecosystem, remote: Path) -> 
     (clone / "scratch.txt").write_text("untracked work in progress\n")
     edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
     before = _snapshot(clone)
+    remote_before = refs(remote)
     result = eco_cli(eco, "sync", "--dry-run")
     assert result.exit_code == 0, result.output
+    assert refs(remote) == remote_before
     assert "updated        pyproject.toml" in result.stdout
     assert "--- a/pyproject.toml\n+++ b/pyproject.toml\n" in result.stdout
     assert "-line-length = 88\n+line-length = 100\n" in result.stdout

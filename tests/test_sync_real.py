@@ -37,6 +37,9 @@ def test_template_change_and_a_local_edit_both_land(ecosystem: tuple[Ecosystem, 
     (entry,) = json.loads(clean.stdout)["projects"]
     assert {f["status"] for f in entry["files"]} <= {"in-sync", "project-owned"}
     assert len(entry["files"]) > 15
+    # The rendered workflows are checked and meet the policy (pins, permissions, upload).
+    assert ".github/workflows/publish.yaml" in {f["path"] for f in entry["files"]}
+    assert entry["policy"] == []
 
     # The maintainer adds a test dependency; the skeleton adds an .editorconfig rule and
     # a .gitignore line.

@@ -52,8 +52,8 @@ step "3. Every project matches the skeleton: eco check exits 0"
 eco check
 
 step "4. A template change: one more rule in the skeleton's .editorconfig"
-printf '\n[*.toml]\nindent_size = 4\n' >> templates/skeleton/.editorconfig
-git -c user.name=Maintainer -c user.email=m@example.org commit -q -am "skeleton: indent TOML by 4"
+printf '\n[Makefile]\nindent_style = tab\n' >> templates/skeleton/.editorconfig
+git -c user.name=Maintainer -c user.email=m@example.org commit -q -am "skeleton: tabs in Makefiles"
 
 step "5. eco check now reports drift (exit 1): both projects are behind the template"
 status=0

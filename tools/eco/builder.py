@@ -68,6 +68,15 @@ def commit_epoch(repo: Path, rev: str = "HEAD") -> int:
     return int(git("log", "-1", "--pretty=%ct", rev, cwd=repo))
 
 
+def fetch_tag(repo: Path, rev: str) -> None:
+    """Workspace clones are fetched without tags: fetch ``rev`` if it is a tag of origin."""
+    if git("rev-parse", "-q", "--verify", f"{rev}^{{commit}}", cwd=repo, check=False):
+        return
+    ref = f"refs/tags/{rev}"
+    if git("ls-remote", "origin", ref, cwd=repo):
+        git("fetch", "--quiet", "--no-tags", "origin", f"+{ref}:{ref}", cwd=repo)
+
+
 def export_commit(repo: Path, commit: str, dest: Path) -> None:
     """A clean checkout of ``commit`` at ``dest`` (a local clone; ``repo`` is not touched)."""
     git("clone", "--quiet", "--shared", "--no-checkout", str(repo), str(dest))

@@ -29,8 +29,8 @@ from eco.errors import EcoError
 
 FORMATS = ("rst", "md")
 _RST_HEADER = re.compile(r"^Version\s+(\S+)\s*$")
-_RST_UNDERLINE = re.compile(r"^-{3,}\s*$")
-_MD_HEADER = re.compile(r"^##\s+Version\s+(\S+)\s*$")
+_RST_UNDERLINE = re.compile(r"^([-=~^*+#])\1{2,}\s*$")
+_MD_HEADER = re.compile(r"^#{1,3}\s+Version\s+(\S+)\s*$")
 _RELEASED = re.compile(r"^Released(?:\s+on)?\s+(\d{4}-\d{2}-\d{2})\b")
 UNRELEASED = "Unreleased"
 
@@ -182,11 +182,15 @@ def open_section(text: str, fmt: str, version: str, where: str = "changelog") ->
     if changelog.find(version) is not None:
         raise ChangelogError(f"{where}: a section for Version {version} already exists")
     newline = _newline(changelog.lines)
+    top = changelog.sections[0].header if changelog.sections else None
+    # The new header is written in the style of the newest one (underline, '#' level).
     if fmt == "rst":
         title = f"Version {version}"
-        block = [title, "-" * len(title), "", UNRELEASED, "", ""]
+        mark = changelog.lines[top + 1][0] if top is not None else "-"
+        block = [title, mark * len(title), "", UNRELEASED, "", ""]
     else:
-        block = [f"## Version {version}", "", UNRELEASED, ""]
+        hashes = changelog.lines[top].split()[0] if top is not None else "##"
+        block = [f"{hashes} Version {version}", "", UNRELEASED, ""]
     at = changelog.sections[0].header if changelog.sections else len(changelog.lines)
     lines = list(changelog.lines)
     if at == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):

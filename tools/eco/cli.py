@@ -21,15 +21,37 @@ from eco.secrets import scrub
 
 
 class EcoGroup(click.Group):
-    """Loads commands from :mod:`eco.commands`; turns :class:`EcoError` into exit 2."""
+    """Commands from :mod:`eco.commands`, imported only when used; :class:`EcoError` → exit 2.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for info in sorted(pkgutil.iter_modules(eco.commands.__path__), key=lambda m: m.name):
-            module = importlib.import_module(f"eco.commands.{info.name}")
-            command = getattr(module, "command", None)
-            if isinstance(command, click.Command):
-                self.add_command(command)
+    A command's name is its module's name (``list_`` → ``list``); importing one command
+    does not import the others, so ``eco list`` never pays for PyGithub or sigstore.
+    """
+
+    _NOT_COMMANDS = frozenset({"options"})
+
+    def _modules(self) -> dict[str, str]:
+        return {
+            info.name.rstrip("_").replace("_", "-"): info.name
+            for info in pkgutil.iter_modules(eco.commands.__path__)
+            if not info.name.startswith("_") and info.name not in self._NOT_COMMANDS
+        }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._modules()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        module_name = self._modules().get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"eco.commands.{module_name}")
+        command = getattr(module, "command", None)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"eco.commands.{module_name} defines no click command 'command'")
+        self.add_command(command, cmd_name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -163,6 +163,10 @@ class Release:
         kind = "feature" if pv.parse(self.version).micro == 0 else "fix"
         head = f"This is the {project.pypi} {self.version} {kind} release."
         links = [f"PyPI: https://pypi.org/project/{project.pypi}/{self.version}/"]
+        docs = project.vars.get("docs_url")
+        if isinstance(docs, str) and docs:
+            anchor = "version-" + self.version.replace(".", "-")
+            links.append(f"Changes: {docs.rstrip('/')}/page/changes/#{anchor}")
         return "\n\n".join([head, "\n".join(links), changelog.to_markdown(body)]) + "\n"
 
     # state read from git
@@ -198,7 +202,7 @@ def prepare(
         current = None
     else:
         current = git("branch", "--show-current", cwd=repo) or None
-    head_ref = "HEAD" if not target.workspace else f"origin/{target.project.branch}"
+    head_ref = "HEAD" if not target.workspace else f"origin/{base or target.project.branch}"
     if version is None:
         at = read_file(repo, head_ref, PYPROJECT)
         version = pv.release_of(pv.read_version(at, PYPROJECT))
@@ -236,10 +240,8 @@ def preflight(release: Release, *, resume: bool) -> Preflight:
         check_checkout(
             release.repo, release.current_branch, release.base, release.version, result.problems
         )
-    remote = remote_refs(
-        repo,
-        [f"refs/heads/{release.base}", f"refs/tags/{release.tag}", f"refs/heads/{release.branch}"],
-    )
+    wanted = [f"refs/heads/{release.base}", f"refs/tags/{release.tag}"]
+    remote = remote_refs(repo, [*wanted, f"refs/heads/{release.branch}"], *release.remote())
     remote_base = remote.get(f"refs/heads/{release.base}")
     if not release.target.workspace:
         check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)

@@ -127,7 +127,10 @@ class Snapshots:
             "archive", "--format=tar", f"{revision}:{self.prefix}{TEMPLATES}", cwd=self.root
         )
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(partial / TEMPLATES, filter="data")
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+                tar.extractall(partial / TEMPLATES, filter="data")
+            else:  # pragma: no cover - git archive writes plain files and folders only
+                tar.extractall(partial / TEMPLATES)
         if kinds[2] == "blob":
             (partial / REGISTRY_FILE).write_bytes(
                 git_bytes(

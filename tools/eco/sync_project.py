@@ -3,14 +3,13 @@
 :class:`Syncer` holds what every project of a run shares (the current templates and
 manifest, the snapshots of past revisions), so a run renders each revision's templates
 from one Jinja environment and extracts each past revision once. Per project it costs a
-fixed handful of git calls: the fetch, one ``rev-parse``, one ``ls-tree``, one
-``cat-file --batch`` and, when something changes, the plumbing of :mod:`eco.branch`.
+fixed handful of git calls: the fetch, one ``cat-file --batch`` process for everything it
+reads and, when something changes, the plumbing of :mod:`eco.branch`.
 """
 
 from __future__ import annotations
 
 import subprocess
-import threading
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cached_property
@@ -107,7 +106,6 @@ class Syncer:
         self.root = registry.root
         self.templates = self.root / "templates"
         self.snapshots = Snapshots(self.root, workspace.path / ".snapshots")
-        self._lock = threading.Lock()
 
     @cached_property
     def manifest(self) -> Manifest:

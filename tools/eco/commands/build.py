@@ -54,6 +54,8 @@ def command(
     target = resolve(ctx, project, path)
     if rev is None:
         rev = "HEAD" if not target.workspace else f"origin/{target.project.branch}"
+    elif target.workspace:
+        builder.fetch_tag(target.repo, rev)
     if outdir is None:
         outdir = target.repo / "dist" if not target.workspace else Path("dist")
     click.echo(f"building {target.project.name} at {rev} ({target.repo})", err=True)

@@ -100,7 +100,7 @@ def command(
     jobs: int | None,
     fmt: str,
 ) -> None:
-    """Pin each PROJECT's requirements/*.in into requirements/*.txt.
+    """Pin each PROJECT's ``requirements/*.in`` into ``requirements/*.txt``.
 
     Files are compiled in the order their -r/-c lines require, for the project's
     minimum Python, against one index only (no pip or uv configuration of this machine

@@ -1,0 +1,54 @@
+"""The getting-started walkthrough runs as written, in order, on local git repositories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import git
+from tests.helpers import REPO
+
+
+def _eco_on_path(tmp_path: Path) -> dict[str, str]:
+    """An ``eco`` executable running this checkout's code with this interpreter."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "eco"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m eco "$@"\n')
+    shim.chmod(0o755)
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO / "tools"),
+    }
+
+
+@pytest.mark.slow
+def test_quickstart_walkthrough(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    result = subprocess.run(
+        ["bash", str(REPO / "docs" / "maintainer" / "quickstart.sh"), str(demo)],
+        env=_eco_on_path(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    # Every step ran, in order.
+    steps = [line for line in result.stdout.splitlines() if line.startswith("== ")]
+    assert [s.split(".")[0] for s in steps] == [f"== {n}" for n in range(1, 10)]
+    hello = demo / "projects" / "flask-hello"
+    world = demo / "projects" / "flask-world"
+    # The template change reached both projects as a sync branch; one was merged.
+    for project in (hello, world):
+        assert "[Makefile]" in git("show", "eco/sync:.editorconfig", cwd=project)
+    assert "[Makefile]" in (hello / ".editorconfig").read_text()
+    assert "[Makefile]" not in (world / ".editorconfig").read_text()
+    # The dry-run release changed nothing: no tag, no release branch, still .dev.
+    assert git("tag", cwd=hello) == ""
+    assert "release-" not in git("branch", "--list", cwd=hello)
+    assert ".dev" in (hello / "pyproject.toml").read_text()
