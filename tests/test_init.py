@@ -259,3 +259,29 @@ def test_generated_docs_build_with_warnings_as_errors(
     assert docs.returncode == 0, (docs.stdout + docs.stderr)[-5000:]
     html = (target / "docs" / "_build" / "dirhtml" / "changes" / "index.html").read_text()
     assert "Version 0.1.0" in html and "Unreleased" in html
+
+
+def test_a_failed_commit_leaves_no_half_written_project(eco: Ecosystem, tmp_path: Path) -> None:
+    """A git hook that refuses the commit: eco init reports it and removes what it wrote."""
+    hooks = tmp_path / "git-template" / "hooks"
+    hooks.mkdir(parents=True)
+    (hooks / "pre-commit").write_text("#!/bin/sh\necho 'refused by policy' >&2\nexit 1\n")
+    (hooks / "pre-commit").chmod(0o755)
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[init]\n\ttemplateDir = {hooks.parent}\n")
+    before = (eco.root / "projects.toml").read_text()
+    target = tmp_path / "refused"
+    result = run_eco(
+        "--root",
+        str(eco.root),
+        "init",
+        "refused",
+        "--path",
+        str(target),
+        "--register",
+        env={"GIT_CONFIG_GLOBAL": str(config)},
+    )
+    assert result.returncode == 2
+    assert "refused by policy" in result.stderr
+    assert not target.exists()
+    assert (eco.root / "projects.toml").read_text() == before
