@@ -282,3 +282,14 @@ def test_next_dev_opens_the_following_version(tmp_path: Path, package_index: Pac
     again = p.release("--next-dev")
     assert again.returncode == 2
     assert "branch start-1.3.0 already exists" in again.stderr
+
+
+def test_next_dev_refuses_a_development_version(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    p = project(tmp_path, package_index, "rel-next-early")
+    before = p.snapshot()
+    result = p.release("--next-dev")
+    assert result.returncode == 2
+    assert "pyproject.toml: version is already 1.2.0.dev, a development version" in result.stderr
+    assert p.snapshot() == before
