@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import git
+from tests.helpers import make_ecosystem
 from tests.helpers import refs
 from tests.helpers import run_eco
 from tests.package_index import PackageIndex
@@ -282,3 +283,36 @@ def test_next_dev_opens_the_following_version(tmp_path: Path, package_index: Pac
     again = p.release("--next-dev")
     assert again.returncode == 2
     assert "branch start-1.3.0 already exists" in again.stderr
+
+
+def test_next_dev_refuses_a_development_version(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    p = project(tmp_path, package_index, "rel-next-early")
+    before = p.snapshot()
+    result = p.release("--next-dev")
+    assert result.returncode == 2
+    assert "pyproject.toml: version is already 1.2.0.dev, a development version" in result.stderr
+    assert p.snapshot() == before
+
+
+def test_path_checkout_is_matched_to_its_registered_project(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    p = project(tmp_path, package_index, "rel-match")
+    eco = make_ecosystem(tmp_path, f'\n[projects.matched]\npypi = "Rel_Match"\nurl = "{p.bare}"\n')
+    result = run_eco(
+        "--root",
+        str(eco.root),
+        "release",
+        "--path",
+        str(p.clone),
+        "--dry-run",
+        "--index-url",
+        package_index.url,
+        "--forge",
+        "local",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("release matched 1.2.0 from main")
+    assert "then open the next version" not in result.stdout  # a dry run stops at the plan

@@ -197,7 +197,15 @@ def test_python_versions_follow_the_registry(
     assert f'requires-python = ">={lowest}"' in files["pyproject.toml"].content
     assert f'python_version = "{lowest}"' in files["pyproject.toml"].content
     listed = ", ".join(f'"{v}"' for v in project.python)
-    assert f"PYTHONS = [{listed}]" in files["noxfile.py"].content
+    noxfile = files["noxfile.py"].content
+    assert f"PYTHONS = [{listed}]" in noxfile
+    # The reusable tests workflow sets up the oldest and the default (newest) Python for
+    # the extra sessions: tests-min and tests-dev must ask for exactly those.
+    assert f'name="tests-min", python="{lowest}"' in noxfile
+    assert f'name="tests-dev", python="{project.python[-1]}"' in noxfile
+    assert (
+        f"default-python: '{project.python[-1]}'" in files[".github/workflows/tests.yaml"].content
+    )
 
 
 def test_retired_files_carry_reasons(renderings: dict[str, Rendering]) -> None:

@@ -74,7 +74,7 @@ def tests_min(session: nox.Session) -> None:
     run_pytest(session)
 
 
-@nox.session(name="tests-dev", python="{{ max_python_version }}")
+@nox.session(name="tests-dev", python="{{ max_python }}")
 def tests_dev(session: nox.Session) -> None:
     """The tests against the newest releases of the dependencies, pre-releases too."""
     session.install("-r", requirements("tests"))

@@ -10,30 +10,25 @@ approves its ``publish`` environment. The branch is merged back with a merge com
 Every git write goes through plumbing on refs (no working tree, no index is touched) and
 every step first looks whether it is already done, so running the release again, or
 ``--resume`` after a failure, continues where it stopped and never does a step twice.
+The checks made before any step are in :mod:`eco.release_preflight`.
 """
 
 from __future__ import annotations
 
 import difflib
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from eco import changelog
 from eco import pyproject_version as pv
-from eco import simple_index
 from eco.checkout import Target
-from eco.deprecations.own import due
 from eco.errors import EcoError
 from eco.gitutil import git
 from eco.release_git import commit_changes
-from eco.release_git import export_tree
 from eco.release_git import identity_env
-from eco.release_git import is_ancestor
 from eco.release_git import read_file
 from eco.release_git import remote_refs
 
@@ -74,13 +69,6 @@ class GitHubSide(Protocol):
     def open_pull(self, branch: str, base: str, title: str, body: str) -> str:
         """Open (or update) the pull request of ``branch``; returns its URL."""
         ...
-
-
-@dataclass
-class Preflight:
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def expected_base(target: Target, version: str) -> str:
@@ -230,181 +218,6 @@ def prepare(
         github=github,
         current_branch=current,
     )
-
-
-def preflight(release: Release, *, resume: bool) -> Preflight:
-    """Every check, read-only; ``problems`` refuse the release, ``warnings`` do not."""
-    result = Preflight()
-    problems, repo = result.problems, release.repo
-    if not release.target.workspace:
-        check_checkout(
-            release.repo, release.current_branch, release.base, release.version, result.problems
-        )
-    wanted = [f"refs/heads/{release.base}", f"refs/tags/{release.tag}"]
-    remote = remote_refs(repo, [*wanted, f"refs/heads/{release.branch}"], *release.remote())
-    remote_base = remote.get(f"refs/heads/{release.base}")
-    if not release.target.workspace:
-        check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
-    _check_tag_and_branch(release, remote, resume, result)
-    _check_index(release, resume, result)
-    _check_files(release, problems)
-    if pv.parse(release.version).micro == 0:
-        _check_deprecations(release, result)
-    if release.github is not None:
-        state = release.github.ci_state(release.base_commit)
-        if state:
-            problems.append(state)
-        else:
-            result.notes.append(f"CI is green on {release.base_commit[:12]}")
-    else:
-        result.notes.append("CI status not checked: no GitHub forge (local repository)")
-    return result
-
-
-def check_checkout(
-    repo: Path, current: str | None, base: str, version: str, problems: list[str]
-) -> None:
-    """A maintainer's checkout: a clean working tree on the right branch."""
-    status = git("status", "--porcelain", "--untracked-files=normal", cwd=repo)
-    if status:
-        listed = ", ".join(line[3:] for line in status.splitlines()[:5])
-        more = " ..." if len(status.splitlines()) > 5 else ""
-        problems.append(
-            f"the working tree has uncommitted changes: {listed}{more}; commit or stash them"
-        )
-    if current != base:
-        kind = "fix release A.B.x" if base == STABLE else "feature release A.B.0"
-        problems.append(
-            f"the checkout is on {current or 'a detached HEAD'!r}, but {version} (a {kind}) "
-            f"is made from {base!r}; git switch {base} (or pass --base)"
-        )
-
-
-def check_up_to_date(
-    repo: Path, base: str, head: str, remote_base: str | None, problems: list[str]
-) -> None:
-    """HEAD is exactly what origin has for ``base``: nothing to pull, nothing unpushed."""
-    if remote_base is None:
-        problems.append(f"origin has no branch {base!r}; push it first")
-    elif remote_base != head:
-        if not is_ancestor(repo, remote_base, head):
-            problems.append(
-                f"the checkout is behind origin/{base} (origin at {remote_base[:12]}, "
-                f"HEAD at {head[:12]}); git pull first"
-            )
-        else:
-            count = git("rev-list", "--count", f"{remote_base}..{head}", cwd=repo)
-            problems.append(
-                f"HEAD has {count} commit(s) not on origin/{base}; push them "
-                "(or merge their pull request) before releasing"
-            )
-
-
-def _check_tag_and_branch(
-    release: Release, remote: dict[str, str], resume: bool, result: Preflight
-) -> None:
-    tag_ref = f"refs/tags/{release.tag}"
-    local_tag = release.local_ref(tag_ref)
-    remote_tag = remote.get(tag_ref)
-    local_branch = release.release_commit()
-    remote_branch = remote.get(f"refs/heads/{release.branch}")
-    if not resume:
-        where = [w for w, sha in (("locally", local_tag), ("on origin", remote_tag)) if sha]
-        if where:
-            result.problems.append(
-                f"tag {release.tag} already exists ({' and '.join(where)}): "
-                f"{release.version} was released or is being released"
-            )
-        elif local_branch or remote_branch:
-            result.problems.append(
-                f"branch {release.branch} already exists: a release of {release.version} is "
-                "under way; continue it with --resume"
-            )
-        return
-    ours = local_branch or remote_branch
-    remote_commit = remote.get(f"{tag_ref}^{{}}", remote_tag)
-    for place, sha in (("local", local_tag), ("origin's", remote_commit)):
-        if sha and sha != ours:
-            result.problems.append(
-                f"--resume: the {place} tag {release.tag} points at {sha[:12]}, not at the "
-                f"head of {release.branch} ({(ours or 'missing')[:12]}); fix it by hand"
-            )
-    if local_branch and remote_branch and local_branch != remote_branch:
-        result.problems.append(
-            f"--resume: {release.branch} differs locally ({local_branch[:12]}) and on origin "
-            f"({remote_branch[:12]}); fix it by hand"
-        )
-    if ours and not is_ancestor(release.repo, release.base_commit, ours):
-        result.problems.append(
-            f"--resume: {release.branch} does not start from {release.base} "
-            f"({release.base_commit[:12]}); fix it by hand"
-        )
-
-
-def _check_index(release: Release, resume: bool, result: Preflight) -> None:
-    name = release.target.project.pypi
-    files = simple_index.project_files(release.index_url, name)
-    wanted = pv.parse(release.version)
-    found = [f.filename for f in files or [] if f.version == wanted]
-    if found:
-        message = (
-            f"{name} {release.version} is already on the index {release.index_url} "
-            f"({', '.join(found)})"
-        )
-        (result.warnings if resume else result.problems).append(message)
-    elif files is None:
-        result.notes.append(f"{name} is not on {release.index_url} yet: this is its first release")
-
-
-def _check_files(release: Release, problems: list[str]) -> None:
-    project = release.target.project
-    try:
-        text = release.read(release.changelog_path)
-    except EcoError:
-        problems.append(f"{release.changelog_path}: not found in {release.base}")
-    else:
-        try:
-            changelog.check_release(
-                text, project.changelog_format, release.version, release.changelog_path
-            )
-        except changelog.ChangelogError as exc:
-            problems.append(exc.message)
-    try:
-        version = pv.read_version(release.read(PYPROJECT), PYPROJECT)
-    except EcoError as exc:
-        problems.append(exc.message)
-        return
-    if pv.parse(pv.release_of(version), f"{PYPROJECT} version") != pv.parse(release.version):
-        problems.append(
-            f"{PYPROJECT}: version is {version}, which releases as {pv.release_of(version)}, "
-            f"not {release.version}"
-        )
-
-
-def _check_deprecations(release: Release, result: Preflight) -> None:
-    """A feature release may remove what the last one deprecated: list what is due."""
-    with tempfile.TemporaryDirectory(prefix="eco-release-src-") as tmp:
-        if release.target.workspace:
-            export_tree(release.repo, release.base_commit, Path(tmp))
-            root = Path(tmp)
-        else:
-            root = release.repo  # clean and at the base commit (checked above)
-        found = due(root, release.version)
-    for item in found:
-        state = item.state(release.version)
-        result.warnings.append(
-            f"{item.path}:{item.line}: {item.category} {state} for removal in "
-            f"{release.version}: {item.message!r}"
-        )
-
-
-def refuse(release: Release, result: Preflight) -> None:
-    if result.problems:
-        lines = "\n".join(f"  - {p}" for p in result.problems)
-        raise ReleaseRefused(
-            f"release of {release.target.project.name} {release.version} refused; "
-            f"nothing was changed:\n{lines}"
-        )
 
 
 # the steps

@@ -16,8 +16,6 @@ from eco import changelog
 from eco import pyproject_version as pv
 from eco.checkout import Target
 from eco.gitutil import git
-from eco.release import check_checkout
-from eco.release import check_up_to_date
 from eco.release import GitHubSide
 from eco.release import PYPROJECT
 from eco.release import ReleaseRefused
@@ -26,6 +24,8 @@ from eco.release_git import commit_changes
 from eco.release_git import identity_env
 from eco.release_git import read_file
 from eco.release_git import remote_refs
+from eco.release_preflight import check_checkout
+from eco.release_preflight import check_up_to_date
 
 
 def following(version: str, base: str, project_branch: str) -> str:

@@ -11,6 +11,7 @@ import click
 
 from eco import release as lib
 from eco import release_next
+from eco import release_preflight as preflight
 from eco.checkout import resolve
 from eco.checkout import Target
 from eco.context import Context
@@ -135,12 +136,12 @@ def _run(release: lib.Release, target: Target, *, dry_run: bool, resume: bool) -
         f"release {target.project.name} {release.version} from {release.base} "
         f"({release.base_commit[:12]}) in the {where} {release.repo}"
     )
-    result = lib.preflight(release, resume=resume)
+    result = preflight.preflight(release, resume=resume)
     for note in result.notes:
         click.echo(f"  note: {note}")
     for warning in result.warnings:
         click.echo(f"  warning: {warning}")
-    lib.refuse(release, result)
+    preflight.refuse(release, result)
     click.echo("pre-flight: ok")
     if release.github is None:
         click.echo("  GitHub: skipped (local forge): no CI check, pull request or draft release")
