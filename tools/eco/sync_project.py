@@ -189,7 +189,9 @@ class Syncer:
             if state is not None and state.template_revision
             else None
         )
-        plan = make_plan(project.name, self.revision, theirs, base_render, ours, state)
+        plan = make_plan(
+            project.name, self.revision, theirs, base_render, ours, state, read.blocked
+        )
         return ProjectView(
             project,
             clone,
