@@ -225,3 +225,23 @@ def test_a_dropped_file_the_project_changed_is_kept(
     clone = clone_of("alpha")
     diff = git("diff", "--name-only", "origin/main", "eco/sync", cwd=clone)
     assert diff.split() == [".eco.toml", ".github/workflows/ci.yaml"]
+
+
+def test_a_renamed_default_branch_is_named_in_the_error(eco: Ecosystem, remote: Path) -> None:
+    assert eco_cli(eco, "check").exit_code == 0  # the clone exists, on main
+    git("branch", "-m", "main", "stable", cwd=remote)
+    git("symbolic-ref", "HEAD", "refs/heads/stable", cwd=remote)
+    checked = eco_cli(eco, "check")
+    assert checked.exit_code == 2
+    assert (
+        "alpha: error: alpha: no branch 'main' on its remote; if the project renamed it, "
+        'set branch = "..." under [projects.alpha] in projects.toml'
+    ) in checked.stdout
+    registry = eco.root / "projects.toml"
+    registry.write_text(registry.read_text() + 'branch = "stable"\n')
+    eco.commit("alpha: the branch is stable")
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    synced = eco_cli(eco, "sync", "--push")
+    assert synced.exit_code == 0, synced.output
+    stable = git("rev-parse", "stable", cwd=remote)
+    assert git("rev-parse", "eco/sync^", cwd=remote) == stable

@@ -174,6 +174,12 @@ class Syncer:
         sync_branch = self.registry.ecosystem.sync_branch
         ref = f"refs/remotes/origin/{project.branch}"
         with ObjectReader(clone) as reader:
+            if reader.get(f"{ref}^{{commit}}") is None:
+                raise EcoError(
+                    f"{project.name}: no branch {project.branch!r} on its remote; if the "
+                    f'project renamed it, set branch = "..." under [projects.{project.name}] '
+                    "in projects.toml"
+                )
             read = reader.read(ref, wanted, folders)
             published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
             branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
