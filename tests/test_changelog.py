@@ -6,6 +6,8 @@ import difflib
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eco import changelog
 from eco.changelog import ChangelogError
@@ -201,3 +203,43 @@ def test_other_header_styles() -> None:
     assert changelog.open_section(released, "rst", "2.1.0").startswith(
         "Version 2.1.0\n=============\n\nUnreleased\n\n\nVersion 2.0.0\n"
     )
+
+
+_entries = st.lists(
+    st.text(
+        alphabet=st.characters(codec="utf-8", blacklist_characters="\r\n"),
+        max_size=40,
+    ).map(lambda t: "-   " + t.strip()),
+    max_size=4,
+)
+
+
+@given(
+    fmt=st.sampled_from(["rst", "md"]),
+    released=st.lists(st.tuples(st.integers(0, 30), _entries), max_size=5),
+    pending=_entries,
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_stamping_changes_only_the_status_line(
+    fmt: str, released: list[tuple[int, list[str]]], pending: list[str], newline: str
+) -> None:
+    """Whatever the sections and entries, a release rewrites one line and nothing else."""
+
+    def section(version: str, status: str, entries: list[str]) -> list[str]:
+        header = (
+            [f"Version {version}", "-" * (8 + len(version))]
+            if fmt == "rst"
+            else [f"## Version {version}"]
+        )
+        return [*header, "", status, "", *entries, ""]
+
+    lines = section("9.0.0", "Unreleased", pending)
+    for number, (minor, entries) in enumerate(released):
+        lines += section(f"8.{minor}.{number}", "Released 2020-01-01", entries)
+    text = newline.join(lines) + newline
+    stamped = changelog.stamp_release(text, fmt, "9.0.0", DAY)
+    before, after = text.split(newline), stamped.split(newline)
+    assert len(before) == len(after)
+    differ = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert differ == [3 if fmt == "rst" else 2]
+    assert after[differ[0]] == "Released 2026-11-21"

@@ -9,6 +9,7 @@ from pathlib import Path
 import github
 import pytest
 
+from eco.release import FEATURE_INTRO
 from tests.github_server.core import GitHubServer
 from tests.helpers import git
 from tests.helpers import make_ecosystem
@@ -112,7 +113,7 @@ def test_release_on_github(
     releases = list(gh_repo.get_releases())
     assert [(r.tag_name, r.name, r.draft) for r in releases] == [("1.2.0", "1.2.0", True)]
     assert releases[0].body == (
-        "This is the rel-gh 1.2.0 feature release.\n\n"
+        FEATURE_INTRO.format(name="rel-gh", version="1.2.0") + "\n\n"
         "PyPI: https://pypi.org/project/rel-gh/1.2.0/\n\n"
         "-   A change. #1\n"
     )

@@ -7,7 +7,6 @@ tests skip, saying why, only when the index cannot be reached.
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import http.server
@@ -33,12 +32,15 @@ SDIST_SHA256 = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3
 REPOSITORY = "trailofbits/pypi-attestations"
 
 
-@pytest.fixture(scope="session")
-def real_sdist(pytestconfig: pytest.Config) -> Path:
-    assert pytestconfig.cache is not None
-    folder = pytestconfig.cache.mkdir("eco-pypi-attestations-sdist")
-    path = folder / SDIST
+def download(
+    config: pytest.Config, requirement: str, filename: str, sha256: str, *, binary: bool = False
+) -> Path:
+    """``pip download`` one file from the package index into pytest's cache (once)."""
+    assert config.cache is not None
+    folder = config.cache.mkdir("eco-verify-downloads")
+    path = folder / filename
     if not path.exists():
+        kind = ["--only-binary", ":all:"] if binary else ["--no-binary", ":all:"]
         proc = subprocess.run(
             [
                 sys.executable,
@@ -46,23 +48,27 @@ def real_sdist(pytestconfig: pytest.Config) -> Path:
                 "pip",
                 "download",
                 "--no-deps",
-                "--no-binary",
-                ":all:",
+                *kind,
                 "--dest",
                 str(folder),
-                "pypi-attestations==0.0.19",
+                requirement,
             ],
             capture_output=True,
             text=True,
         )
         if proc.returncode != 0 or not path.exists():
             pytest.skip(
-                f"the package index cannot be reached to download {SDIST}: "
+                f"the package index cannot be reached to download {filename}: "
                 + (proc.stderr.strip().splitlines() or ["no output"])[-1]
             )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert digest == SDIST_SHA256, f"{path} is not the sdist PyPI attested"
+    assert digest == sha256, f"{path} is not the file that was signed"
     return path
+
+
+@pytest.fixture(scope="session")
+def real_sdist(pytestconfig: pytest.Config) -> Path:
+    return download(pytestconfig, "pypi-attestations==0.0.19", SDIST, SDIST_SHA256)
 
 
 @pytest.fixture
@@ -381,50 +387,47 @@ def test_bundle_fails_for_a_changed_file(
     assert f"it covers {SDIST} (sha256 {SDIST_SHA256[:12]}...)" in result.stdout
 
 
-def test_message_signature_bundle_goes_through_the_signature_check(
-    bundle_file: Path, offline_env: dict[str, str], tmp_path: Path
+WHEEL = "rfc8785-0.1.2-py3-none-any.whl"
+WHEEL_SHA256 = "c4e92e9ecc828bef2aa7dba1de8ac983511f7532a0df11c770d39099a25cf201"
+WHEEL_BUNDLE = Path(__file__).parent / "data" / f"{WHEEL}.sigstore.json"
+
+
+@pytest.fixture(scope="session")
+def real_wheel(pytestconfig: pytest.Config) -> Path:
+    """The wheel a real message-signature bundle signs (see tests/data/README.md)."""
+    return download(pytestconfig, "rfc8785==0.1.2", WHEEL, WHEEL_SHA256, binary=True)
+
+
+def test_message_signature_bundle(
+    real_wheel: Path, offline_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """A plain message-signature bundle, made from the same real signature: the signed
-    bytes (the envelope's PAE) pass the certificate, policy and signature checks and stop
-    only at the log entry, which records a DSSE envelope; a changed file fails earlier."""
-    data = json.loads(bundle_file.read_text())
-    envelope = data.pop("dsseEnvelope")
-    payload = base64.b64decode(envelope["payload"])
-    kind = envelope["payloadType"].encode()
-    pae = b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload)
-    data["messageSignature"] = {
-        "messageDigest": {
-            "algorithm": "SHA2_256",
-            "digest": base64.b64encode(hashlib.sha256(pae).digest()).decode(),
-        },
-        "signature": envelope["signatures"][0]["sig"],
-    }
-    bundle = tmp_path / "message.sigstore.json"
-    bundle.write_text(json.dumps(data))
-    signed = tmp_path / "signed.bin"
-    signed.write_bytes(pae)
-    common = ["--bundle", str(bundle), "--repository", REPOSITORY, "--workflow", "release.yml"]
-    result = verify(*common, str(signed), env=offline_env)
-    assert result.returncode == 1
-    assert row(result.stdout, "signed.bin") == (
-        "FAILED",
-        "Expected entry type hashedrekord, got dsse",
-    )
-    changed = tmp_path / "changed.bin"
-    changed.write_bytes(pae[:-1] + b"!")
-    result = verify(*common, str(changed), env=offline_env)
-    assert row(result.stdout, "changed.bin") == ("FAILED", "Bundle message digest mismatch")
-    wrong = verify(
-        "--bundle",
-        str(bundle),
+    """A plain message signature (what `sigstore sign` makes), verified offline."""
+    common = ["--bundle", str(WHEEL_BUNDLE), "--workflow", "release.yml"]
+    ok = verify(
+        *common,
         "--repository",
-        "pallets/flask",
-        "--workflow",
-        "release.yml",
-        str(signed),
+        "trailofbits/rfc8785.py",
+        "--ref",
+        "v0.1.2",
+        str(real_wheel),
         env=offline_env,
     )
-    assert row(wrong.stdout, "signed.bin")[1].startswith("repository: expected pallets/flask")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert row(ok.stdout, WHEEL) == (
+        "verified",
+        "message signature, trailofbits/rfc8785.py release.yml at v0.1.2",
+    )
+    wrong = verify(*common, "--repository", "pallets/flask", str(real_wheel), env=offline_env)
+    assert wrong.returncode == 1
+    assert row(wrong.stdout, WHEEL)[1].startswith("repository: expected pallets/flask")
+    data = bytearray(real_wheel.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    changed = tmp_path / "changed" / WHEEL
+    changed.parent.mkdir()
+    changed.write_bytes(bytes(data))
+    bad = verify(*common, "--repository", "trailofbits/rfc8785.py", str(changed), env=offline_env)
+    assert bad.returncode == 1
+    assert row(bad.stdout, WHEEL) == ("FAILED", "Bundle message digest mismatch")
 
 
 def test_bad_input_is_exit_2(tmp_path: Path, offline_env: dict[str, str]) -> None:

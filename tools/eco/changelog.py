@@ -90,11 +90,17 @@ def _same_version(a: str, b: str) -> bool:
         return a == b
 
 
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines with their endings, split at ``\n`` only (``str.splitlines`` also splits at
+    form feeds and Unicode separators, which a changelog may contain inside an entry)."""
+    return tuple(re.findall(r"[^\n]*\n|[^\n]+$", text))
+
+
 def parse(text: str, fmt: str, where: str = "changelog") -> Changelog:
     """Find every version section of ``text`` (``fmt`` is ``"rst"`` or ``"md"``)."""
     if fmt not in FORMATS:
         raise ChangelogError(f"{where}: unknown changelog format {fmt!r}; expected rst or md")
-    lines = tuple(text.splitlines(keepends=True))
+    lines = split_lines(text)
     bare = [line.rstrip("\r\n") for line in lines]
     starts: list[tuple[int, str, int]] = []  # (header index, version, first body index)
     for index, line in enumerate(bare):

@@ -11,12 +11,15 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from eco.errors import GitError
 from eco.gitutil import git_env
+
+REGULAR, EXECUTABLE, SYMLINK, TREE = "100644", "100755", "120000", "40000"
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Entry:
     @property
     def is_file(self) -> bool:
         """A file or a symlink (read as its target): something sync compares."""
-        return self.mode in ("100644", "100755", "120000")
+        return self.mode in (REGULAR, EXECUTABLE, SYMLINK)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Snapshot:
     files: dict[str, bytes]  # path -> content, for each wanted path that is a file
     modes: dict[str, str]  # path -> git mode, same keys
     listed: dict[str, list[str]]  # folder -> the file paths directly in it (when asked)
+    # wanted path -> why no file can be written there without deleting something of the
+    # project's (a folder or a symlink at the path, a file where a parent folder goes)
+    blocked: dict[str, str] = field(default_factory=dict)
 
 
 class ObjectReader:
@@ -114,8 +120,8 @@ class ObjectReader:
             if a == b:
                 continue
             path = f"{prefix}{name}"
-            a_tree = a.sha if a is not None and a.mode == "40000" else ""
-            b_tree = b.sha if b is not None and b.mode == "40000" else ""
+            a_tree = a.sha if a is not None and a.mode == TREE else ""
+            b_tree = b.sha if b is not None and b.mode == TREE else ""
             if a_tree or b_tree:
                 out.update(self.diff(a_tree, b_tree, f"{path}/"))
             if a is not None and not a_tree and (b is None or b_tree):
@@ -151,10 +157,28 @@ class ObjectReader:
         *folders, name = path.split("/")
         for folder in folders:
             found = self.tree(current).get(folder)
-            if found is None or found.mode != "40000":
+            if found is None or found.mode != TREE:
                 return None
             current = found.sha
         return self.tree(current).get(name)
+
+    def locate(self, tree: str, path: str) -> tuple[Entry | None, str]:
+        """The entry at ``path`` below ``tree`` (None: absent), and what in the tree keeps
+        a regular file from being written there (``""``: nothing)."""
+        current = tree
+        *folders, name = path.split("/")
+        for depth, folder in enumerate(folders):
+            found = self.tree(current).get(folder)
+            if found is None:
+                return None, ""
+            if found.mode != TREE:
+                return None, f"{'/'.join(folders[: depth + 1])} is a file in the project"
+            current = found.sha
+        found = self.tree(current).get(name)
+        if found is None or found.mode in (REGULAR, EXECUTABLE):
+            return found, ""
+        what = {TREE: "a folder", SYMLINK: "a symbolic link"}.get(found.mode, "a submodule")
+        return found, f"{what} in the project"
 
     def read(self, ref: str, paths: Iterable[str], folders: Iterable[str] = ()) -> Snapshot:
         """The wanted files of ``ref`` (absent ones left out) and the files of ``folders``."""
@@ -163,20 +187,23 @@ class ObjectReader:
         wanted = set(paths)
         for folder in folders:
             entry = self.entry(tree, folder)
-            names = self.tree(entry.sha) if entry and entry.mode == "40000" else {}
+            names = self.tree(entry.sha) if entry and entry.mode == TREE else {}
             listed[folder] = sorted(f"{folder}/{n}" for n, e in names.items() if e.is_file)
             wanted.update(listed[folder])
         files: dict[str, bytes] = {}
         modes: dict[str, str] = {}
+        blocked: dict[str, str] = {}
         for path in sorted(wanted):
-            entry = self.entry(tree, path)
+            entry, blocker = self.locate(tree, path)
+            if blocker:
+                blocked[path] = blocker
             if entry is None or not entry.is_file:
                 continue
             found = self.get(entry.sha)
             if found is not None:
                 files[path] = found[2]
                 modes[path] = entry.mode
-        return Snapshot(commit, tree, files, modes, listed)
+        return Snapshot(commit, tree, files, modes, listed, blocked)
 
 
 def commit_fields(content: bytes) -> tuple[str, list[str]]:

@@ -36,6 +36,20 @@ PYPROJECT = "pyproject.toml"
 STABLE = "stable"
 
 
+# The standard opening of Pallets release notes, by kind of release.
+FEATURE_INTRO = (
+    "This is the {name} {version} feature release. A feature release may include new "
+    "features, remove previously deprecated code, add new deprecations, or introduce "
+    "potentially breaking changes. Test with warnings treated as errors to adapt to "
+    "deprecation warnings early, and pin your dependencies to control upgrades."
+)
+FIX_INTRO = (
+    "This is the {name} {version} fix release, which fixes bugs but does not otherwise "
+    "change behavior and should not result in breaking changes compared to the latest "
+    "feature release."
+)
+
+
 class ReleaseRefused(EcoError):
     """A pre-flight check failed: nothing was changed (exit 2)."""
 
@@ -148,8 +162,10 @@ class Release:
         body = changelog.section_text(
             self.read(self.changelog_path), project.changelog_format, self.version
         )
-        kind = "feature" if pv.parse(self.version).micro == 0 else "fix"
-        head = f"This is the {project.pypi} {self.version} {kind} release."
+        feature = pv.parse(self.version).micro == 0
+        head = (FEATURE_INTRO if feature else FIX_INTRO).format(
+            name=project.pypi, version=self.version
+        )
         links = [f"PyPI: https://pypi.org/project/{project.pypi}/{self.version}/"]
         docs = project.vars.get("docs_url")
         if isinstance(docs, str) and docs:

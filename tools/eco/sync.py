@@ -62,7 +62,7 @@ class FilePlan:
             return "behind"
         if self.action == REMOVED:
             return "retired"
-        if self.action == CONFLICT and self.reason != UNRESOLVED:
+        if self.action == CONFLICT and not self.reason:
             return "modified" if self.base is None or self.base == self.theirs else "conflict"
         return self.action
 
@@ -106,17 +106,22 @@ def classify(
     theirs: str,
     base: str | None,
     seeded_before: bool = False,
+    blocked: str = "",
 ) -> FilePlan:
     """Classify one skeleton file; ``base`` is ``None`` when the last applied content is
-    unknown (adoption, or a file the skeleton gained since)."""
+    unknown (adoption, or a file the skeleton gained since). ``blocked`` says what of the
+    project's stands where the file goes (a folder, a symlink, a file in place of a
+    parent folder): writing the file would delete it, so it is left as it is."""
 
     def plan(action: str, result: str | None) -> FilePlan:
         return FilePlan(path, mode, action, ours, result, theirs, base)
 
     if mode == "seeded":
-        if seeded_before or ours is not None:
-            return plan(PROJECT_OWNED, ours)
+        if seeded_before or ours is not None or blocked:
+            return FilePlan(path, mode, PROJECT_OWNED, ours, ours, theirs, base, blocked)
         return plan(NEW, theirs)
+    if blocked:
+        return FilePlan(path, mode, CONFLICT, ours, ours, theirs, base, blocked)
     if ours is None:
         return plan(NEW, theirs)
     if has_conflict_markers(ours):  # a sync committed with --allow-conflicts, unresolved
@@ -141,8 +146,11 @@ def plan_files(
     base: Rendering | None,
     ours: Mapping[str, str],
     state: State | None,
+    blocked: Mapping[str, str] | None = None,
 ) -> list[FilePlan]:
-    """Classify every file the skeleton knows for one project (sorted by path)."""
+    """Classify every file the skeleton knows for one project (sorted by path);
+    ``blocked``: the paths where the project has something other than a file (see
+    :func:`classify`)."""
     seeded = set(state.seeded) if state else set()
     files: list[FilePlan] = []
     for path, rendered in theirs.files.items():
@@ -155,6 +163,7 @@ def plan_files(
                 theirs=rendered.content,
                 base=base_file.content if base_file else None,
                 seeded_before=path in seeded,
+                blocked=(blocked or {}).get(path, ""),
             )
         )
     for path, reason in theirs.opted_out.items():
@@ -177,8 +186,9 @@ def make_plan(
     base: Rendering | None,
     ours: Mapping[str, str],
     state: State | None,
+    blocked: Mapping[str, str] | None = None,
 ) -> Plan:
-    files = tuple(plan_files(theirs, base, ours, state))
+    files = tuple(plan_files(theirs, base, ours, state, blocked))
     seeded = set(state.seeded) if state else set()
     seeded.update(f.path for f in files if f.mode == "seeded" and f.result is not None)
     previous = state.template_revision if state else ""

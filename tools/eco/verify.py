@@ -270,7 +270,7 @@ def _check_statement(kind: str, payload: bytes, dist: Path, expected: Expected) 
         return Result(dist.name, False, f"the envelope carries {kind}, not an in-toto statement")
     try:
         statement = json.loads(payload)
-        subjects = [(s.get("name", "?"), s.get("digest", {})) for s in statement["subject"]]
+        subjects = [(str(s.get("name", "?")), dict(s["digest"])) for s in statement["subject"]]
     except (ValueError, KeyError, TypeError, AttributeError):
         return Result(dist.name, False, "the envelope's in-toto statement is malformed")
     digest = sha256(dist)

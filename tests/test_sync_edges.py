@@ -1,0 +1,177 @@
+"""Sync and check on the shapes real projects take: what a maintainer's repository holds
+where the skeleton expects a plain file, and other edge cases found in review."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import Ecosystem
+from tests.helpers import git
+from tests.helpers import refs
+from tests.sync_fixtures import make_fixture_ecosystem
+from tests.sync_fixtures import make_synced_project
+from tests.test_sync import clone_of
+from tests.test_sync import eco_cli
+from tests.test_sync import edit_template
+from tests.test_sync import SYNC
+
+
+@pytest.fixture
+def eco(tmp_path: Path) -> Ecosystem:
+    return make_fixture_ecosystem(tmp_path)
+
+
+@pytest.fixture
+def remote(eco: Ecosystem, tmp_path: Path) -> Path:
+    return make_synced_project(eco, tmp_path, "alpha")
+
+
+def maintainer_clone(remote: Path, tmp: Path) -> Path:
+    work = tmp / "maintainer"
+    git("clone", "-q", str(remote), str(work), cwd=tmp)
+    return work
+
+
+def commit_and_push(work: Path, message: str = "edit") -> None:
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", message, cwd=work)
+    git("push", "-q", "origin", "HEAD:main", cwd=work)
+
+
+def _folder(work: Path) -> tuple[str, str]:
+    (work / ".editorconfig").unlink()
+    (work / ".editorconfig" / "keep").parent.mkdir()
+    (work / ".editorconfig" / "keep").write_text("the project's own\n")
+    return ".editorconfig", "a folder in the project"
+
+
+def _file_for_folder(work: Path) -> tuple[str, str]:
+    shutil.rmtree(work / ".github")
+    (work / ".github").write_text("the project's own\n")
+    return ".github/workflows/tests.yaml", ".github is a file in the project"
+
+
+def _symlink(work: Path) -> tuple[str, str]:
+    (work / "editorconfig.ini").write_text((work / ".editorconfig").read_text())
+    (work / ".editorconfig").unlink()
+    os.symlink("editorconfig.ini", work / ".editorconfig")
+    return ".editorconfig", "a symbolic link in the project"
+
+
+@pytest.mark.parametrize("reshape", [_folder, _file_for_folder, _symlink])
+def test_something_else_at_a_skeleton_path_is_never_replaced(
+    eco: Ecosystem, remote: Path, tmp_path: Path, reshape: Callable[[Path], tuple[str, str]]
+) -> None:
+    work = maintainer_clone(remote, tmp_path)
+    path, reason = reshape(work)
+    commit_and_push(work, "the project's own layout")
+    project_tree = git("ls-tree", "-r", "HEAD", cwd=work)
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    edit_template(eco, ".github/workflows/tests.yaml", "name: tests", "name: test")
+
+    checked = eco_cli(eco, "check", "--format", "json")
+    assert checked.exit_code == 1
+    (entry,) = json.loads(checked.stdout)["projects"]
+    (found,) = [f for f in entry["files"] if f["path"] == path]
+    assert (found["status"], found["reason"]) == ("conflict", reason)
+
+    refused = eco_cli(eco, "sync")
+    assert refused.exit_code == 1
+    assert f"conflict       {path}  ({reason})" in refused.stdout
+    assert SYNC not in refs(clone_of("alpha"))
+
+    allowed = eco_cli(eco, "sync", "--allow-conflicts")
+    assert allowed.exit_code == 1, allowed.output
+    clone = clone_of("alpha")
+    changed = {".eco.toml", "pyproject.toml", ".editorconfig", ".github/workflows/tests.yaml"}
+    changed.discard(path)
+    diff = git("diff", "--name-only", "--no-renames", "origin/main", "eco/sync", cwd=clone)
+    assert set(diff.split()) == changed
+    synced_tree = git("ls-tree", "-r", "eco/sync", cwd=clone).splitlines()
+    for line in project_tree.splitlines():  # the project's folder, file or link is kept
+        if line.split("\t")[1] not in changed:
+            assert line in synced_tree
+
+
+def reviewer_clone(remote: Path, tmp: Path) -> Path:
+    work = tmp / "reviewer"
+    git("clone", "-q", str(remote), str(work), cwd=tmp)
+    return work
+
+
+def test_update_branch_merge_on_the_pull_request_is_not_foreign_work(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    """GitHub's "Update branch" merges the project's branch into the sync branch: that
+    brings no work of the reviewer's, so the next sync rebuilds the branch."""
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    (work / "NOTES.md").write_text("the project's own\n")
+    commit_and_push(work, "meanwhile on main")
+    git("checkout", "-q", "eco/sync", cwd=work)
+    git("merge", "-q", "--no-edit", "main", "-m", "Merge branch 'main' into eco/sync", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    head = git("rev-parse", "refs/heads/eco/sync", cwd=remote)
+    assert git("rev-parse", f"{head}^", cwd=remote) == git("rev-parse", "main", cwd=remote)
+    changed = git("diff", "--name-only", "main", head, cwd=remote).split()
+    assert changed == [".eco.toml", ".editorconfig", "pyproject.toml"]
+
+
+def test_squash_merged_review_work_does_not_block_the_next_sync(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    """A reviewer's fix-up on the sync branch, squash-merged into the project's branch:
+    the work is in the project, so the branch left behind can be rebuilt."""
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    git("checkout", "-q", "eco/sync", cwd=work)
+    (work / "NOTES.md").write_text("reviewed\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", "review fix-up", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    git("checkout", "-q", "main", cwd=work)
+    git("merge", "-q", "--squash", "eco/sync", cwd=work)
+    git("commit", "-q", "-m", "eco sync (#12)", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 0, result.output
+    assert "indent_size = 2" in git("show", "eco/sync:.editorconfig", cwd=remote)
+    assert git("show", "eco/sync:NOTES.md", cwd=remote) == "reviewed"
+
+
+def test_unmerged_review_work_behind_an_update_branch_merge_is_kept(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    git("checkout", "-q", "eco/sync", cwd=work)
+    (work / "NOTES.md").write_text("reviewed\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", "review fix-up", cwd=work)
+    git("checkout", "-q", "main", cwd=work)
+    (work / "OTHER.md").write_text("meanwhile\n")
+    commit_and_push(work, "meanwhile on main")
+    git("checkout", "-q", "eco/sync", cwd=work)
+    git("merge", "-q", "--no-edit", "main", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    pushed = git("rev-parse", "HEAD", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 1
+    assert "the remote eco/sync branch has commits eco did not make" in result.stderr
+    assert git("rev-parse", "eco/sync", cwd=remote) == pushed
