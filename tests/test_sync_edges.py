@@ -98,3 +98,130 @@ def test_something_else_at_a_skeleton_path_is_never_replaced(
     for line in project_tree.splitlines():  # the project's folder, file or link is kept
         if line.split("\t")[1] not in changed:
             assert line in synced_tree
+
+
+def reviewer_clone(remote: Path, tmp: Path) -> Path:
+    work = tmp / "reviewer"
+    git("clone", "-q", str(remote), str(work), cwd=tmp)
+    return work
+
+
+def test_update_branch_merge_on_the_pull_request_is_not_foreign_work(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    """GitHub's "Update branch" merges the project's branch into the sync branch: that
+    brings no work of the reviewer's, so the next sync rebuilds the branch."""
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    (work / "NOTES.md").write_text("the project's own\n")
+    commit_and_push(work, "meanwhile on main")
+    git("checkout", "-q", "eco/sync", cwd=work)
+    git("merge", "-q", "--no-edit", "main", "-m", "Merge branch 'main' into eco/sync", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    head = git("rev-parse", "refs/heads/eco/sync", cwd=remote)
+    assert git("rev-parse", f"{head}^", cwd=remote) == git("rev-parse", "main", cwd=remote)
+    changed = git("diff", "--name-only", "main", head, cwd=remote).split()
+    assert changed == [".eco.toml", ".editorconfig", "pyproject.toml"]
+
+
+def test_squash_merged_review_work_does_not_block_the_next_sync(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    """A reviewer's fix-up on the sync branch, squash-merged into the project's branch:
+    the work is in the project, so the branch left behind can be rebuilt."""
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    git("checkout", "-q", "eco/sync", cwd=work)
+    (work / "NOTES.md").write_text("reviewed\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", "review fix-up", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    git("checkout", "-q", "main", cwd=work)
+    git("merge", "-q", "--squash", "eco/sync", cwd=work)
+    git("commit", "-q", "-m", "eco sync (#12)", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 0, result.output
+    assert "indent_size = 2" in git("show", "eco/sync:.editorconfig", cwd=remote)
+    assert git("show", "eco/sync:NOTES.md", cwd=remote) == "reviewed"
+
+
+def test_unmerged_review_work_behind_an_update_branch_merge_is_kept(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    git("checkout", "-q", "eco/sync", cwd=work)
+    (work / "NOTES.md").write_text("reviewed\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "-m", "review fix-up", cwd=work)
+    git("checkout", "-q", "main", cwd=work)
+    (work / "OTHER.md").write_text("meanwhile\n")
+    commit_and_push(work, "meanwhile on main")
+    git("checkout", "-q", "eco/sync", cwd=work)
+    git("merge", "-q", "--no-edit", "main", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    pushed = git("rev-parse", "HEAD", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 1
+    assert "the remote eco/sync branch has commits eco did not make" in result.stderr
+    assert git("rev-parse", "eco/sync", cwd=remote) == pushed
+
+
+def move_workflow(eco: Ecosystem) -> str:
+    """The skeleton renames its tests workflow (same content, new path)."""
+    manifest = eco.root / "templates" / "manifest.toml"
+    old = 'path = ".github/workflows/tests.yaml"\n'
+    new = 'path = ".github/workflows/ci.yaml"\ntemplate = ".github/workflows/tests.yaml"\n'
+    manifest.write_text(manifest.read_text().replace(old, new))
+    return eco.commit("skeleton: the tests workflow is ci.yaml")
+
+
+def test_a_file_the_skeleton_moved_leaves_its_old_path(eco: Ecosystem, remote: Path) -> None:
+    """Like a merge where one side deleted a file the other never touched: the old path
+    goes, so a project does not run the same workflow twice."""
+    move_workflow(eco)
+    checked = eco_cli(eco, "check", "--format", "json")
+    (entry,) = json.loads(checked.stdout)["projects"]
+    statuses = {f["path"]: f["status"] for f in entry["files"]}
+    assert statuses[".github/workflows/ci.yaml"] == "missing"
+    assert statuses[".github/workflows/tests.yaml"] == "retired"
+
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "removed        .github/workflows/tests.yaml  (no longer in the skeleton)" in (
+        result.stdout
+    )
+    clone = clone_of("alpha")
+    diff = git("diff", "--name-status", "--no-renames", "origin/main", "eco/sync", cwd=clone)
+    assert diff.splitlines() == [
+        "M\t.eco.toml",
+        "A\t.github/workflows/ci.yaml",
+        "D\t.github/workflows/tests.yaml",
+    ]
+
+
+def test_a_dropped_file_the_project_changed_is_kept(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    work = maintainer_clone(remote, tmp_path)
+    workflow = work / ".github" / "workflows" / "tests.yaml"
+    workflow.write_text(workflow.read_text() + "      - run: pytest\n")
+    commit_and_push(work, "run the tests")
+    move_workflow(eco)
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    kept = "no longer in the skeleton; kept: the project changed it"
+    assert f"project-owned  .github/workflows/tests.yaml  ({kept})" in result.stdout
+    clone = clone_of("alpha")
+    diff = git("diff", "--name-only", "origin/main", "eco/sync", cwd=clone)
+    assert diff.split() == [".eco.toml", ".github/workflows/ci.yaml"]

@@ -24,6 +24,7 @@ from eco.gitfiles import commit_message
 from eco.gitfiles import decode
 from eco.gitfiles import encode
 from eco.gitfiles import ObjectReader
+from eco.gitutil import git
 from eco.gitutil import git_env
 from eco.manifest import load_manifest
 from eco.manifest import Manifest
@@ -171,24 +172,29 @@ class Syncer:
         wanted = set(theirs.files) | set(theirs.retired) | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
         sync_branch = self.registry.ecosystem.sync_branch
+        ref = f"refs/remotes/origin/{project.branch}"
         with ObjectReader(clone) as reader:
-            read = reader.read(f"refs/remotes/origin/{project.branch}", wanted, folders)
+            read = reader.read(ref, wanted, folders)
             published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
             branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
-        ours = {p: decode(content) for p, content in read.files.items()}
-        base = read.commit
-        state = _state(project, ours.pop(STATE_FILE, None))
-        if state is None and not adopt:
-            raise EcoError(
-                f"{project.name}: no {STATE_FILE} on {project.branch}: eco has never synced "
-                f"this project; `eco sync --adopt --dry-run {project.name}` shows what "
-                "adopting it changes"
+            ours = {p: decode(content) for p, content in read.files.items()}
+            state = _state(project, ours.pop(STATE_FILE, None))
+            if state is None and not adopt:
+                raise EcoError(
+                    f"{project.name}: no {STATE_FILE} on {project.branch}: eco has never "
+                    f"synced this project; `eco sync --adopt --dry-run {project.name}` shows "
+                    "what adopting it changes"
+                )
+            base_render = (
+                self.render_base(project, state.template_revision, theirs)
+                if state is not None and state.template_revision
+                else None
             )
-        base_render = (
-            self.render_base(project, state.template_revision, theirs)
-            if state is not None and state.template_revision
-            else None
-        )
+            dropped = set(base_render.files) - wanted if base_render else set()
+            if dropped:  # files the skeleton no longer has: read them too
+                extra = reader.read(read.commit, dropped)
+                ours.update((p, decode(content)) for p, content in extra.files.items())
+        base = read.commit
         plan = make_plan(
             project.name, self.revision, theirs, base_render, ours, state, read.blocked
         )
@@ -234,17 +240,9 @@ class Syncer:
     def _refuse_overwriting_edits(self, view: ProjectView) -> None:
         """A maintainer may have pushed onto the remote sync branch (say, a conflict
         resolved in the pull request): replacing the branch would drop that work, so
-        sync stops unless the work is already merged into the project's branch."""
+        sync stops unless that work is already in the project's branch."""
         head = view.published
-        if head is None:
-            return
-        merged = subprocess.run(
-            ["git", "merge-base", "--is-ancestor", head, view.base],
-            cwd=view.clone,
-            env=git_env(),
-            capture_output=True,
-        )
-        if merged.returncode == 0:
+        if head is None or not _unmerged_work(view.clone, head, view.base):
             return
         branch = self.registry.ecosystem.sync_branch
         raise EcoError(
@@ -252,6 +250,32 @@ class Syncer:
             f"(head {head[:12]}); merge or close that pull request, or delete the branch, "
             "before syncing again, so that work is not overwritten"
         )
+
+
+def _unmerged_work(clone: Path, head: str, base: str) -> bool:
+    """True when ``head`` carries someone's own commits whose files ``base`` does not
+    hold as they left them. Merges (GitHub's "Update branch") and eco's own commits
+    bring no such work; a reviewer's commit counts until ``base`` has its files as the
+    branch has them (merged, rebased or squashed)."""
+    log = git("log", "--no-merges", "--format=%H %s", head, "--not", base, cwd=clone)
+    own = [
+        line.split(" ", 1)[0]
+        for line in log.splitlines()
+        if line and not line.partition(" ")[2].startswith(COMMIT_PREFIX)
+    ]
+    if not own:
+        return False
+    names = git("show", "--no-walk", "--format=", "--name-only", "--no-renames", *own, cwd=clone)
+    paths = sorted({name for name in names.splitlines() if name})
+    if not paths:
+        return False
+    differs = subprocess.run(
+        ["git", "--literal-pathspecs", "diff", "--quiet", base, head, "--", *paths],
+        cwd=clone,
+        env=git_env(),
+        capture_output=True,
+    )
+    return differs.returncode != 0  # 1: they differ; anything else: assume work is at stake
 
 
 def _branch_on(reader: ObjectReader, ref: str, base: str, base_tree: str) -> BranchOnBase | None:
