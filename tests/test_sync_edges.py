@@ -175,3 +175,53 @@ def test_unmerged_review_work_behind_an_update_branch_merge_is_kept(
     assert result.exit_code == 1
     assert "the remote eco/sync branch has commits eco did not make" in result.stderr
     assert git("rev-parse", "eco/sync", cwd=remote) == pushed
+
+
+def move_workflow(eco: Ecosystem) -> str:
+    """The skeleton renames its tests workflow (same content, new path)."""
+    manifest = eco.root / "templates" / "manifest.toml"
+    old = 'path = ".github/workflows/tests.yaml"\n'
+    new = 'path = ".github/workflows/ci.yaml"\ntemplate = ".github/workflows/tests.yaml"\n'
+    manifest.write_text(manifest.read_text().replace(old, new))
+    return eco.commit("skeleton: the tests workflow is ci.yaml")
+
+
+def test_a_file_the_skeleton_moved_leaves_its_old_path(eco: Ecosystem, remote: Path) -> None:
+    """Like a merge where one side deleted a file the other never touched: the old path
+    goes, so a project does not run the same workflow twice."""
+    move_workflow(eco)
+    checked = eco_cli(eco, "check", "--format", "json")
+    (entry,) = json.loads(checked.stdout)["projects"]
+    statuses = {f["path"]: f["status"] for f in entry["files"]}
+    assert statuses[".github/workflows/ci.yaml"] == "missing"
+    assert statuses[".github/workflows/tests.yaml"] == "retired"
+
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    assert "removed        .github/workflows/tests.yaml  (no longer in the skeleton)" in (
+        result.stdout
+    )
+    clone = clone_of("alpha")
+    diff = git("diff", "--name-status", "--no-renames", "origin/main", "eco/sync", cwd=clone)
+    assert diff.splitlines() == [
+        "M\t.eco.toml",
+        "A\t.github/workflows/ci.yaml",
+        "D\t.github/workflows/tests.yaml",
+    ]
+
+
+def test_a_dropped_file_the_project_changed_is_kept(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    work = maintainer_clone(remote, tmp_path)
+    workflow = work / ".github" / "workflows" / "tests.yaml"
+    workflow.write_text(workflow.read_text() + "      - run: pytest\n")
+    commit_and_push(work, "run the tests")
+    move_workflow(eco)
+    result = eco_cli(eco, "sync")
+    assert result.exit_code == 0, result.output
+    kept = "no longer in the skeleton; kept: the project changed it"
+    assert f"project-owned  .github/workflows/tests.yaml  ({kept})" in result.stdout
+    clone = clone_of("alpha")
+    diff = git("diff", "--name-only", "origin/main", "eco/sync", cwd=clone)
+    assert diff.split() == [".eco.toml", ".github/workflows/ci.yaml"]

@@ -31,6 +31,8 @@ ACTIONS = (CONFLICT, NEW, UPDATED, MERGED, REMOVED, OPTED_OUT, PROJECT_OWNED, UN
 WRITES = (NEW, UPDATED, MERGED, REMOVED)
 COMMIT_PREFIX = "eco sync: "  # every sync commit's subject starts so
 UNRESOLVED = "unresolved conflict markers from an earlier sync"
+DROPPED = "no longer in the skeleton"
+DROPPED_KEPT = "no longer in the skeleton; kept: the project changed it"
 # Merged files that are plain lists of lines: insertions by both sides at the same
 # place are both kept (see eco.merge.merge3's ``union``).
 LINE_LISTS = ("*.in", ".gitignore", "*/.gitignore")
@@ -176,7 +178,43 @@ def plan_files(
         if content is None or (marker and marker not in content):
             continue
         files.append(FilePlan(path, "retired", REMOVED, content, None, reason=reason))
+    if base is not None:
+        files += _dropped(theirs, base, ours)
     return sorted(files, key=lambda f: f.path)
+
+
+def _dropped(theirs: Rendering, base: Rendering, ours: Mapping[str, str]) -> list[FilePlan]:
+    """Files the skeleton had when last applied and has no more (moved, or taken out of
+    the manifest), as in a merge where only one side deleted a file: removed when the
+    project never changed them, else kept as the project's own."""
+    files = []
+    for path, was in base.files.items():
+        content = ours.get(path)
+        if (
+            content is None
+            or was.mode not in ("owned", "merged")
+            or path in theirs.files
+            or path in theirs.retired
+            or path in theirs.opted_out
+        ):
+            continue
+        if content == was.content:
+            files.append(
+                FilePlan(path, "retired", REMOVED, content, None, base=was.content, reason=DROPPED)
+            )
+        else:
+            files.append(
+                FilePlan(
+                    path,
+                    was.mode,
+                    PROJECT_OWNED,
+                    content,
+                    content,
+                    base=was.content,
+                    reason=DROPPED_KEPT,
+                )
+            )
+    return files
 
 
 def make_plan(

@@ -172,24 +172,29 @@ class Syncer:
         wanted = set(theirs.files) | set(theirs.retired) | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
         sync_branch = self.registry.ecosystem.sync_branch
+        ref = f"refs/remotes/origin/{project.branch}"
         with ObjectReader(clone) as reader:
-            read = reader.read(f"refs/remotes/origin/{project.branch}", wanted, folders)
+            read = reader.read(ref, wanted, folders)
             published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
             branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
-        ours = {p: decode(content) for p, content in read.files.items()}
-        base = read.commit
-        state = _state(project, ours.pop(STATE_FILE, None))
-        if state is None and not adopt:
-            raise EcoError(
-                f"{project.name}: no {STATE_FILE} on {project.branch}: eco has never synced "
-                f"this project; `eco sync --adopt --dry-run {project.name}` shows what "
-                "adopting it changes"
+            ours = {p: decode(content) for p, content in read.files.items()}
+            state = _state(project, ours.pop(STATE_FILE, None))
+            if state is None and not adopt:
+                raise EcoError(
+                    f"{project.name}: no {STATE_FILE} on {project.branch}: eco has never "
+                    f"synced this project; `eco sync --adopt --dry-run {project.name}` shows "
+                    "what adopting it changes"
+                )
+            base_render = (
+                self.render_base(project, state.template_revision, theirs)
+                if state is not None and state.template_revision
+                else None
             )
-        base_render = (
-            self.render_base(project, state.template_revision, theirs)
-            if state is not None and state.template_revision
-            else None
-        )
+            dropped = set(base_render.files) - wanted if base_render else set()
+            if dropped:  # files the skeleton no longer has: read them too
+                extra = reader.read(read.commit, dropped)
+                ours.update((p, decode(content)) for p, content in extra.files.items())
+        base = read.commit
         plan = make_plan(
             project.name, self.revision, theirs, base_render, ours, state, read.blocked
         )
