@@ -324,14 +324,17 @@ def test_resume_from_another_checkout(tmp_path: Path, package_index: PackageInde
     p = project(tmp_path, package_index, "rel-elsewhere")
     assert p.release().returncode == 0
     other = Project(p.name, p.bare, tmp_path / "second", package_index)
-    git("clone", "-q", str(p.bare), str(other.clone), cwd=tmp_path)
+    # A clone of main alone: the release's commit and tag are only on origin.
+    url = f"file://{p.bare}"  # through the transport: only what main needs is copied
+    git("clone", "-q", "--single-branch", "--no-tags", url, str(other.clone), cwd=tmp_path)
     refused = other.release()
     assert refused.returncode == 2
-    assert "tag 1.2.0 already exists" in refused.stderr
+    assert "tag 1.2.0 already exists (on origin)" in refused.stderr
     before = refs(p.bare)
     resumed = other.release("--resume")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    assert "[ok]   fetch: fetched release-1.2.0 from origin" in resumed.stdout
+    assert "note: release-1.2.0 is on origin only: it will be fetched" in resumed.stdout
+    assert "[ok]   fetch: fetched release-1.2.0 and 1.2.0 from origin" in resumed.stdout
     for step in ("commit", "tag", "push"):
         assert f"[done] {step}: already done" in resumed.stdout
     assert refs(p.bare) == before
