@@ -316,3 +316,28 @@ def test_path_checkout_is_matched_to_its_registered_project(
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("release matched 1.2.0 from main")
     assert "then open the next version" not in result.stdout  # a dry run stops at the plan
+
+
+def test_resume_from_another_checkout(tmp_path: Path, package_index: PackageIndex) -> None:
+    """A release begun in one checkout is finished from another: its branch is fetched,
+    not made a second time."""
+    p = project(tmp_path, package_index, "rel-elsewhere")
+    assert p.release().returncode == 0
+    other = Project(p.name, p.bare, tmp_path / "second", package_index)
+    # A clone of main alone: the release's commit and tag are only on origin.
+    url = f"file://{p.bare}"  # through the transport: only what main needs is copied
+    git("clone", "-q", "--single-branch", "--no-tags", url, str(other.clone), cwd=tmp_path)
+    refused = other.release()
+    assert refused.returncode == 2
+    assert "tag 1.2.0 already exists (on origin)" in refused.stderr
+    before = refs(p.bare)
+    resumed = other.release("--resume")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "note: release-1.2.0 is on origin only: it will be fetched" in resumed.stdout
+    assert "[ok]   fetch: fetched release-1.2.0 and 1.2.0 from origin" in resumed.stdout
+    for step in ("commit", "tag", "push"):
+        assert f"[done] {step}: already done" in resumed.stdout
+    assert refs(p.bare) == before
+    assert git("rev-parse", "release-1.2.0", cwd=other.clone) == git(
+        "rev-parse", "release-1.2.0", cwd=p.bare
+    )

@@ -7,3 +7,4 @@ html_theme = "furo"
 html_title = "eco maintainer guide"
 exclude_patterns = ["_build"]
 suppress_warnings = ["myst.header"]
+myst_heading_anchors = 3

@@ -63,6 +63,7 @@ class Step:
     done: Callable[[], bool]
     preview: Callable[[], tuple[str, ...]]
     run: Callable[[], str]
+    quiet: bool = False  # not worth a line when there is nothing to do
 
 
 class GitHubSide(Protocol):
@@ -240,7 +241,42 @@ def prepare(
 
 
 def steps(release: Release) -> list[Step]:
-    return [_commit_step(release), _tag_step(release), _push_step(release), *_github_steps(release)]
+    return [
+        _fetch_step(release),
+        _commit_step(release),
+        _tag_step(release),
+        _push_step(release),
+        *_github_steps(release),
+    ]
+
+
+def _fetch_step(release: Release) -> Step:
+    """A release begun elsewhere (another checkout, another maintainer): take its branch
+    and tag from origin rather than making a second, different release commit."""
+    refs = [f"refs/heads/{release.branch}", f"refs/tags/{release.tag}"]
+
+    def missing() -> list[str]:
+        remote = remote_refs(release.repo, refs, *release.remote())
+        return [ref for ref in refs if ref in remote and _ref_object(release, ref) is None]
+
+    def run() -> str:
+        wanted = missing()
+        url, env = release.remote()
+        git(
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            url,
+            *[f"{r}:{r}" for r in wanted],
+            cwd=release.repo,
+            env=env,
+        )
+        return "fetched " + " and ".join(r.split("/", 2)[2] for r in wanted) + " from origin"
+
+    def preview() -> tuple[str, ...]:
+        return (f"git fetch origin {release.branch} {release.tag}",)
+
+    return Step("fetch", lambda: not missing(), preview, run, quiet=True)
 
 
 def _commit_step(release: Release) -> Step:

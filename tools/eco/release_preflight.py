@@ -135,7 +135,10 @@ def _check_tag_and_branch(
             f"--resume: {release.branch} differs locally ({local_branch[:12]}) and on origin "
             f"({remote_branch[:12]}); fix it by hand"
         )
-    if ours and not is_ancestor(release.repo, release.base_commit, ours):
+    known = ours and git("cat-file", "-t", ours, cwd=release.repo, check=False) == "commit"
+    if ours and not known:
+        result.notes.append(f"{release.branch} is on origin only: it will be fetched")
+    elif ours and not is_ancestor(release.repo, release.base_commit, ours):
         result.problems.append(
             f"--resume: {release.branch} does not start from {release.base} "
             f"({release.base_commit[:12]}); fix it by hand"

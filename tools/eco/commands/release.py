@@ -150,7 +150,8 @@ def _run(release: lib.Release, target: Target, *, dry_run: bool, resume: bool) -
         click.echo("dry run: nothing is changed; the steps would be:")
         for step in steps:
             if step.done():
-                click.echo(f"[done] {step.name}")
+                if not step.quiet:
+                    click.echo(f"[done] {step.name}")
                 continue
             click.echo(f"[todo] {step.name}")
             for line in step.preview():
@@ -158,7 +159,8 @@ def _run(release: lib.Release, target: Target, *, dry_run: bool, resume: bool) -
         return
     for step in steps:
         if step.done():
-            click.echo(f"[done] {step.name}: already done")
+            if not step.quiet:
+                click.echo(f"[done] {step.name}: already done")
             continue
         click.echo(f"[ok]   {step.name}: {step.run()}")
     click.echo("next:")
