@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -36,8 +37,12 @@ def download(
     config: pytest.Config, requirement: str, filename: str, sha256: str, *, binary: bool = False
 ) -> Path:
     """``pip download`` one file from the package index into pytest's cache (once)."""
-    assert config.cache is not None
-    folder = config.cache.mkdir("eco-verify-downloads")
+    cache: pytest.Cache | None = getattr(config, "cache", None)
+    if cache is not None:
+        folder = cache.mkdir("eco-verify-downloads")
+    else:  # pytest -p no:cacheprovider
+        folder = Path(tempfile.gettempdir()) / "eco-verify-downloads"
+        folder.mkdir(exist_ok=True)
     path = folder / filename
     if not path.exists():
         kind = ["--only-binary", ":all:"] if binary else ["--no-binary", ":all:"]
