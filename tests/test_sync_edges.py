@@ -245,3 +245,21 @@ def test_a_renamed_default_branch_is_named_in_the_error(eco: Ecosystem, remote: 
     assert synced.exit_code == 0, synced.output
     stable = git("rev-parse", "stable", cwd=remote)
     assert git("rev-parse", "eco/sync^", cwd=remote) == stable
+
+
+def test_dry_run_diff_splits_lines_as_git_does_and_never_prints_binary(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    work = maintainer_clone(remote, tmp_path)
+    pyproject = (work / "pyproject.toml").read_text()
+    own = "# the project's note\u2028(a line separator is not a line end)\n[tool.ruff]"
+    (work / "pyproject.toml").write_text(pyproject.replace("[tool.ruff]", own))
+    (work / ".editorconfig").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    commit_and_push(work, "own content")
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    result = eco_cli(eco, "sync", "--dry-run")
+    assert result.exit_code == 1  # the binary .editorconfig is a conflict
+    assert "\\ No newline at end of file" not in result.stdout
+    assert " # the project's note\u2028(a line separator is not a line end)\n" in result.stdout
+    assert "Binary files a/.editorconfig and b/.editorconfig differ\n" in result.stdout
+    result.stdout.encode("utf-8")  # nothing undecodable reaches the terminal

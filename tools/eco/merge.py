@@ -50,8 +50,12 @@ class _Sync:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines with their endings kept, so joining them gives the text back exactly."""
-    return text.splitlines(keepends=True)
+    """Lines as git sees them — ended by ``\n`` only, not by the other characters
+    ``str.splitlines`` takes for line ends (form feed, U+2028, ...) — with their endings
+    kept, so joining them gives the text back exactly."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:

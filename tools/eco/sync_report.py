@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from eco.merge import split_lines
 from eco.sync import ACTIONS
 from eco.sync import CONFLICT
 from eco.sync import FilePlan
@@ -19,14 +20,27 @@ _NO_NEWLINE = "\\ No newline at end of file\n"
 
 def unified_diff(file: FilePlan) -> str:
     """The change sync makes to one file, as ``git diff`` shows it."""
-    before = (file.ours or "").splitlines(keepends=True)
-    after = (file.result or "").splitlines(keepends=True)
     old = f"a/{file.path}" if file.ours is not None else "/dev/null"
     new = f"b/{file.path}" if file.result is not None else "/dev/null"
+    if _binary(file.ours) or _binary(file.result):
+        return f"Binary files {old} and {new} differ\n"
+    before = split_lines(file.ours or "")
+    after = split_lines(file.result or "")
     out = []
     for line in difflib.unified_diff(before, after, old, new):
         out.append(line if line.endswith("\n") else line + "\n" + _NO_NEWLINE)
     return "".join(out)
+
+
+def _binary(text: str | None) -> bool:
+    """Not text: a NUL byte, or bytes that are not UTF-8 (kept as surrogate escapes)."""
+    if text is None:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return "\0" in text
 
 
 def classification(plan: Plan, *, verbose: bool = False) -> list[str]:
