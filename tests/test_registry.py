@@ -202,3 +202,11 @@ def test_unknown_project_name(tmp_path: Path) -> None:
         RegistryError, match="no project named 'flask-mial'.*did you mean 'flask-mail'"
     ):
         registry.select(["flask-mial"])
+
+
+def test_eco_list_named_projects() -> None:
+    data = json.loads(run_eco("list", "flask-mail", "blinker", "--format", "json", cwd=REPO).stdout)
+    assert [p["name"] for p in data["projects"]] == ["flask-mail", "blinker"]
+    unknown = run_eco("list", "flask-mial", cwd=REPO)
+    assert unknown.returncode == 2
+    assert "did you mean 'flask-mail'" in unknown.stderr

@@ -7,16 +7,19 @@ import json
 import click
 
 from eco.commands.options import format_option
+from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.tables import table
 
 
 @click.command("list")
+@projects_argument
 @format_option("text", "json")
 @click.pass_obj
-def command(ctx: Context, fmt: str) -> None:
-    """List the managed projects of the registry (projects.toml)."""
+def command(ctx: Context, projects: tuple[str, ...], fmt: str) -> None:
+    """List the managed projects of the registry (projects.toml): all, or those named."""
     registry = ctx.registry
+    selected = registry.select(projects)
     workspace = ctx.workspace
     if fmt == "json":
         data = {
@@ -27,10 +30,7 @@ def command(ctx: Context, fmt: str) -> None:
                 "branch": registry.ecosystem.branch,
                 "python": list(registry.ecosystem.python),
             },
-            "projects": [
-                {**p.as_dict(), "cloned": workspace.is_cloned(p)}
-                for p in registry.projects.values()
-            ],
+            "projects": [{**p.as_dict(), "cloned": workspace.is_cloned(p)} for p in selected],
         }
         click.echo(json.dumps(data, indent=2))
         return
@@ -43,6 +43,6 @@ def command(ctx: Context, fmt: str) -> None:
             f"{p.min_python}-{p.max_python}",
             "cloned" if workspace.is_cloned(p) else "-",
         )
-        for p in registry.projects.values()
+        for p in selected
     ]
     click.echo(table(["project", "repo", "pypi", "branch", "python", "clone"], rows))
