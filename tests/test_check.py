@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,10 @@ def test_drift_of_every_kind_exits_1(
     assert "  policy        .github/workflows/tests.yaml:8: unpinned-action" in text.stdout
     markdown = check(eco, "alpha", "--no-fetch", "--format", "markdown").stdout
     assert "| alpha | **drift** | 4 | 1 |" in markdown
-    assert "| `tox.ini` | retired |" in markdown
+    assert "| `tox.ini` | retired | nox replaced tox |" in markdown
+    for table in re.findall(r"(?m)(?:^\|.*\|\n)+", markdown):  # valid GFM tables
+        rows = [re.sub(r"\\\|", "", row) for row in table.splitlines()]
+        assert len({row.count("|") for row in rows}) == 1, table
 
 
 def test_template_change_makes_projects_behind(eco: Ecosystem, remotes: dict[str, Path]) -> None:

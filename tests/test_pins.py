@@ -372,7 +372,8 @@ def test_workflows_ref_is_set_to_a_commit_holding_the_called_workflows(
     )
     refused = eco(github_server, ecosystem, "workflows-ref")
     assert refused.returncode == 2
-    assert "has no .github/workflows/tests.yaml, which the callers call" in refused.stderr
+    assert "lacks .github/workflows/tests.yaml, which the callers call" in refused.stderr
+    assert refused.stderr.count("which the callers call") == 1
 
     shutil.copy(ecosystem / "workflows" / "ci.yaml", ecosystem / "workflows" / "tests.yaml")
     shutil.copy(ecosystem / "workflows" / "tests.yaml", ecosystem / ".github" / "workflows")

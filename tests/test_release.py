@@ -233,6 +233,25 @@ def test_dry_run_changes_nothing(tmp_path: Path, package_index: PackageIndex) ->
     assert "tag 1.2.0 already exists" in _refused(p, "--dry-run")
 
 
+def test_unreachable_index_warns_in_a_dry_run_and_refuses_a_release(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Offline, the rehearsal still runs; the real release will not guess."""
+    p = project(tmp_path, package_index, "rel-offline")
+    nowhere = "http://127.0.0.1:9/simple"  # the discard port: connection refused
+    before = p.snapshot()
+    dry = p.release("--dry-run", "--index-url", nowhere)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "cannot reach the package index" in dry.stdout + dry.stderr
+    assert "NOT CHECKED whether 1.2.0 is published" in dry.stdout + dry.stderr
+    assert p.snapshot() == before
+    real = p.release("--index-url", nowhere)
+    assert real.returncode == 2
+    assert "cannot reach the package index" in real.stderr
+    assert "Traceback" not in real.stderr
+    assert p.snapshot() == before
+
+
 def test_resume_after_a_failed_push(tmp_path: Path, package_index: PackageIndex) -> None:
     p = project(tmp_path, package_index, "rel-resume")
     # The remote refuses pushes for now: the release stops after commit and tag.

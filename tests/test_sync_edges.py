@@ -263,3 +263,18 @@ def test_dry_run_diff_splits_lines_as_git_does_and_never_prints_binary(
     assert " # the project's note\u2028(a line separator is not a line end)\n" in result.stdout
     assert "Binary files a/.editorconfig and b/.editorconfig differ\n" in result.stdout
     result.stdout.encode("utf-8")  # nothing undecodable reaches the terminal
+
+
+def test_allow_conflicts_does_not_advise_allowing_conflicts(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    work = maintainer_clone(remote, tmp_path)
+    (work / ".editorconfig").write_text("root = true\n")
+    commit_and_push(work, "own editorconfig")
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    refused = eco_cli(eco, "sync")
+    assert "re-run with --allow-conflicts" in refused.stderr
+    allowed = eco_cli(eco, "sync", "--allow-conflicts")
+    assert allowed.exit_code == 1
+    assert "re-run with --allow-conflicts" not in allowed.stderr
+    assert "committed with conflict markers; resolve them on the sync branch" in allowed.stderr

@@ -392,49 +392,6 @@ def test_bundle_fails_for_a_changed_file(
     assert f"it covers {SDIST} (sha256 {SDIST_SHA256[:12]}...)" in result.stdout
 
 
-WHEEL = "rfc8785-0.1.2-py3-none-any.whl"
-WHEEL_SHA256 = "c4e92e9ecc828bef2aa7dba1de8ac983511f7532a0df11c770d39099a25cf201"
-WHEEL_BUNDLE = Path(__file__).parent / "data" / f"{WHEEL}.sigstore.json"
-
-
-@pytest.fixture(scope="session")
-def real_wheel(pytestconfig: pytest.Config) -> Path:
-    """The wheel a real message-signature bundle signs (see tests/data/README.md)."""
-    return download(pytestconfig, "rfc8785==0.1.2", WHEEL, WHEEL_SHA256, binary=True)
-
-
-def test_message_signature_bundle(
-    real_wheel: Path, offline_env: dict[str, str], tmp_path: Path
-) -> None:
-    """A plain message signature (what `sigstore sign` makes), verified offline."""
-    common = ["--bundle", str(WHEEL_BUNDLE), "--workflow", "release.yml"]
-    ok = verify(
-        *common,
-        "--repository",
-        "trailofbits/rfc8785.py",
-        "--ref",
-        "v0.1.2",
-        str(real_wheel),
-        env=offline_env,
-    )
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert row(ok.stdout, WHEEL) == (
-        "verified",
-        "message signature, trailofbits/rfc8785.py release.yml at v0.1.2",
-    )
-    wrong = verify(*common, "--repository", "pallets/flask", str(real_wheel), env=offline_env)
-    assert wrong.returncode == 1
-    assert row(wrong.stdout, WHEEL)[1].startswith("repository: expected pallets/flask")
-    data = bytearray(real_wheel.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    changed = tmp_path / "changed" / WHEEL
-    changed.parent.mkdir()
-    changed.write_bytes(bytes(data))
-    bad = verify(*common, "--repository", "trailofbits/rfc8785.py", str(changed), env=offline_env)
-    assert bad.returncode == 1
-    assert row(bad.stdout, WHEEL) == ("FAILED", "Bundle message digest mismatch")
-
-
 def test_bad_input_is_exit_2(tmp_path: Path, offline_env: dict[str, str]) -> None:
     junk = tmp_path / "junk.sigstore.json"
     junk.write_text("{}")

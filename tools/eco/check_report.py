@@ -133,8 +133,8 @@ def as_markdown(checks: Sequence[ProjectCheck], *, revision: str) -> str:
                 out += ["Not adopted yet: no `.eco.toml`.", ""]
             rows = c.drifting()
             if rows:
-                out += ["| file | status |", "| --- | --- |"]
-                out += [f"| `{path}` | {status} |" for status, path, _ in rows]
+                out += ["| file | status | why |", "| --- | --- | --- |"]
+                out += [f"| `{path}` | {status} | {_cell(why)} |" for status, path, why in rows]
             if c.policy:
                 out += ["", "| workflow | line | rule | finding |", "| --- | ---: | --- | --- |"]
                 out += [

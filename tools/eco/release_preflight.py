@@ -33,8 +33,12 @@ class Preflight:
     notes: list[str] = field(default_factory=list)
 
 
-def preflight(release: Release, *, resume: bool) -> Preflight:
-    """Every check, read-only; ``problems`` refuse the release, ``warnings`` do not."""
+def preflight(release: Release, *, resume: bool, dry_run: bool = False) -> Preflight:
+    """Every check, read-only; ``problems`` refuse the release, ``warnings`` do not.
+
+    In a dry run an unreachable package index is a warning (the rehearsal works offline);
+    a real release refuses to go on without knowing the version is not published yet.
+    """
     result = Preflight()
     problems, repo = result.problems, release.repo
     if not release.target.workspace:
@@ -47,7 +51,7 @@ def preflight(release: Release, *, resume: bool) -> Preflight:
     if not release.target.workspace:
         check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
     _check_tag_and_branch(release, remote, resume, result)
-    _check_index(release, resume, result)
+    _check_index(release, resume, result, dry_run=dry_run)
     _check_files(release, problems)
     if pv.parse(release.version).micro == 0:
         _check_deprecations(release, result)
@@ -145,9 +149,15 @@ def _check_tag_and_branch(
         )
 
 
-def _check_index(release: Release, resume: bool, result: Preflight) -> None:
+def _check_index(release: Release, resume: bool, result: Preflight, *, dry_run: bool) -> None:
     name = release.target.project.pypi
-    files = simple_index.project_files(release.index_url, name)
+    try:
+        files = simple_index.project_files(release.index_url, name)
+    except simple_index.PackageIndexError as exc:
+        if not dry_run:
+            raise
+        result.warnings.append(f"{exc.message}; NOT CHECKED whether {release.version} is published")
+        return
     wanted = pv.parse(release.version)
     found = [f.filename for f in files or [] if f.version == wanted]
     if found:

@@ -65,14 +65,14 @@ def check_ref(root: Path, ref: str) -> tuple[list[Problem], list[str]]:
         return [], [f"{where}: not verified ({root} is not a git repository)"]
     if not _exists(root, ref):
         return [Problem(where, f"{ref} is not a commit of this repository's history")], []
-    problems: list[Problem] = []
+    lacking: list[str] = []
     notes: list[str] = []
     for name in names:
         path = f".github/workflows/{name}"
         try:
             at_ref = git_bytes("show", f"{ref}:{path}", cwd=root)
         except GitError:
-            problems.append(Problem(where, f"{ref[:12]} has no {path}, which the callers call"))
+            lacking.append(path)
             continue
         current = root / "workflows" / name
         if current.exists() and current.read_bytes() != at_ref:
@@ -80,6 +80,11 @@ def check_ref(root: Path, ref: str) -> tuple[list[Problem], list[str]]:
                 f"workflows/{name} changed since {ref[:12]}; "
                 "bump the ref with eco pins workflows-ref once the change is on main"
             )
+    problems = (
+        [Problem(where, f"{ref[:12]} lacks {', '.join(lacking)}, which the callers call")]
+        if lacking
+        else []
+    )
     return problems, notes
 
 

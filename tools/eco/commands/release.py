@@ -136,7 +136,7 @@ def _run(release: lib.Release, target: Target, *, dry_run: bool, resume: bool) -
         f"release {target.project.name} {release.version} from {release.base} "
         f"({release.base_commit[:12]}) in the {where} {release.repo}"
     )
-    result = preflight.preflight(release, resume=resume)
+    result = preflight.preflight(release, resume=resume, dry_run=dry_run)
     for note in result.notes:
         click.echo(f"  note: {note}")
     for warning in result.warnings:

@@ -161,7 +161,13 @@ def command(
         rows.append((outcome.project.name, plan, result))
     click.echo(summary_table(rows))
     status = finish(outcomes, "sync")
-    if conflicted:
+    if conflicted and allow_conflicts and not dry_run:
+        click.echo(
+            "conflicts: committed with conflict markers; resolve them on the sync branch "
+            "(or in its pull request) before merging",
+            err=True,
+        )
+    elif conflicted:
         click.echo(
             "conflicts: resolve them in the project, opt the file out in projects.toml, "
             "or re-run with --allow-conflicts to commit them with markers",

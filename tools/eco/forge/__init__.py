@@ -108,7 +108,7 @@ def get_forge(
     if credentials is None:
         if kind == "github":
             raise AuthError(
-                "--forge github needs credentials: set GITHUB_TOKEN (or GH_TOKEN), or "
+                "GitHub needs credentials: set GITHUB_TOKEN (or GH_TOKEN), or "
                 "ECO_GITHUB_APP_ID with ECO_GITHUB_APP_PRIVATE_KEY for a GitHub App"
             )
         return LocalForge()
