@@ -78,7 +78,7 @@ def run_step(
 
 def test_the_fanout_workflows_are_among_the_linted_files() -> None:
     linted = {path.name for path in _yaml_files(WORKFLOWS)}
-    assert set(FANOUT) <= linted
+    assert {*FANOUT, "triage.yaml"} <= linted
 
 
 def permission_problems(doc: dict[Any, Any]) -> list[str]:
@@ -220,6 +220,14 @@ python = ["3.12", "3.13"]
 [projects.gamma]
 url = "/nowhere/gamma.git"
 description = "Gamma, not on GitHub."
+
+[projects.delta]
+repo = "scratch-org/delta"
+description = "Delta, in the ecosystem's own organisation."
+
+[projects.epsilon]
+repo = "scratch-org/epsilon"
+description = "Epsilon."
 """
 
 
@@ -244,6 +252,8 @@ def test_the_matrix_has_every_project_on_github(scratch: Path, tmp_path: Path) -
     assert include == [
         {"project": "alpha", "owner": "pallets", "repository": "alpha"},
         {"project": "beta", "owner": "pallets-eco", "repository": "beta"},
+        {"project": "delta", "owner": "scratch-org", "repository": "delta"},
+        {"project": "epsilon", "owner": "scratch-org", "repository": "epsilon"},
     ]
     assert notices.splitlines() == [
         "::notice::gamma has no GitHub repo in projects.toml; it is not synced here"
@@ -448,3 +458,37 @@ def test_the_lock_step_passes_the_dispatch_options(
     )
     assert done.returncode == 0, done.stderr
     assert report.read_text() == expected + "\n"
+
+
+# -- triage.yaml ------------------------------------------------------------------------
+
+
+def test_triage_reads_only_and_only_the_projects_repositories() -> None:
+    doc = _load(WORKFLOWS / "triage.yaml")
+    assert doc["permissions"] == {}
+    assert set(doc["jobs"]) == {"triage"}
+    job = doc["jobs"]["triage"]
+    assert job["permissions"] == JOB_PERMISSIONS
+    steps = steps_of(doc, "triage")
+    token = steps["app-token"]["with"]
+    asked = {k: v for k, v in token.items() if k.startswith("permission-")}
+    assert asked == {"permission-issues": "read", "permission-pull-requests": "read"}
+    assert token["owner"] == "${{ steps.repos.outputs.owner }}"
+    assert token["repositories"] == "${{ steps.repos.outputs.repositories }}"
+    report = steps["eco triage"]
+    assert report["env"]["GITHUB_TOKEN"] == "${{ steps.app-token.outputs.token }}"
+    assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in report["run"]
+    for step in job["steps"]:
+        assert "${{" not in step.get("run", "")
+        if "secrets." in json.dumps(step):
+            assert step is steps["app-token"]
+
+
+def test_triage_token_names_the_organisations_project_repositories(
+    scratch: Path, tmp_path: Path
+) -> None:
+    step = steps_of(_load(WORKFLOWS / "triage.yaml"), "triage")["repos"]
+    output = tmp_path / "output"
+    done = run_step(step, tmp_path, scratch, {"GITHUB_OUTPUT": str(output)})
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == "owner=scratch-org\nrepositories=delta,epsilon\n"
