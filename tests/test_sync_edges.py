@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.helpers import git
 from tests.helpers import refs
 from tests.sync_fixtures import make_fixture_ecosystem
 from tests.sync_fixtures import make_synced_project
+from tests.sync_fixtures import show
 from tests.test_sync import clone_of
 from tests.test_sync import eco_cli
 from tests.test_sync import edit_template
@@ -278,3 +280,49 @@ def test_allow_conflicts_does_not_advise_allowing_conflicts(
     assert allowed.exit_code == 1
     assert "re-run with --allow-conflicts" not in allowed.stderr
     assert "committed with conflict markers; resolve them on the sync branch" in allowed.stderr
+
+
+def test_a_sync_commit_amended_by_hand_is_not_overwritten(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    """Amending keeps eco's subject; the tree eco recorded tells the commits apart."""
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    git("checkout", "-q", "eco/sync", cwd=work)
+    (work / "NOTES.md").write_text("reviewed\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "--amend", "--no-edit", cwd=work)
+    git("push", "-q", "--force", "origin", "eco/sync", cwd=work)
+    amended = git("rev-parse", "HEAD", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push")
+    assert result.exit_code == 1
+    assert "the remote eco/sync branch has commits eco did not make" in result.stderr
+    assert git("rev-parse", "eco/sync", cwd=remote) == amended
+
+
+def test_a_conflict_resolved_in_a_merge_on_the_pull_request_is_not_overwritten(
+    eco: Ecosystem, remote: Path, tmp_path: Path
+) -> None:
+    """GitHub's "Resolve conflicts" commits a merge with the reviewer's resolution: unlike
+    a clean "Update branch" merge, that is work of the reviewer's."""
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    work = reviewer_clone(remote, tmp_path)
+    pyproject = work / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("line-length = 88", "line-length = 90"))
+    commit_and_push(work, "meanwhile on main")
+    git("checkout", "-q", "eco/sync", cwd=work)
+    merged = subprocess.run(["git", "merge", "-q", "main"], cwd=work, capture_output=True)
+    assert merged.returncode == 1  # a conflict in pyproject.toml
+    pyproject.write_text(show(remote, "main", "pyproject.toml").replace("90", "99") + "\n")
+    git("add", "-A", cwd=work)
+    git("commit", "-q", "--no-edit", cwd=work)
+    git("push", "-q", "origin", "eco/sync", cwd=work)
+    resolved = git("rev-parse", "HEAD", cwd=work)
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
+    result = eco_cli(eco, "sync", "--push", "--allow-conflicts")
+    assert result.exit_code == 1
+    assert "the remote eco/sync branch has commits eco did not make" in result.stderr
+    assert git("rev-parse", "eco/sync", cwd=remote) == resolved

@@ -53,11 +53,14 @@ def commit_files(
     changes: Mapping[str, bytes | None],
     message: str,
     modes: Mapping[str, str] | None = None,
+    tree_trailer: str = "",
 ) -> CommitResult:
     """Point ``branch`` at one new commit on ``base`` holding ``changes``.
 
     ``changes`` maps a path to its new content, or to ``None`` to delete it. ``modes``
-    gives a path's git file mode (default ``100644``). Returns without writing a ref when
+    gives a path's git file mode (default ``100644``). With ``tree_trailer``, the message
+    ends with a ``<tree_trailer>: <tree>`` trailer naming the commit's own tree, so the
+    commit can later be told from one amended by hand. Returns without writing a ref when
     the changes leave ``base``'s tree as it is, or when ``branch`` already holds exactly
     this tree on top of ``base``.
     """
@@ -75,6 +78,8 @@ def commit_files(
         return CommitResult(branch, None, tree, created=False)
     if refs.head_tree == tree and refs.head_parent == refs.base:
         return CommitResult(branch, refs.head, tree, created=False)
+    if tree_trailer:
+        message = f"{message.rstrip()}\n\n{tree_trailer}: {tree}\n"
     commit = _commit_tree(repo, tree, refs.base, message)
     _update_ref(repo, branch, commit, refs.head or ZERO, message)
     return CommitResult(branch, commit, tree, created=True)

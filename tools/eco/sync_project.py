@@ -45,6 +45,7 @@ from eco.workspace import Workspace
 
 WORKFLOWS = ".github/workflows"
 EXECUTABLE = "100755"
+TREE_TRAILER = "Eco-Tree"  # ends every sync commit's message: the commit's own tree
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,13 @@ class Syncer:
             plan, ecosystem=self.registry.ecosystem.name, allow_conflicts=allow_conflicts
         )
         result = commit_files(
-            view.clone, branch=branch, base=view.base, changes=changes, message=message, modes=modes
+            view.clone,
+            branch=branch,
+            base=view.base,
+            changes=changes,
+            message=message,
+            modes=modes,
+            tree_trailer=TREE_TRAILER,
         )
         return Written("committed" if result.created else "up-to-date", result)
 
@@ -259,19 +266,22 @@ class Syncer:
 
 
 def _unmerged_work(clone: Path, head: str, base: str) -> bool:
-    """True when ``head`` carries someone's own commits whose files ``base`` does not
-    hold as they left them. Merges (GitHub's "Update branch") and eco's own commits
-    bring no such work; a reviewer's commit counts until ``base`` has its files as the
-    branch has them (merged, rebased or squashed)."""
-    log = git("log", "--no-merges", "--format=%H %s", head, "--not", base, cwd=clone)
-    own = [
-        line.split(" ", 1)[0]
-        for line in log.splitlines()
-        if line and not line.partition(" ")[2].startswith(COMMIT_PREFIX)
-    ]
+    """True when ``head`` carries someone's own work that ``base`` does not hold as they
+    left it. eco's own commits and clean merges (GitHub's "Update branch") are no such
+    work; a reviewer's commit, or a merge with a hand-made resolution, is, until
+    ``base`` has its files as the branch has them (merged, rebased or squashed)."""
+    log = git("log", "-z", "--format=%H %T %P%n%B", head, "--not", base, cwd=clone)
+    own = []
+    for entry in filter(None, log.split("\0")):
+        ids, _, message = entry.partition("\n")
+        sha, tree, *parents = ids.split()
+        if len(parents) > 1 and not _clean_merge(clone, tree, parents):
+            own.append(sha)
+        elif len(parents) <= 1 and not _made_by_eco(tree, message):
+            own.append(sha)
     if not own:
         return False
-    names = git("show", "--no-walk", "--format=", "--name-only", "--no-renames", *own, cwd=clone)
+    names = git("show", "--no-walk", "--format=", "--name-only", "--cc", *own, cwd=clone)
     paths = sorted({name for name in names.splitlines() if name})
     if not paths:
         return False
@@ -282,6 +292,24 @@ def _unmerged_work(clone: Path, head: str, base: str) -> bool:
         capture_output=True,
     )
     return differs.returncode != 0  # 1: they differ; anything else: assume work is at stake
+
+
+def _clean_merge(clone: Path, tree: str, parents: list[str]) -> bool:
+    """True when a merge commit holds just what git merges by itself (no resolution)."""
+    merged = subprocess.run(
+        ["git", "merge-tree", "--write-tree", *parents],
+        cwd=clone,
+        env=git_env(),
+        capture_output=True,
+        text=True,
+    )
+    return merged.returncode == 0 and merged.stdout.split()[:1] == [tree]
+
+
+def _made_by_eco(tree: str, message: str) -> bool:
+    """A sync commit as eco wrote it: eco's subject and, in the trailer, its own tree (a
+    commit amended by hand keeps the subject, not the tree)."""
+    return message.startswith(COMMIT_PREFIX) and f"\n{TREE_TRAILER}: {tree}\n" in message
 
 
 def _branch_on(reader: ObjectReader, ref: str, base: str, base_tree: str) -> BranchOnBase | None:
@@ -302,7 +330,8 @@ def _foreign_head(found: tuple[str, str, bytes] | None) -> str | None:
     if found is None:
         return None
     sha, _, content = found
-    return None if commit_message(content).startswith(COMMIT_PREFIX) else sha
+    tree = commit_fields(content)[0]
+    return None if _made_by_eco(tree, commit_message(content)) else sha
 
 
 def _is_workflow(path: str) -> bool:
