@@ -23,6 +23,7 @@ from tests.github_server.core import GitHubServer
 from tests.helpers import git
 from tests.helpers import make_ecosystem
 from tests.helpers import REPO
+from tests.package_index import PackageIndex
 from tests.test_forge_sync import edit_template
 from tests.test_forge_sync import make_world
 from tests.test_forge_sync import TOKEN
@@ -352,17 +353,56 @@ def resolve(step: dict[str, Any], contexts: dict[str, str]) -> dict[str, str]:
     return {key: EXPRESSION.sub(value, str(raw)) for key, raw in step.get("env", {}).items()}
 
 
-def contexts(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """What GitHub gives the sync job of ``alpha``: the App's token (here the test
-    server's) and the bot identity the identity step outputs."""
+def identity(workflow: str, job: str, tmp_path: Path) -> dict[str, str]:
+    """The identity step's outputs, run as written with a ``gh`` that answers
+    ``GET /users/{slug}[bot]`` as GitHub does (the bot's user id)."""
+    step = steps_of(_load(WORKFLOWS / workflow), job)["identity"]
+    assert step["env"] == {
+        "GH_TOKEN": "${{ steps.app-token.outputs.token }}",
+        "APP_SLUG": "${{ steps.app-token.outputs.app-slug }}",
+    }
+    fake = tmp_path / "gh-bin"
+    fake.mkdir(exist_ok=True)
+    (fake / "gh").write_text(
+        '#!/bin/sh\n[ "$*" = "api /users/pallets-eco-bot[bot] --jq .id" ] || exit 1\n'
+        '[ "$GH_TOKEN" = "ghs_installation" ] || exit 1\necho 41898282\n'
+    )
+    (fake / "gh").chmod(0o755)
+    output = tmp_path / "identity-output"
+    output.write_text("")
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        env={
+            "PATH": f"{fake}:/usr/bin:/bin",
+            "GH_TOKEN": "ghs_installation",
+            "APP_SLUG": "pallets-eco-bot",
+            "GITHUB_OUTPUT": str(output),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+
+@pytest.mark.parametrize("workflow", FANOUT)
+def test_the_identity_step_names_the_apps_bot(workflow: str, tmp_path: Path) -> None:
+    assert identity(workflow, FANOUT[workflow], tmp_path) == {"name": BOT, "email": BOT_EMAIL}
+
+
+def contexts(tmp_path: Path, job: str = "sync", **extra: str) -> dict[str, str]:
+    """What GitHub gives the job of ``alpha``: the App's token (here the test server's)
+    and the bot identity the identity step outputs."""
+    bot = identity(f"{job}-all.yaml", job, tmp_path)
     return {
         "matrix.project": "alpha",
         "inputs.dry-run": "",
+        "inputs.upgrade": "",
         "steps.app-token.outputs.token": TOKEN,
-        "steps.identity.outputs.name": BOT,
-        "steps.identity.outputs.email": BOT_EMAIL,
+        "steps.identity.outputs.name": bot["name"],
+        "steps.identity.outputs.email": bot["email"],
         "runner.temp": str(tmp_path),
-        "steps.sync.outcome": "success",
+        f"steps.{job}.outcome": "success",
         **extra,
     }
 
@@ -492,3 +532,46 @@ def test_triage_token_names_the_organisations_project_repositories(
     done = run_step(step, tmp_path, scratch, {"GITHUB_OUTPUT": str(output)})
     assert done.returncode == 0, done.stderr
     assert output.read_text() == "owner=scratch-org\nrepositories=delta,epsilon\n"
+
+
+@pytest.mark.slow
+def test_the_lock_job_opens_the_pull_request_as_the_app(
+    package_index: PackageIndex, github_server: GitHubServer, tmp_path: Path
+) -> None:
+    """The lock step as written, against the test index and server; --upgrade from the
+    dispatch input moves a pin in the same pull request."""
+    package_index.add("la1-app", "1.0", ["la1-lib"])
+    package_index.add("la1-lib", "1.0")
+    repo = github_server.state.create_repo(
+        "scratch-org", "alpha", {"requirements/tests.in": "la1-app\n"}
+    )
+    github_server.require_token(TOKEN)
+    eco = make_ecosystem(
+        tmp_path,
+        f'\n[projects.alpha]\nrepo = "scratch-org/alpha"\nurl = "{repo.bare}"\n',
+        copy=(),
+    )
+    registry = (eco.root / "projects.toml").read_text()
+    eco.write_registry(
+        registry.replace("[ecosystem]\n", f'[ecosystem]\nindex-url = "{package_index.url}"\n')
+    )
+    eco.commit("index")
+    step = steps_of(_load(WORKFLOWS / "lock-all.yaml"), "lock")["lock"]
+    given = contexts(tmp_path, "lock")
+    env = {**resolve(step, given), **server_env(github_server)}
+
+    done = run_step(step, tmp_path, eco.root, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = Path(env["REPORT"]).read_text()
+    assert "pull request created: https://github.com/scratch-org/alpha/pull/1" in report
+    author = git("log", "-1", "--format=%an <%ae>", "eco/lock", cwd=repo.bare)
+    assert author == f"{BOT} <{BOT_EMAIL}>"
+    assert "la1-lib==1.0" in git("show", "eco/lock:requirements/tests.txt", cwd=repo.bare)
+
+    package_index.add("la1-lib", "1.1")
+    again = {**resolve(step, {**given, "inputs.upgrade": "true"}), **server_env(github_server)}
+    done = run_step(step, tmp_path, eco.root, again)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pull request updated" in Path(env["REPORT"]).read_text()
+    assert "la1-lib==1.1" in git("show", "eco/lock:requirements/tests.txt", cwd=repo.bare)
+    assert [i.number for i in repo.issues.values() if i.pull is not None] == [1]
