@@ -74,3 +74,36 @@ def test_template_change_and_a_local_edit_both_land(ecosystem: tuple[Ecosystem, 
     assert eco_cli(eco, "check").exit_code == 0
     again = eco_cli(eco, "sync")
     assert again.exit_code == 0 and "nothing to do" in again.stdout
+
+
+def test_adoption_keeps_the_projects_own_readme_and_licence(
+    ecosystem: tuple[Ecosystem, Path],
+) -> None:
+    """An older extension with README.rst and LICENSE.rst gets no README.md or
+    LICENSE.txt beside them: its own files stand in for the seeded ones."""
+    eco, project = ecosystem
+    for path in ("README.md", "LICENSE.txt", ".eco.toml"):
+        git("rm", "-q", path, cwd=project)
+    (project / "README.rst").write_text("Flask-Demo\n==========\n")
+    (project / "LICENSE.rst").write_text("Copyright 2010 Someone\n")
+    git("add", "-A", cwd=project)
+    git("commit", "-q", "-m", "an older layout", cwd=project)
+    report = eco_cli(eco, "sync", "--adopt", "--dry-run", "--format", "json")
+    if report.exit_code != 0 or not report.stdout.lstrip().startswith("{"):
+        report = eco_cli(eco, "check", "--format", "json")
+    data = json.loads(report.stdout)
+    (entry,) = data["projects"]
+    files = {f["path"]: f for f in entry["files"]}
+    for path, own in (("README.md", "README.rst"), ("LICENSE.txt", "LICENSE.rst")):
+        assert files[path]["status"] == "project-owned", files[path]
+        assert own in json.dumps(files[path])
+    synced = eco_cli(eco, "sync", "--adopt")
+    assert synced.exit_code == 0, synced.output
+    tree = git("ls-tree", "-r", "--name-only", "eco/sync", cwd=project_clone(eco, "flask-demo"))
+    assert "README.md" not in tree.splitlines()
+    assert "LICENSE.txt" not in tree.splitlines()
+    assert "README.rst" in tree.splitlines()
+
+
+def project_clone(eco: Ecosystem, name: str) -> Path:
+    return Path(os.environ["ECO_WORKSPACE"]) / name

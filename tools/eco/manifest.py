@@ -29,7 +29,7 @@ from eco.errors import TemplateError
 MODES = ("owned", "merged", "seeded", "init")
 MANIFEST = "manifest.toml"
 SKELETON = "skeleton"
-_FILE_KEYS = {"path", "template", "mode", "when", "about"}
+_FILE_KEYS = {"path", "template", "mode", "when", "about", "unless"}
 _RETIRED_KEYS = {"path", "reason", "when", "contains"}
 
 
@@ -40,6 +40,8 @@ class FileSpec:
     mode: str
     when: str = ""  # a Jinja expression; the file exists only where it is true
     about: str = ""  # why the file exists (shown by docs and check)
+    # seeded only: not written when the project already has one of these (README.rst)
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,14 @@ def load_manifest(templates_dir: Path) -> Manifest:
             raise TemplateError(
                 f"{where} ({entry['path']}): template {SKELETON}/{template} does not exist"
             )
+        unless = entry.get("unless", [])
+        if not isinstance(unless, list) or not all(isinstance(u, str) and u for u in unless):
+            raise TemplateError(f"{where} ({entry['path']}): unless: expected a list of paths")
+        if unless and mode != "seeded":
+            raise TemplateError(
+                f"{where} ({entry['path']}): unless: only a seeded file can give way to "
+                f"the project's own, and this one is {mode}"
+            )
         files.append(
             FileSpec(
                 entry["path"],
@@ -91,6 +101,7 @@ def load_manifest(templates_dir: Path) -> Manifest:
                 mode,
                 entry.get("when", ""),
                 entry.get("about", ""),
+                tuple(unless),
             )
         )
     retired = []

@@ -36,6 +36,7 @@ class RenderedFile:
     content: str
     mode: str
     template: str
+    unless: tuple[str, ...] = ()  # seeded: the project's own files that stand in for it
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,11 @@ def render_project(
             opted_out[path] = project.skip[path]
             continue
         files[path] = RenderedFile(
-            path, render_template(env, spec.template, context), spec.mode, spec.template
+            path,
+            render_template(env, spec.template, context),
+            spec.mode,
+            spec.template,
+            tuple(_render_string(env, u, context, spec.template) for u in spec.unless),
         )
     retired: dict[str, str] = {}
     contains: dict[str, str] = {}

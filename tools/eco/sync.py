@@ -15,6 +15,7 @@ from fnmatch import fnmatch
 from eco.merge import has_conflict_markers
 from eco.merge import merge3
 from eco.merge_toml import merge_toml
+from eco.render import RenderedFile
 from eco.render import Rendering
 from eco.state import State
 
@@ -143,6 +144,16 @@ def classify(
     return plan(UNCHANGED if merged.text == ours else MERGED, merged.text)
 
 
+def _stand_in(rendered: RenderedFile, ours: Mapping[str, str]) -> str:
+    """For a seeded file the project lacks: the project's own file that stands in for it."""
+    if rendered.path in ours:
+        return ""
+    for other in rendered.unless:
+        if other in ours:
+            return f"the project has its own {other}"
+    return ""
+
+
 def plan_files(
     theirs: Rendering,
     base: Rendering | None,
@@ -165,7 +176,7 @@ def plan_files(
                 theirs=rendered.content,
                 base=base_file.content if base_file else None,
                 seeded_before=path in seeded,
-                blocked=(blocked or {}).get(path, ""),
+                blocked=(blocked or {}).get(path, "") or _stand_in(rendered, ours),
             )
         )
     for path, reason in theirs.opted_out.items():

@@ -170,7 +170,8 @@ class Syncer:
         """Fetch the project's clone and plan its sync (nothing is written)."""
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
-        wanted = set(theirs.files) | set(theirs.retired) | {STATE_FILE}
+        stand_ins = {other for f in theirs.files.values() for other in f.unless}
+        wanted = set(theirs.files) | set(theirs.retired) | stand_ins | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
         sync_branch = self.registry.ecosystem.sync_branch
         ref = f"refs/remotes/origin/{project.branch}"
@@ -223,7 +224,7 @@ class Syncer:
         if plan.conflicts and not allow_conflicts:
             return Written("conflict")
         files = plan.writes(allow_conflicts=allow_conflicts)
-        if not files:
+        if not files and view.state is not None:  # adopting records the state even so
             return Written("nothing to do")
         self._refuse_overwriting_edits(view)
         changes: dict[str, bytes | None] = {
