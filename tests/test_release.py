@@ -171,7 +171,7 @@ def test_refuses_unpushed_commits(tmp_path: Path, package_index: PackageIndex) -
 def test_refuses_an_existing_tag(tmp_path: Path, package_index: PackageIndex) -> None:
     p = project(tmp_path, package_index, "rel-tag")
     git("tag", "1.2.0", cwd=p.clone)
-    assert "tag 1.2.0 already exists (locally)" in _refused(p)
+    assert "tag 1.2.0 already exists locally, not on origin" in _refused(p)
 
 
 def test_refuses_a_version_on_the_index(tmp_path: Path, package_index: PackageIndex) -> None:
@@ -261,12 +261,23 @@ def test_resume_after_a_failed_push(tmp_path: Path, package_index: PackageIndex)
     first = p.release()
     assert first.returncode == 2
     assert "closed for maintenance" in first.stderr
+    # The failure says what was done and the exact command that continues the release.
+    resume = f"  eco release --path {p.clone} 1.2.0 --resume"
+    assert (
+        "release of rel-resume 1.2.0 stopped at step 'push' (done in this run: commit, tag)"
+        in first.stderr
+    )
+    assert resume in first.stderr.splitlines()
+    assert "Traceback" not in first.stderr
     assert git("rev-parse", "release-1.2.0", cwd=p.clone)
     assert git("tag", "-l", "1.2.0", cwd=p.bare) == ""
     # Without --resume the half-made release is named; with it, only the push is left.
     plain = p.release()
     assert plain.returncode == 2
-    assert "tag 1.2.0 already exists (locally)" in plain.stderr
+    assert "tag 1.2.0 already exists locally, not on origin: a release of 1.2.0 stopped" in (
+        plain.stderr
+    )
+    assert f"continue it with: {resume.strip()}" in plain.stderr
     hook.unlink()
     resumed = p.release("--resume")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr

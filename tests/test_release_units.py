@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 
 from eco import pyproject_version as pv
+from eco.checkout import Target
 from eco.errors import EcoError
+from eco.registry import Project
+from eco.release import eco_command
+from eco.release import next_steps
+from eco.release import Release
 from eco.release_next import following
 
 PYPROJECT = """\
@@ -68,3 +76,60 @@ def test_release_of(version: str, released: str) -> None:
 )
 def test_following_version(version: str, base: str, expected: str) -> None:
     assert following(version, base, "main") == expected
+
+
+def _release(version: str, base: str, *, workspace: bool) -> Release:
+    project = Project(
+        name="flask-demo",
+        pypi="Flask-Demo",
+        module="flask_demo",
+        changelog="CHANGES.rst",
+        changelog_format="rst",
+        branch="main",
+        python=(),
+    )
+    target = Target(project, Path("/src/flask-demo"), None, workspace=workspace)
+    return Release(target, version, base, "0" * 40, date(2026, 11, 21), "", None, None)
+
+
+@pytest.mark.parametrize(
+    ("version", "base", "workspace", "resume", "next_dev"),
+    [
+        (
+            "3.1.0",
+            "main",
+            True,
+            "eco release flask-demo 3.1.0 --resume",
+            "eco release flask-demo --next-dev",
+        ),
+        # A fix release from stable: the next version is opened on stable, not main.
+        (
+            "3.1.1",
+            "stable",
+            True,
+            "eco release flask-demo 3.1.1 --resume",
+            "eco release flask-demo --base stable --next-dev",
+        ),
+        (
+            "3.1.0",
+            "topic",
+            True,
+            "eco release flask-demo 3.1.0 --base topic --resume",
+            "eco release flask-demo --base topic --next-dev",
+        ),
+        # From a maintainer's checkout: the same checkout, on the branch it is on.
+        (
+            "3.1.1",
+            "stable",
+            False,
+            "eco release --path /src/flask-demo 3.1.1 --resume",
+            "eco release --path /src/flask-demo --next-dev",
+        ),
+    ],
+)
+def test_commands_printed_after_a_release(
+    version: str, base: str, workspace: bool, resume: str, next_dev: str
+) -> None:
+    release = _release(version, base, workspace=workspace)
+    assert eco_command(release, "--resume") == resume
+    assert next_steps(release)[-1] == f"then open the next version: {next_dev}"

@@ -54,6 +54,19 @@ class ReleaseRefused(EcoError):
     """A pre-flight check failed: nothing was changed (exit 2)."""
 
 
+class StepFailed(EcoError):
+    """A step failed after the pre-flight: say what is done and how to continue."""
+
+    def __init__(self, release: Release, step: str, finished: list[str], cause: EcoError) -> None:
+        done = f"done in this run: {', '.join(finished)}" if finished else "nothing was done"
+        super().__init__(
+            f"{cause.message}\n"
+            f"release of {release.target.project.name} {release.version} stopped at step "
+            f"{step!r} ({done}). Fix the cause above, then continue with:\n"
+            f"  {eco_command(release, '--resume')}"
+        )
+
+
 @dataclass(frozen=True)
 class Step:
     """One step: ``done()`` looks whether it already happened (read-only), ``preview()``
@@ -369,12 +382,26 @@ def _github_steps(release: Release) -> list[Step]:
     return release.github.steps(release) if release.github is not None else []
 
 
+def eco_command(release: Release, *extra: str, version: bool = True) -> str:
+    """The ``eco release`` command line that works on this release again, the way it was
+    selected (workspace clone or ``--path``), with ``--base`` when it is not the default."""
+    target = release.target
+    words = ["eco", "release"]
+    words += [target.project.name] if target.workspace else ["--path", str(target.repo)]
+    if version:
+        words.append(release.version)
+        if release.base != expected_base(target, release.version):
+            words += ["--base", release.base]
+    elif target.workspace and release.base != target.project.branch:
+        words += ["--base", release.base]  # --next-dev opens from the project's branch
+    return " ".join([*words, *extra])
+
+
 def next_steps(release: Release) -> list[str]:
-    project = release.target.project
     lines = [
         f"the publish workflow runs for tag {release.tag}: approve its 'publish' environment",
         f"then merge {release.branch} into {release.base} with a merge commit",
-        f"then open the next version: eco release {project.name} --next-dev",
+        f"then open the next version: {eco_command(release, '--next-dev', version=False)}",
     ]
     if release.github is None:
         lines.insert(

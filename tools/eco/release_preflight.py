@@ -17,6 +17,7 @@ from eco import simple_index
 from eco.deprecations.own import due
 from eco.errors import EcoError
 from eco.gitutil import git
+from eco.release import eco_command
 from eco.release import PYPROJECT
 from eco.release import Release
 from eco.release import ReleaseRefused
@@ -115,15 +116,22 @@ def _check_tag_and_branch(
     remote_branch = remote.get(f"refs/heads/{release.branch}")
     if not resume:
         where = [w for w, sha in (("locally", local_tag), ("on origin", remote_tag)) if sha]
-        if where:
+        resume_hint = f"continue it with: {eco_command(release, '--resume')}"
+        if remote_tag:
             result.problems.append(
                 f"tag {release.tag} already exists ({' and '.join(where)}): "
                 f"{release.version} was released or is being released"
             )
+        elif local_tag:
+            result.problems.append(
+                f"tag {release.tag} already exists locally, not on origin: a release of "
+                f"{release.version} stopped before its push; {resume_hint} "
+                f"(or delete the tag, git tag -d {release.tag}, to start over)"
+            )
         elif local_branch or remote_branch:
             result.problems.append(
                 f"branch {release.branch} already exists: a release of {release.version} is "
-                "under way; continue it with --resume"
+                f"under way; {resume_hint}"
             )
         return
     ours = local_branch or remote_branch

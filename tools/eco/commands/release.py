@@ -157,12 +157,18 @@ def _run(release: lib.Release, target: Target, *, dry_run: bool, resume: bool) -
             for line in step.preview():
                 click.echo(f"    {line}")
         return
+    finished: list[str] = []
     for step in steps:
         if step.done():
             if not step.quiet:
                 click.echo(f"[done] {step.name}: already done")
             continue
-        click.echo(f"[ok]   {step.name}: {step.run()}")
+        try:
+            outcome = step.run()
+        except EcoError as exc:
+            raise lib.StepFailed(release, step.name, finished, exc) from None
+        finished.append(step.name)
+        click.echo(f"[ok]   {step.name}: {outcome}")
     click.echo("next:")
     for line in lib.next_steps(release):
         click.echo(f"  - {line}")
