@@ -27,7 +27,7 @@ class EcoGroup(click.Group):
     does not import the others, so ``eco list`` never pays for PyGithub or sigstore.
     """
 
-    _NOT_COMMANDS = frozenset({"options"})
+    _NOT_COMMANDS = frozenset({"options", "publishing"})
 
     def _modules(self) -> dict[str, str]:
         return {

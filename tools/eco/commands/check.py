@@ -11,6 +11,7 @@ from eco.check_report import as_markdown
 from eco.check_report import as_text
 from eco.check_report import exit_code
 from eco.check_report import ProjectCheck
+from eco.commands.options import fetch_option
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
@@ -24,12 +25,7 @@ from eco.sync_project import Syncer
 @click.command("check")
 @projects_argument
 @format_option("text", "json", "markdown")
-@click.option(
-    "--fetch/--no-fetch",
-    default=True,
-    show_default=True,
-    help="Fetch each project's remote first (--no-fetch checks the clones offline).",
-)
+@fetch_option("checks the clones offline")
 @click.option("-v", "--verbose", is_flag=True, help="List every file, not only drifting ones.")
 @jobs_option
 @click.pass_obj

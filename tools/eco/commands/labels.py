@@ -14,10 +14,10 @@ from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.errors import EcoError
+from eco.forge import connect
+from eco.forge import owner_of
 from eco.github_cache import EtagCache
 from eco.github_cache import ListFetcher
-from eco.github_session import connect
-from eco.github_session import owner_of
 from eco.labels import apply
 from eco.labels import Change
 from eco.labels import Label

@@ -9,17 +9,18 @@ from typing import Any
 
 import click
 
+from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
+from eco.commands.publishing import open_forge
+from eco.commands.publishing import published_json
+from eco.commands.publishing import published_text
+from eco.commands.publishing import push_options
 from eco.context import Context
 from eco.errors import EcoError
-from eco.forge import budget_notice
-from eco.forge import get_forge
-from eco.forge import KINDS
 from eco.forge import PublishRequest
-from eco.forge import PublishResult
 from eco.lock_project import LOCK_BRANCH
 from eco.lock_project import lock_project
 from eco.lock_project import LockRequest
@@ -63,27 +64,8 @@ from eco.tables import table
     default=None,
     help="The package index to resolve against (default: [ecosystem] index-url).",
 )
-@click.option(
-    "--fetch/--no-fetch",
-    default=True,
-    show_default=True,
-    help="Fetch each project's remote first (--no-fetch works offline on the clones).",
-)
-@click.option(
-    "--push",
-    is_flag=True,
-    help=f"Publish each project's {LOCK_BRANCH} branch through the forge: push it (local) "
-    "or open or update its one pull request (github).",
-)
-@click.option(
-    "--forge",
-    "forge_kind",
-    type=click.Choice(KINDS),
-    default="auto",
-    show_default=True,
-    help="With --push: github for projects with a repo when credentials are configured "
-    "(auto), plain git push to the clone's origin (local), or GitHub only (github).",
-)
+@fetch_option("works offline on the clones")
+@push_options(f"each project's {LOCK_BRANCH} branch")
 @jobs_option
 @format_option("text", "json")
 @click.pass_obj
@@ -121,11 +103,7 @@ def command(
     )
     resolver = Resolver(backend)
     workspace = ctx.workspace
-    forge = get_forge(forge_kind, registry) if push else None
-    if forge is not None:
-        notice = budget_notice(forge, len(selected))
-        if notice:
-            click.echo(notice, err=True)
+    forge = open_forge(forge_kind, registry, len(selected)) if push else None
 
     def work(project: Project) -> ProjectLock:
         result = lock_project(workspace, project, request, resolver, fetch=fetch)
@@ -163,7 +141,7 @@ def _as_json(outcome: Outcome[ProjectLock]) -> dict[str, Any]:
                 "state": value.state,
                 "branch": value.branch,
                 "commit": value.commit,
-                "published": _published_json(value.published),
+                "published": published_json(value.published),
                 "notes": list(value.notes),
                 "files": [
                     {
@@ -194,7 +172,7 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
         if value.branch:
             where = f"{value.state} ({value.branch} {(value.commit or '')[:10]})"
         if value.published:
-            where += f"; {_published(value.published)}"
+            where += f"; {published_text(value.published)}"
         rows.append((value.project.name, value.python, summary, where))
         for item in value.files:
             if item.status == "created":
@@ -207,17 +185,3 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
         click.echo(table(["project", "python", "files", "result"], rows))
     for line in details:
         click.echo(line)
-
-
-def _published(published: PublishResult) -> str:
-    if published.number is not None:
-        return f"pull request {published.action}: {published.url or f'#{published.number}'}"
-    return {"pushed": "pushed", "unchanged": "remote already up to date"}.get(
-        published.action, published.action
-    )
-
-
-def _published_json(published: PublishResult | None) -> dict[str, Any] | None:
-    if published is None:
-        return None
-    return {"action": published.action, "url": published.url, "number": published.number}

@@ -29,6 +29,16 @@ def jobs_option(func: F) -> F:
     )(func)
 
 
+def fetch_option(offline: str) -> Callable[[F], F]:
+    """``--fetch/--no-fetch``; ``offline`` says what --no-fetch does, e.g. "works offline"."""
+    return click.option(
+        "--fetch/--no-fetch",
+        default=True,
+        show_default=True,
+        help=f"Fetch each project's remote first (--no-fetch {offline}).",
+    )
+
+
 def format_option(*choices: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         return click.option(

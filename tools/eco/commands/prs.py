@@ -10,9 +10,8 @@ from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
+from eco.commands.publishing import open_forge
 from eco.context import Context
-from eco.forge import budget_notice
-from eco.forge import get_forge
 from eco.forge import GitHubForge
 from eco.forge.pulls import project_pulls
 from eco.forge.pulls import PullStatus
@@ -46,11 +45,8 @@ def command(
     """
     registry = ctx.registry
     selected = [p for p in registry.select(projects) if p.repo]
-    forge = get_forge("github", registry)
+    forge = open_forge("github", registry, len(selected))
     assert isinstance(forge, GitHubForge)
-    notice = budget_notice(forge, len(selected))
-    if notice:
-        click.echo(notice, err=True)
 
     def one(project: Project) -> list[PullStatus]:
         return project_pulls(forge, project, state)

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import click
 
+from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
+from eco.commands.publishing import open_forge
+from eco.commands.publishing import published_text
+from eco.commands.publishing import push_options
 from eco.context import Context
-from eco.forge import budget_notice
-from eco.forge import get_forge
-from eco.forge import KINDS
 from eco.forge import PublishRequest
 from eco.forge import PublishResult
 from eco.parallel import run_each
@@ -56,27 +57,8 @@ class Synced:
     help="Allow projects that eco never synced (no .eco.toml): identical files are "
     "adopted, missing ones added, differing ones reported as conflicts.",
 )
-@click.option(
-    "--fetch/--no-fetch",
-    default=True,
-    show_default=True,
-    help="Fetch each project's remote first (--no-fetch works offline on the clones).",
-)
-@click.option(
-    "--push",
-    is_flag=True,
-    help="Publish each sync branch through the forge: push it (local) or open or update "
-    "its one pull request (github).",
-)
-@click.option(
-    "--forge",
-    "forge_kind",
-    type=click.Choice(KINDS),
-    default="auto",
-    show_default=True,
-    help="With --push: github for projects with a repo when credentials are configured "
-    "(auto), plain git push to the clone's origin (local), or GitHub only (github).",
-)
+@fetch_option("works offline on the clones")
+@push_options("each sync branch")
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
 @jobs_option
 @click.pass_obj
@@ -108,11 +90,7 @@ def command(
         raise click.UsageError("--push publishes what sync writes; a --dry-run writes nothing")
     if not dry_run:
         syncer.require_committed()
-    forge = get_forge(forge_kind, registry) if push else None
-    if forge is not None:
-        notice = budget_notice(forge, len(selected))
-        if notice:
-            click.echo(notice, err=True)
+    forge = open_forge(forge_kind, registry, len(selected)) if push else None
 
     def one(project: Project) -> Synced:
         view = syncer.read(project, fetch=fetch, adopt=adopt)
@@ -151,7 +129,7 @@ def command(
         else:
             result = _describe(synced.written, registry.ecosystem.sync_branch)
             if synced.published is not None:
-                result += "; " + _published(synced.published)
+                result += "; " + published_text(synced.published)
             lines = project_text(plan, verbose=verbose)
             click.echo(
                 "\n".join(
@@ -184,12 +162,3 @@ def _describe(written: Written, branch: str) -> str:
     if written.outcome == "conflict":
         return "conflict: left untouched"
     return written.outcome
-
-
-def _published(published: PublishResult) -> str:
-    if published.number is not None:
-        where = published.url or f"#{published.number}"
-        return f"pull request {published.action}: {where}"
-    return {"pushed": "pushed", "unchanged": "remote already up to date"}.get(
-        published.action, published.action
-    )

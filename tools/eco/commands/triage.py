@@ -15,11 +15,11 @@ from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.errors import EcoError
+from eco.forge import connect
+from eco.forge import owner_of
 from eco.github_cache import Budget
 from eco.github_cache import EtagCache
 from eco.github_cache import ListFetcher
-from eco.github_session import connect
-from eco.github_session import owner_of
 from eco.triage import dashboard
 from eco.triage import output
 from eco.triage.close import close as close_issue

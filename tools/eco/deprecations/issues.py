@@ -20,6 +20,7 @@ from eco.deprecations.report import issue_title
 from eco.deprecations.report import marker
 from eco.deprecations.report import ProjectScan
 from eco.errors import EcoError
+from eco.forge import owner_of
 from eco.forge.github import GitHubForge
 from eco.parallel import Outcome
 from eco.parallel import run_each
@@ -48,7 +49,7 @@ def file_issue(forge: GitHubForge, scan: ProjectScan, names: Sequence[str]) -> F
             f"(it is reached through {project.url})"
         )
     full = project.repo
-    gh = forge.call(full, lambda: forge.client(full.split("/")[0]))
+    gh = forge.call(full, lambda: forge.client(owner_of(full)))
     try:
         repo = gh.get_repo(full)  # the forge client is lazy: no request
         tag = marker(names)

@@ -46,11 +46,17 @@ __all__ = [
     "PublishRequest",
     "PublishResult",
     "budget_notice",
+    "connect",
     "get_forge",
     "github_forge",
+    "owner_of",
 ]
 
 KINDS = ("auto", "local", "github")
+CREDENTIALS_HINT = (
+    "set GITHUB_TOKEN (or GH_TOKEN), or "
+    "ECO_GITHUB_APP_ID with ECO_GITHUB_APP_PRIVATE_KEY for a GitHub App"
+)
 LARGE_RUN = 10  # projects: from here on the remaining API budget is shown first
 
 
@@ -107,13 +113,35 @@ def get_forge(
     credentials = from_env(env)
     if credentials is None:
         if kind == "github":
-            raise AuthError(
-                "GitHub needs credentials: set GITHUB_TOKEN (or GH_TOKEN), or "
-                "ECO_GITHUB_APP_ID with ECO_GITHUB_APP_PRIVATE_KEY for a GitHub App"
-            )
+            raise AuthError(f"GitHub needs credentials: {CREDENTIALS_HINT}")
         return LocalForge()
     forge = github_forge(registry, env, clock, credentials)
     return forge if kind == "github" else AutoForge(forge, LocalForge())
+
+
+def connect(
+    registry: Registry,
+    *,
+    purpose: str,
+    env: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+) -> GitHubForge:
+    """The GitHub forge of this ecosystem for the chores that read and write issues and
+    labels (triage, labels); stops with exit 2, naming ``purpose``, without credentials.
+
+    Take one client per project and thread with ``forge.client(owner_of(repo))``: a
+    PyGithub client is not thread-safe, and a GitHub App's installation depends on the owner.
+    """
+    env = os.environ if env is None else env
+    credentials = from_env(env)
+    if credentials is None:
+        raise AuthError(f"{purpose} needs GitHub credentials: {CREDENTIALS_HINT}")
+    return github_forge(registry, env, clock or SystemClock(), credentials)
+
+
+def owner_of(repo: str) -> str:
+    """The owner of an ``owner/name`` repository."""
+    return repo.split("/", 1)[0]
 
 
 def budget_notice(forge: Forge, projects: int) -> str | None:
