@@ -173,8 +173,11 @@ def test_real_markdown_changelogs(name: str, top: str, count: int) -> None:
     assert parsed.sections[0].version == top
     assert len(parsed.sections) == count
     assert not parsed.unreleased()
-    # Every section is released: a release is refused, naming the newest section.
+    # Every section is released: a release is refused, naming the newest section, or the
+    # very line that says the version asked for is already out.
     with pytest.raises(ChangelogError, match=rf"no 'Unreleased' section.*Version {top}"):
+        changelog.stamp_release(text, "md", "99.0.0", DAY, where=name)
+    with pytest.raises(ChangelogError, match=rf"{name}:\d+: Version {top} is already released"):
         changelog.stamp_release(text, "md", top, DAY, where=name)
     # Open the next version: only the new section's lines are added, at the top.
     nxt = top.rsplit(".", 1)[0] + "." + str(int(top.rsplit(".", 1)[1]) + 1)
@@ -243,3 +246,48 @@ def test_stamping_changes_only_the_status_line(
     differ = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     assert differ == [3 if fmt == "rst" else 2]
     assert after[differ[0]] == "Released 2026-11-21"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # flask-caching's CHANGES.rst: the newest section has entries but no status line.
+        (
+            "Changelog\n=========\n\nVersion 2.0.0\n-------------\n\n- A change.\n",
+            "CHANGES.rst:7: Version 2.0.0 (CHANGES.rst:4) has no status line, its first line "
+            "is an entry; add a line 'Unreleased' above it",
+        ),
+        # flask-wtf's docs/changes.rst: the new entries sit above the first version header.
+        (
+            "Changes\n=======\n\n- A change.\n\nVersion 1.2.2\n-------------\n\n"
+            "Released 2024-10-20\n",
+            "CHANGES.rst:4: entries above the first 'Version X' header; put them under a new "
+            "'Version 2.0.0' header with 'Unreleased'",
+        ),
+        # A date placeholder instead of Unreleased: the line to change is named.
+        (
+            "Version 2.0.0\n-------------\n\nReleased 2026-XX-XX\n\n-   A change.\n",
+            "CHANGES.rst:4: Version 2.0.0 says 'Released 2026-XX-XX'; write exactly "
+            "'Unreleased' there",
+        ),
+        (
+            "Version 2.0.0\n-------------\n\nReleased 2026-01-01\n",
+            "CHANGES.rst:4: Version 2.0.0 is already released: 'Released 2026-01-01'",
+        ),
+        ("Version 2.0.0\n-------------\n", "CHANGES.rst: Version 2.0.0 (CHANGES.rst:1) is empty"),
+    ],
+)
+def test_refusals_name_the_line_to_change(text: str, message: str) -> None:
+    with pytest.raises(ChangelogError) as info:
+        changelog.stamp_release(text, "rst", "2.0.0", DAY, where="CHANGES.rst")
+    assert info.value.message.startswith(message), info.value.message
+
+
+@pytest.mark.parametrize("fmt", ["rst", "md"])
+def test_byte_order_mark_before_the_first_header(fmt: str) -> None:
+    text = "\ufeff" + (RST if fmt == "rst" else MD)
+    parsed = changelog.parse(text, fmt)
+    assert parsed.sections[0].version == ("1.1.0" if fmt == "rst" else "0.2.0")
+    after = changelog.stamp_release(text, fmt, parsed.sections[0].version, DAY)
+    assert changed_lines(text, after) == ["-Unreleased", "+Released 2026-11-21"]
+    assert after.startswith("\ufeff")

@@ -188,7 +188,7 @@ def test_refuses_without_unreleased(tmp_path: Path, package_index: PackageIndex)
     released = "Version 1.2.0\n-------------\n\nReleased 2026-01-01\n\n-   Done.\n"
     p = project(tmp_path, package_index, "rel-none", **{"CHANGES.rst": released})
     message = _refused(p)
-    assert "CHANGES.rst: no 'Unreleased' section; the newest section, Version 1.2.0" in message
+    assert "CHANGES.rst:4: Version 1.2.0 is already released: 'Released 2026-01-01'" in message
 
 
 def test_refuses_two_unreleased(tmp_path: Path, package_index: PackageIndex) -> None:

@@ -28,11 +28,13 @@ from packaging.version import Version
 from eco.errors import EcoError
 
 FORMATS = ("rst", "md")
-_RST_HEADER = re.compile(r"^Version\s+(\S+)\s*$")
+_BOM = "\ufeff?"  # a byte order mark some editors write at the start of the file
+_RST_HEADER = re.compile(rf"^{_BOM}Version\s+(\S+)\s*$")
 _RST_UNDERLINE = re.compile(r"^([-=~^*+#])\1{2,}\s*$")
-_MD_HEADER = re.compile(r"^#{1,3}\s+Version\s+(\S+)\s*$")
+_MD_HEADER = re.compile(rf"^{_BOM}#{{1,3}}\s+Version\s+(\S+)\s*$")
 _RELEASED = re.compile(r"^Released(?:\s+on)?\s+(\d{4}-\d{2}-\d{2})\b")
 UNRELEASED = "Unreleased"
+_ENTRY_MARKS = ("-", "*", "+")  # list items: the changes themselves
 
 
 class ChangelogError(EcoError):
@@ -125,17 +127,7 @@ def _one_unreleased(changelog: Changelog, version: str) -> Section:
     """The single ``Unreleased`` section, which must be for ``version``."""
     pending = changelog.unreleased()
     if not pending:
-        top = changelog.sections[0] if changelog.sections else None
-        about = (
-            f"; the newest section, Version {top.version} ({changelog.line_ref(top.header)}), "
-            f"says {top.status!r}"
-            if top
-            else "; no 'Version X' section found at all"
-        )
-        raise ChangelogError(
-            f"{changelog.where}: no {UNRELEASED!r} section{about}. "
-            f"Add 'Version {version}' with 'Unreleased' and the changes first."
-        )
+        raise ChangelogError(_why_none(changelog, version))
     if len(pending) > 1:
         listed = ", ".join(f"Version {s.version} ({changelog.line_ref(s.header)})" for s in pending)
         raise ChangelogError(
@@ -149,6 +141,43 @@ def _one_unreleased(changelog: Changelog, version: str) -> Section:
             f"Version {section.version}, not {version}"
         )
     return section
+
+
+def _why_none(changelog: Changelog, version: str) -> str:
+    """Why no section is ``Unreleased``, pointing at the line to change."""
+    where = changelog.where
+    own = changelog.find(version)
+    if own is not None:
+        title = f"Version {own.version} ({changelog.line_ref(own.header)})"
+        if own.status_line is None:
+            return f"{where}: {title} is empty; add {UNRELEASED!r} and the changes under it"
+        line = changelog.line_ref(own.status_line)
+        if own.released is not None:
+            return f"{line}: Version {own.version} is already released: {own.status!r}"
+        if own.status.startswith(_ENTRY_MARKS):
+            return (
+                f"{line}: {title} has no status line, its first line is an entry; add a line "
+                f"{UNRELEASED!r} above it (the release writes the date there)"
+            )
+        return (
+            f"{line}: Version {own.version} says {own.status!r}; write exactly {UNRELEASED!r} "
+            "there (the release replaces it with 'Released <date>')"
+        )
+    first = changelog.sections[0].header if changelog.sections else len(changelog.lines)
+    loose = [i for i in range(first) if changelog.lines[i].lstrip().startswith(_ENTRY_MARKS)]
+    if loose:
+        return (
+            f"{changelog.line_ref(loose[0])}: entries above the first 'Version X' header; put "
+            f"them under a new 'Version {version}' header with {UNRELEASED!r}"
+        )
+    if not changelog.sections:
+        return f"{where}: no 'Version X' section found at all; add 'Version {version}' first"
+    top = changelog.sections[0]
+    return (
+        f"{where}: no {UNRELEASED!r} section; the newest, Version {top.version} "
+        f"({changelog.line_ref(top.header)}), says {top.status!r}. Add 'Version {version}' "
+        f"with {UNRELEASED!r} and the changes first."
+    )
 
 
 def check_release(text: str, fmt: str, version: str, where: str = "changelog") -> Section:
