@@ -35,6 +35,22 @@ def find_issue(call: Call, repo: Repo) -> Issue:
     return issue
 
 
+def edit_text(call: Call, issue: Issue) -> None:
+    """Apply a PATCH's ``title`` and ``body`` (issues and pull requests alike)."""
+    if call.arg("title") is not None:
+        issue.title = str(call.arg("title"))
+    if call.arg("body") is not None:
+        issue.body = str(call.arg("body"))
+
+
+def requested_state(call: Call, resource: str) -> str | None:
+    """A PATCH's ``state``: "open", "closed", or None when it leaves the state alone."""
+    state = call.arg("state")
+    if state is not None and state not in ("open", "closed"):
+        raise invalid("Validation Failed", resource=resource, field="state", code="invalid")
+    return None if state is None else str(state)
+
+
 def _label_names(repo: Repo, names: list[Any], call: Call) -> list[str]:
     """The canonical names of ``names``, creating missing labels as GitHub does."""
     result = []
@@ -105,18 +121,13 @@ def get_issue(call: Call) -> Any:
 def update_issue(call: Call) -> Any:
     repo = find_repo(call)
     issue = find_issue(call, repo)
-    if call.arg("title") is not None:
-        issue.title = str(call.arg("title"))
-    if call.arg("body") is not None:
-        issue.body = str(call.arg("body"))
+    edit_text(call, issue)
     if call.arg("labels") is not None:
         issue.labels = _label_names(repo, list(call.arg("labels")), call)
     if call.arg("assignees") is not None:
         issue.assignees = [str(a) for a in call.arg("assignees")]
-    state = call.arg("state")
+    state = requested_state(call, "Issue")
     if state is not None:
-        if state not in ("open", "closed"):
-            raise invalid("Validation Failed", resource="Issue", field="state", code="invalid")
         if state == "closed" and issue.state == "open":
             issue.closed_at = call.state.now()
             issue.state_reason = call.arg("state_reason") or "completed"

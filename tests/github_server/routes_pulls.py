@@ -12,6 +12,9 @@ from tests.github_server.core import not_found
 from tests.github_server.core import Page
 from tests.github_server.core import Reply
 from tests.github_server.core import route
+from tests.github_server.routes_issues import edit_text
+from tests.github_server.routes_issues import find_issue
+from tests.github_server.routes_issues import requested_state
 from tests.github_server.routes_repos import find_repo
 from tests.github_server.state import Issue
 from tests.github_server.state import Pull
@@ -19,10 +22,16 @@ from tests.github_server.state import Repo
 
 
 def find_pull(call: Call, repo: Repo) -> Issue:
-    issue = repo.issues.get(int(call.params["number"]))
-    if issue is None or issue.pull is None:
+    issue = find_issue(call, repo)
+    if issue.pull is None:
         raise not_found()
     return issue
+
+
+def _branch_sha(repo: Repo, name: str) -> str | None:
+    return (
+        gitrepo.resolve(repo.bare, name) if gitrepo.ref(repo.bare, f"refs/heads/{name}") else None
+    )
 
 
 def _head_name(repo: Repo, head: str) -> str:
@@ -62,14 +71,10 @@ def create_pull(call: Call) -> Any:
     title = str(call.require("title"))
     head = _head_name(repo, str(call.require("head")))
     base = str(call.require("base"))
-    head_sha = (
-        gitrepo.resolve(repo.bare, head) if gitrepo.ref(repo.bare, f"refs/heads/{head}") else None
-    )
+    head_sha = _branch_sha(repo, head)
     if head_sha is None:
         raise invalid("Validation Failed", resource="PullRequest", field="head", code="invalid")
-    base_sha = (
-        gitrepo.resolve(repo.bare, base) if gitrepo.ref(repo.bare, f"refs/heads/{base}") else None
-    )
+    base_sha = _branch_sha(repo, base)
     if base_sha is None:
         raise invalid("Validation Failed", resource="PullRequest", field="base", code="invalid")
     for other in repo.pulls():
@@ -121,18 +126,11 @@ def update_pull(call: Call) -> Any:
     issue = find_pull(call, repo)
     pull = issue.pull
     assert pull is not None
-    if call.arg("title") is not None:
-        issue.title = str(call.arg("title"))
-    if call.arg("body") is not None:
-        issue.body = str(call.arg("body"))
+    edit_text(call, issue)
     if call.arg("base") is not None:
         pull.base = str(call.arg("base"))
-    state = call.arg("state")
+    state = requested_state(call, "PullRequest")
     if state is not None:
-        if state not in ("open", "closed"):
-            raise invalid(
-                "Validation Failed", resource="PullRequest", field="state", code="invalid"
-            )
         if state == "closed" and issue.state == "open":
             pull.head_sha = gitrepo.resolve(repo.bare, pull.head) or pull.head_sha
             issue.closed_at = call.state.now()

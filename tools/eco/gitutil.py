@@ -65,7 +65,3 @@ def git_bytes(*args: str, cwd: Path | str | None = None) -> bytes:
         err = proc.stderr.decode(errors="replace").strip()
         raise GitError(scrub(f"git {' '.join(args)} failed (in {cwd}): {err}"))
     return proc.stdout
-
-
-def head_revision(repo: Path) -> str:
-    return git("rev-parse", "HEAD", cwd=repo)

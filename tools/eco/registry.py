@@ -17,7 +17,6 @@ from typing import Any
 
 from eco.errors import did_you_mean
 from eco.errors import RegistryError
-from eco.root import REGISTRY_FILE
 
 REPO_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
@@ -467,7 +466,3 @@ def _parse_project(
         vars={**defaults, **own_vars},
         skip=dict(skip),
     )
-
-
-def registry_path(root: Path) -> Path:
-    return root / REGISTRY_FILE
