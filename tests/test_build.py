@@ -63,9 +63,11 @@ def test_build_reports_failed_checks(tmp_path: Path) -> None:
     assert "long_description" in result.stdout
     assert "FAILED  check-wheel-contents" in result.stdout
     assert "W002" in result.stdout
-    assert "ok      sdist files tracked by git" in result.stdout
+    # Without a readme in the metadata, flit leaves README.md out of the sdist.
+    assert "FAILED  sdist files tracked by git" in result.stdout
+    assert "are not in build_bad-1.2.0.dev0.tar.gz: README.md" in result.stdout
     assert "reproducible" not in result.stdout
-    assert "build: 2 check(s) failed" in result.stderr
+    assert "build: 3 check(s) failed" in result.stderr
     assert (clone / "dist").is_dir()
 
 
@@ -92,12 +94,32 @@ def _tar(path: Path, files: dict[str, bytes]) -> None:
 def test_sdist_check_names_untracked_files(tmp_path: Path) -> None:
     _bare, clone = make_project(tmp_path, "sdist-check")
     sdist = tmp_path / "pkg-1.0.tar.gz"
-    _tar(sdist, {"PKG-INFO": b"x", "pyproject.toml": b"x", "secret.env": b"TOKEN=1"})
+    everything = {name: b"x" for name in git("ls-files", cwd=clone).split()}
+    _tar(sdist, {"PKG-INFO": b"x", **everything, "secret.env": b"TOKEN=1"})
     check = builder.sdist_check([sdist], clone)
     assert not check.ok
     assert check.detail == "1 file(s) in pkg-1.0.tar.gz are not in git ls-files: secret.env"
-    _tar(sdist, {"PKG-INFO": b"x", "pyproject.toml": b"x"})
+    _tar(sdist, {"PKG-INFO": b"x", **everything})
     assert builder.sdist_check([sdist], clone).ok
+
+
+def test_build_reports_a_tracked_file_missing_from_the_sdist(tmp_path: Path) -> None:
+    _bare, clone = make_project(tmp_path, "sdist-missing")
+    for name in ("examples/app.py", "docs/_build/index.html", ".github/workflows/x.yaml"):
+        (clone / name).parent.mkdir(parents=True, exist_ok=True)
+        (clone / name).write_text("x = 1\n")
+    pyproject = clone / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'exclude = ["docs/_build/"]\n')
+    git("add", "-A", cwd=clone)
+    git("commit", "-qm", "an example the sdist leaves out", cwd=clone)
+    result = run_eco("build", "--path", str(clone), "--once", "--outdir", str(tmp_path / "o"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAILED  sdist files tracked by git" in result.stdout
+    # Only the example: dotfiles never ship, docs/_build/ is excluded on purpose.
+    assert (
+        "        1 file(s) tracked by git are not in sdist_missing-1.2.0.dev0.tar.gz: "
+        "examples/app.py (add them to [tool.flit.sdist] include, or exclude them)"
+    ) in result.stdout.splitlines()
 
 
 def test_reproducible_check_names_differing_files(tmp_path: Path) -> None:

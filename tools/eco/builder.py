@@ -14,6 +14,7 @@ results are checked the way a maintainer would before uploading:
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -131,20 +133,56 @@ def sdist_members(sdist: Path) -> list[str]:
     return sorted(name.split("/", 1)[1] for name in names if "/" in name)
 
 
+def _listed(names: Sequence[str]) -> str:
+    return ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
+
+
+def flit_sdist_excludes(source: Path) -> list[str]:
+    """``[tool.flit.sdist] exclude``: what the project leaves out of its sdist on purpose."""
+    try:
+        data = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    exclude = data.get("tool", {}).get("flit", {}).get("sdist", {}).get("exclude", [])
+    return [str(p) for p in exclude] if isinstance(exclude, list) else []
+
+
+def left_out_on_purpose(path: str, excludes: Sequence[str]) -> bool:
+    """Dotfiles and dot-folders (``.github/``, ``.gitignore``) never ship; nor what the
+    project excludes (a glob, or a folder with everything under it)."""
+    if any(part.startswith(".") for part in path.split("/")):
+        return True
+    for pattern in excludes:
+        folder = pattern.rstrip("/")
+        if fnmatch.fnmatch(path, folder) or fnmatch.fnmatch(path, f"{folder}/*"):
+            return True
+    return False
+
+
 def sdist_check(dists: Sequence[Path], source: Path) -> Check:
+    """The sdist against ``git ls-files``, both ways: nothing untracked gets in, and no
+    tracked file is left out unless it is a dotfile or excluded on purpose."""
     sdists = [d for d in dists if d.name.endswith(".tar.gz")]
     if not sdists:
         return Check("sdist files tracked by git", False, "no sdist was built")
     tracked = set(git("ls-files", "-z", cwd=source).split("\0")) - {""}
     members = sdist_members(sdists[0])
     stray = [name for name in members if name not in tracked and name not in GENERATED_SDIST_FILES]
+    excludes = flit_sdist_excludes(source)
+    inside = set(members)
+    missing = sorted(name for name in tracked - inside if not left_out_on_purpose(name, excludes))
+    problems = []
     if stray:
-        shown = ", ".join(stray[:10]) + (" ..." if len(stray) > 10 else "")
-        return Check(
-            "sdist files tracked by git",
-            False,
-            f"{len(stray)} file(s) in {sdists[0].name} are not in git ls-files: {shown}",
+        problems.append(
+            f"{len(stray)} file(s) in {sdists[0].name} are not in git ls-files: {_listed(stray)}"
         )
+    if missing:
+        problems.append(
+            f"{len(missing)} file(s) tracked by git are not in {sdists[0].name}: "
+            f"{_listed(missing)} (add them to [tool.flit.sdist] include, or exclude them)"
+        )
+    if problems:
+        return Check("sdist files tracked by git", False, "\n".join(problems))
     return Check("sdist files tracked by git", True, f"{len(members)} files")
 
 
