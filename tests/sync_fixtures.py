@@ -6,8 +6,13 @@ enough that a test can say exactly which line changed where.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from click.testing import CliRunner
+from click.testing import Result
+
+from eco.cli import cli
 from eco.registry import load_registry
 from eco.render import render_project
 from eco.state import format_state
@@ -128,3 +133,25 @@ def push_to(bare: Path, tmp: Path, files: dict[str, str | None], message: str = 
 
 def show(bare_or_clone: Path, ref: str, path: str) -> str:
     return git("show", f"{ref}:{path}", cwd=bare_or_clone)
+
+
+SYNC = "refs/heads/eco/sync"
+
+
+def eco_cli(eco: Ecosystem, *args: str) -> Result:
+    """``eco --root ECO ARGS`` in this process (exceptions propagate)."""
+    return CliRunner().invoke(cli, ["--root", str(eco.root), *args], catch_exceptions=False)
+
+
+def clone_of(name: str) -> Path:
+    """The workspace clone of project ``name``."""
+    return Path(os.environ["ECO_WORKSPACE"]) / name
+
+
+def edit_template(eco: Ecosystem, path: str, old: str, new: str) -> str:
+    """Replace ``old`` (which must be there) in skeleton file ``path``; commit; the revision."""
+    file = eco.root / "templates" / "skeleton" / path
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new))
+    return eco.commit(f"skeleton: {path}")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import github
 import pytest
 
@@ -15,14 +12,14 @@ from eco.labels import Change
 from eco.labels import Label
 from eco.labels import LabelSpec
 from eco.labels import plan
-from tests.github_server import schemas
 from tests.github_server.clock import FakeClock
 from tests.github_server.core import GitHubServer
 from tests.github_server.state import Label as ServerLabel
 from tests.github_server.state import Repo
-from tests.github_server.state import State
 from tests.triage_seed import Seed
 from tests.triage_seed import seed
+
+pytest_plugins = ["tests.github_server.fixtures"]
 
 SPECS = [
     LabelSpec("docs", "0075ca", "Documentation", ("documentation",)),
@@ -31,22 +28,15 @@ SPECS = [
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[GitHubServer, Repo]]:
-    server = GitHubServer(State(tmp_path / "github")).start()
-    repo = server.state.create_repo("org", "demo")
+def server(github_server: GitHubServer) -> tuple[GitHubServer, Repo]:
+    repo = github_server.state.create_repo("org", "demo")
     seed(
-        server.state,
+        github_server.state,
         repo,
-        int(server.state.now()) - 1000,
+        int(github_server.state.now()) - 1000,
         [Seed("Wrong link in the tutorial", "alice", 0, labels=["documentation", "redis"])],
     )
-    try:
-        yield server, repo
-    finally:
-        server.stop()
-    assert not server.errors, "\n".join(server.errors)
-    if schemas.subset_path() is not None:
-        assert not schemas.problems(server.answers)
+    return github_server, repo
 
 
 def sync(server: GitHubServer, *, write: bool, prune: bool, clock: FakeClock) -> list[Change]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from click.testing import Result
 
 from eco import branch
 from eco.cli import cli
@@ -16,28 +14,14 @@ from eco.state import parse_state
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import refs
+from tests.sync_fixtures import clone_of
+from tests.sync_fixtures import eco_cli
+from tests.sync_fixtures import edit_template
 from tests.sync_fixtures import make_fixture_ecosystem
 from tests.sync_fixtures import make_synced_project
 from tests.sync_fixtures import push_to
 from tests.sync_fixtures import show
-
-SYNC = "refs/heads/eco/sync"
-
-
-def eco_cli(eco: Ecosystem, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--root", str(eco.root), *args], catch_exceptions=False)
-
-
-def clone_of(name: str) -> Path:
-    return Path(os.environ["ECO_WORKSPACE"]) / name
-
-
-def edit_template(eco: Ecosystem, path: str, old: str, new: str) -> str:
-    file = eco.root / "templates" / "skeleton" / path
-    text = file.read_text()
-    assert old in text
-    file.write_text(text.replace(old, new))
-    return eco.commit(f"skeleton: {path}")
+from tests.sync_fixtures import SYNC
 
 
 @pytest.fixture

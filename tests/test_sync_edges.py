@@ -15,13 +15,13 @@ import pytest
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import refs
+from tests.sync_fixtures import clone_of
+from tests.sync_fixtures import eco_cli
+from tests.sync_fixtures import edit_template
 from tests.sync_fixtures import make_fixture_ecosystem
 from tests.sync_fixtures import make_synced_project
 from tests.sync_fixtures import show
-from tests.test_sync import clone_of
-from tests.test_sync import eco_cli
-from tests.test_sync import edit_template
-from tests.test_sync import SYNC
+from tests.sync_fixtures import SYNC
 
 
 @pytest.fixture
@@ -34,8 +34,8 @@ def remote(eco: Ecosystem, tmp_path: Path) -> Path:
     return make_synced_project(eco, tmp_path, "alpha")
 
 
-def maintainer_clone(remote: Path, tmp: Path) -> Path:
-    work = tmp / "maintainer"
+def maintainer_clone(remote: Path, tmp: Path, name: str = "maintainer") -> Path:
+    work = tmp / name
     git("clone", "-q", str(remote), str(work), cwd=tmp)
     return work
 
@@ -102,10 +102,11 @@ def test_something_else_at_a_skeleton_path_is_never_replaced(
             assert line in synced_tree
 
 
-def reviewer_clone(remote: Path, tmp: Path) -> Path:
-    work = tmp / "reviewer"
-    git("clone", "-q", str(remote), str(work), cwd=tmp)
-    return work
+def synced_for_review(eco: Ecosystem, remote: Path, tmp: Path) -> Path:
+    """A template change synced with --push; a reviewer's clone of the remote."""
+    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
+    assert eco_cli(eco, "sync", "--push").exit_code == 0
+    return maintainer_clone(remote, tmp, "reviewer")
 
 
 def test_update_branch_merge_on_the_pull_request_is_not_foreign_work(
@@ -113,9 +114,7 @@ def test_update_branch_merge_on_the_pull_request_is_not_foreign_work(
 ) -> None:
     """GitHub's "Update branch" merges the project's branch into the sync branch: that
     brings no work of the reviewer's, so the next sync rebuilds the branch."""
-    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
-    assert eco_cli(eco, "sync", "--push").exit_code == 0
-    work = reviewer_clone(remote, tmp_path)
+    work = synced_for_review(eco, remote, tmp_path)
     (work / "NOTES.md").write_text("the project's own\n")
     commit_and_push(work, "meanwhile on main")
     git("checkout", "-q", "eco/sync", cwd=work)
@@ -136,9 +135,7 @@ def test_squash_merged_review_work_does_not_block_the_next_sync(
 ) -> None:
     """A reviewer's fix-up on the sync branch, squash-merged into the project's branch:
     the work is in the project, so the branch left behind can be rebuilt."""
-    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
-    assert eco_cli(eco, "sync", "--push").exit_code == 0
-    work = reviewer_clone(remote, tmp_path)
+    work = synced_for_review(eco, remote, tmp_path)
     git("checkout", "-q", "eco/sync", cwd=work)
     (work / "NOTES.md").write_text("reviewed\n")
     git("add", "-A", cwd=work)
@@ -158,9 +155,7 @@ def test_squash_merged_review_work_does_not_block_the_next_sync(
 def test_unmerged_review_work_behind_an_update_branch_merge_is_kept(
     eco: Ecosystem, remote: Path, tmp_path: Path
 ) -> None:
-    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
-    assert eco_cli(eco, "sync", "--push").exit_code == 0
-    work = reviewer_clone(remote, tmp_path)
+    work = synced_for_review(eco, remote, tmp_path)
     git("checkout", "-q", "eco/sync", cwd=work)
     (work / "NOTES.md").write_text("reviewed\n")
     git("add", "-A", cwd=work)
@@ -286,9 +281,7 @@ def test_a_sync_commit_amended_by_hand_is_not_overwritten(
     eco: Ecosystem, remote: Path, tmp_path: Path
 ) -> None:
     """Amending keeps eco's subject; the tree eco recorded tells the commits apart."""
-    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
-    assert eco_cli(eco, "sync", "--push").exit_code == 0
-    work = reviewer_clone(remote, tmp_path)
+    work = synced_for_review(eco, remote, tmp_path)
     git("checkout", "-q", "eco/sync", cwd=work)
     (work / "NOTES.md").write_text("reviewed\n")
     git("add", "-A", cwd=work)
@@ -307,9 +300,7 @@ def test_a_conflict_resolved_in_a_merge_on_the_pull_request_is_not_overwritten(
 ) -> None:
     """GitHub's "Resolve conflicts" commits a merge with the reviewer's resolution: unlike
     a clean "Update branch" merge, that is work of the reviewer's."""
-    edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
-    assert eco_cli(eco, "sync", "--push").exit_code == 0
-    work = reviewer_clone(remote, tmp_path)
+    work = synced_for_review(eco, remote, tmp_path)
     pyproject = work / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("line-length = 88", "line-length = 90"))
     commit_and_push(work, "meanwhile on main")

@@ -7,17 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from click.testing import Result
 
-from eco.cli import cli
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import make_ecosystem
-
-
-def eco_cli(eco: Ecosystem, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--root", str(eco.root), *args], catch_exceptions=False)
+from tests.sync_fixtures import eco_cli
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import github
@@ -14,32 +13,25 @@ from eco.registry import parse_registry
 from eco.registry import Registry
 from eco.triage.close import close
 from eco.triage.close import parse_ref
-from tests.github_server import schemas
 from tests.github_server.clock import FakeClock
 from tests.github_server.core import GitHubServer
-from tests.github_server.state import State
 from tests.helpers import REGISTRY_HEAD
 from tests.triage_seed import Seed
 from tests.triage_seed import seed
 
+pytest_plugins = ["tests.github_server.fixtures"]
+
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[GitHubServer]:
-    server = GitHubServer(State(tmp_path / "github")).start()
-    repo = server.state.create_repo("org", "demo")
+def server(github_server: GitHubServer) -> GitHubServer:
+    repo = github_server.state.create_repo("org", "demo")
     seed(
-        server.state,
+        github_server.state,
         repo,
-        int(server.state.now()) - 1000,
+        int(github_server.state.now()) - 1000,
         [Seed("Please add X", "alice", 0), Seed("Old", "bob", 0, closed_at=10)],
     )
-    try:
-        yield server
-    finally:
-        server.stop()
-    assert not server.errors, "\n".join(server.errors)
-    if schemas.subset_path() is not None:
-        assert not schemas.problems(server.answers)
+    return github_server
 
 
 def client(server: GitHubServer) -> github.Github:

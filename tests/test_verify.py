@@ -122,22 +122,26 @@ def verify(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return run_eco("verify", "--offline", *args, env=env)
 
 
+def verify_signed(
+    kind: str,
+    evidence: Path,
+    *args: str,
+    env: dict[str, str],
+    repository: str = REPOSITORY,
+    workflow: str = "release.yml",
+) -> subprocess.CompletedProcess[str]:
+    """``eco verify --offline --KIND EVIDENCE --repository R --workflow W ARGS...``."""
+    identity = ["--repository", repository, "--workflow", workflow]
+    return verify(f"--{kind}", str(evidence), *identity, *args, env=env)
+
+
 # PyPI provenance (acceptance 4)
 
 
 def test_provenance_verifies_offline(
     real_sdist: Path, provenance_file: Path, offline_env: dict[str, str]
 ) -> None:
-    result = verify(
-        "--provenance",
-        str(provenance_file),
-        "--repository",
-        REPOSITORY,
-        "--workflow",
-        "release.yml",
-        str(real_sdist),
-        env=offline_env,
-    )
+    result = verify_signed("provenance", provenance_file, str(real_sdist), env=offline_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert row(result.stdout, SDIST) == (
         "verified",
@@ -188,17 +192,8 @@ def test_provenance_for_a_changed_file_fails(
     real_sdist: Path, provenance_file: Path, offline_env: dict[str, str], tmp_path: Path
 ) -> None:
     changed = one_byte_changed(real_sdist, tmp_path)
-    result = verify(
-        "--provenance",
-        str(provenance_file),
-        "--repository",
-        REPOSITORY,
-        "--workflow",
-        "release.yml",
-        "--format",
-        "json",
-        str(changed),
-        env=offline_env,
+    result = verify_signed(
+        "provenance", provenance_file, "--format", "json", str(changed), env=offline_env
     )
     assert result.returncode == 1
     data = json.loads(result.stdout)
@@ -302,17 +297,8 @@ class serve:
 def test_bundle_verifies_under_the_right_policy(
     real_sdist: Path, bundle_file: Path, offline_env: dict[str, str]
 ) -> None:
-    result = verify(
-        "--bundle",
-        str(bundle_file),
-        "--repository",
-        REPOSITORY,
-        "--workflow",
-        "release.yml",
-        "--ref",
-        "v0.0.19",
-        str(real_sdist),
-        env=offline_env,
+    result = verify_signed(
+        "bundle", bundle_file, "--ref", "v0.0.19", str(real_sdist), env=offline_env
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert row(result.stdout, SDIST) == (
@@ -356,15 +342,13 @@ def test_bundle_fails_under_a_wrong_policy(
     message: str,
 ) -> None:
     extra = ["--ref", ref] if ref else []
-    result = verify(
-        "--bundle",
-        str(bundle_file),
-        "--repository",
-        repository,
-        "--workflow",
-        workflow,
+    result = verify_signed(
+        "bundle",
+        bundle_file,
         *extra,
         str(real_sdist),
+        repository=repository,
+        workflow=workflow,
         env=offline_env,
     )
     assert result.returncode == 1, result.stdout + result.stderr
@@ -376,16 +360,7 @@ def test_bundle_fails_for_a_changed_file(
     real_sdist: Path, bundle_file: Path, offline_env: dict[str, str], tmp_path: Path
 ) -> None:
     changed = one_byte_changed(real_sdist, tmp_path)
-    result = verify(
-        "--bundle",
-        str(bundle_file),
-        "--repository",
-        REPOSITORY,
-        "--workflow",
-        "release.yml",
-        str(changed),
-        env=offline_env,
-    )
+    result = verify_signed("bundle", bundle_file, str(changed), env=offline_env)
     assert result.returncode == 1
     digest = hashlib.sha256(changed.read_bytes()).hexdigest()
     assert f"no subject of the statement has this file's sha256 {digest[:12]}" in result.stdout
@@ -397,28 +372,10 @@ def test_bad_input_is_exit_2(tmp_path: Path, offline_env: dict[str, str]) -> Non
     junk.write_text("{}")
     dist = tmp_path / "x-1.0.tar.gz"
     dist.write_bytes(b"x")
-    result = verify(
-        "--bundle",
-        str(junk),
-        "--repository",
-        REPOSITORY,
-        "--workflow",
-        "w.yml",
-        str(dist),
-        env=offline_env,
-    )
+    result = verify_signed("bundle", junk, str(dist), workflow="w.yml", env=offline_env)
     assert result.returncode == 2
     assert f"error: {junk}: not a Sigstore bundle" in result.stderr
-    result = verify(
-        "--provenance",
-        str(junk),
-        "--repository",
-        REPOSITORY,
-        "--workflow",
-        "w.yml",
-        str(dist),
-        env=offline_env,
-    )
+    result = verify_signed("provenance", junk, str(dist), workflow="w.yml", env=offline_env)
     assert result.returncode == 2
     assert f"error: {junk}: not a PEP 740 provenance document" in result.stderr
     result = verify("--bundle", str(junk), str(dist), env=offline_env)

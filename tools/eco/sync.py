@@ -244,18 +244,24 @@ def make_plan(
     return Plan(project, revision, previous, files, State(revision, tuple(sorted(seeded))))
 
 
+def _reported(plan: Plan, allow_conflicts: bool) -> list[tuple[str, list[FilePlan]]]:
+    """The sections a commit message or pull request lists: each action with files, in
+    order, but unchanged (only counted) and conflicts unless they are committed."""
+    sections = []
+    for action in ACTIONS:
+        files = plan.by_action(action)
+        if files and action != UNCHANGED and (action != CONFLICT or allow_conflicts):
+            sections.append((action, files))
+    return sections
+
+
 def commit_message(plan: Plan, *, ecosystem: str, allow_conflicts: bool = False) -> str:
     """One commit per sync: the template revision, then the files by classification."""
     short = plan.revision[:12] or "(uncommitted)"
     lines = [f"{COMMIT_PREFIX}{ecosystem} skeleton at {short}", ""]
     lines.append(f"Template revision: {plan.revision or '(none)'}")
     lines.append(f"Last applied: {plan.previous or '(none: the project is being adopted)'}")
-    for action in ACTIONS:
-        files = plan.by_action(action)
-        if not files or action == UNCHANGED:
-            continue
-        if action == CONFLICT and not allow_conflicts:
-            continue
+    for action, files in _reported(plan, allow_conflicts):
         title = {
             CONFLICT: "conflict (committed with conflict markers: resolve before merging)",
         }.get(action, action)
@@ -280,12 +286,7 @@ def pull_request_body(plan: Plan, *, ecosystem: str, allow_conflicts: bool = Fal
         f"`{plan.previous[:12] if plan.previous else 'none, adoption'}`).",
         "",
     ]
-    for action in ACTIONS:
-        files = plan.by_action(action)
-        if not files or action == UNCHANGED:
-            continue
-        if action == CONFLICT and not allow_conflicts:
-            continue
+    for action, files in _reported(plan, allow_conflicts):
         out.append(f"### {action} ({len(files)})")
         out.append("")
         for f in files:
