@@ -371,3 +371,47 @@ def test_resume_from_another_checkout(tmp_path: Path, package_index: PackageInde
     assert git("rev-parse", "release-1.2.0", cwd=other.clone) == git(
         "rev-parse", "release-1.2.0", cwd=p.bare
     )
+
+
+def test_flit_dynamic_version_in_the_package(tmp_path: Path, package_index: PackageIndex) -> None:
+    """``dynamic = ["version"]``: the version is ``__version__`` in the package, which the
+    release and --next-dev rewrite instead of pyproject.toml (untouched)."""
+    p = project(tmp_path, package_index, "rel-dyn")
+    pyproject = p.clone / "pyproject.toml"
+    text = pyproject.read_text().replace('version = "1.2.0.dev"', 'dynamic = ["version"]')
+    pyproject.write_text(text)
+    init = p.clone / "src/rel_dyn/__init__.py"
+    init.write_text('"""A test project."""\n\n__version__ = "1.2.0.dev"\n')
+    git("commit", "-qam", "version in the package", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    # A version argument that disagrees with the package is refused, naming the file.
+    assert "src/rel_dyn/__init__.py: version is 1.2.0.dev, which releases as 1.2.0, not 1.3.0" in (
+        _refused(p, "1.3.0")
+    )
+    result = p.release()
+    assert result.returncode == 0, result.stdout + result.stderr
+    main = git("rev-parse", "main", cwd=p.bare)
+    head = git("rev-parse", "release-1.2.0", cwd=p.bare)
+    assert git("diff", "--name-only", main, head, cwd=p.bare).split() == [
+        "CHANGES.rst",
+        "src/rel_dyn/__init__.py",
+    ]
+    old = git("show", f"{main}:src/rel_dyn/__init__.py", cwd=p.bare)
+    new = git("show", f"{head}:src/rel_dyn/__init__.py", cwd=p.bare)
+    assert changed_lines(old, new) == ['-__version__ = "1.2.0.dev"', '+__version__ = "1.2.0"']
+    # flit reads that line: the tag builds as 1.2.0.
+    out = tmp_path / "dist"
+    built = run_eco(
+        "build", "--path", str(p.clone), "--rev", "1.2.0", "--once", "--outdir", str(out)
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "rel_dyn-1.2.0.tar.gz" in [d.name for d in out.iterdir()]
+    # Merged back, the next version is opened in the same line.
+    git("fetch", "-q", "origin", cwd=p.clone)
+    git("merge", "-q", "--no-ff", "-m", "Merge release-1.2.0", "origin/release-1.2.0", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    opened = p.release("--next-dev")
+    assert opened.returncode == 0, opened.stdout + opened.stderr
+    start = git("show", "start-1.3.0:src/rel_dyn/__init__.py", cwd=p.bare)
+    assert '__version__ = "1.3.0.dev"' in start.splitlines()
+    assert git("show", "start-1.3.0:pyproject.toml", cwd=p.bare) == text.rstrip("\n")

@@ -133,3 +133,27 @@ def test_commands_printed_after_a_release(
     release = _release(version, base, workspace=workspace)
     assert eco_command(release, "--resume") == resume
     assert next_steps(release)[-1] == f"then open the next version: {next_dev}"
+
+
+def test_locate_a_dynamic_version() -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "Flask-Demo"\ndynamic = ["version"]\n',
+        "src/flask_demo/__init__.py": '"""Demo."""\r\n\r\n__version__: str = "2.0.0rc1"  # x\r\n',
+    }
+
+    def read(path: str) -> str:
+        if path not in files:
+            raise EcoError(f"{path}: not found")
+        return files[path]
+
+    source = pv.locate(read)
+    assert (source.path, source.version) == ("src/flask_demo/__init__.py", "2.0.0rc1")
+    assert source.with_version("2.0.0") == files["src/flask_demo/__init__.py"].replace(
+        "2.0.0rc1", "2.0.0"
+    )
+    files["src/flask_demo/__init__.py"] = '"""No version here."""\n'
+    with pytest.raises(EcoError, match=r"src/flask_demo/__init__.py: no __version__ ="):
+        pv.locate(read)
+    del files["src/flask_demo/__init__.py"]
+    with pytest.raises(EcoError, match=r"dynamic, but none of src/flask_demo/__init__.py"):
+        pv.locate(read)

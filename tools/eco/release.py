@@ -146,10 +146,10 @@ class Release:
 
     def new_files(self) -> dict[str, str]:
         project = self.target.project
-        pyproject = self.read(PYPROJECT)
+        source = pv.locate(self.read)
         changes = self.read(self.changelog_path)
         return {
-            PYPROJECT: pv.set_version(pyproject, self.version, PYPROJECT),
+            source.path: source.with_version(self.version),
             self.changelog_path: changelog.stamp_release(
                 changes, project.changelog_format, self.version, self.day, self.changelog_path
             ),
@@ -222,8 +222,8 @@ def prepare(
         current = git("branch", "--show-current", cwd=repo) or None
     head_ref = "HEAD" if not target.workspace else f"origin/{base or target.project.branch}"
     if version is None:
-        at = read_file(repo, head_ref, PYPROJECT)
-        version = pv.release_of(pv.read_version(at, PYPROJECT))
+        at = pv.locate(lambda path: read_file(repo, head_ref, path))
+        version = pv.release_of(at.version)
     pv.parse(version, "the version to release")
     if base is None:
         base = expected_base(target, version)
@@ -317,7 +317,7 @@ def _commit_step(release: Release) -> Step:
         return (
             f"git branch {release.branch} {release.base_commit[:12]}",
             *release.diff(),
-            f"git commit -m {release.message!r} -- {PYPROJECT} {release.changelog_path}"
+            f"git commit -m {release.message!r} -- {' '.join(release.new_files())}"
             "  # on the branch, without a checkout",
         )
 

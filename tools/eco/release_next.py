@@ -17,7 +17,6 @@ from eco import pyproject_version as pv
 from eco.checkout import Target
 from eco.gitutil import git
 from eco.release import GitHubSide
-from eco.release import PYPROJECT
 from eco.release import ReleaseRefused
 from eco.release import STABLE
 from eco.release_git import commit_changes
@@ -56,11 +55,11 @@ def run(
         current = git("branch", "--show-current", cwd=repo) or None
         base = base or current or project.branch
         base_commit = git("rev-parse", "HEAD", cwd=repo)
-    pyproject = read_file(repo, base_commit, PYPROJECT)
-    current_version = pv.read_version(pyproject, PYPROJECT)
+    source = pv.locate(lambda path: read_file(repo, base_commit, path))
+    current_version = source.version
     if pv.is_dev(current_version):
         raise ReleaseRefused(
-            f"{PYPROJECT}: version is already {current_version}, a development version; "
+            f"{source.path}: version is already {current_version}, a development version; "
             "--next-dev follows a release"
         )
     version = version or following(current_version, base, project.branch)
@@ -86,7 +85,7 @@ def run(
             f"opening {project.name} {version} refused; nothing was changed:\n{lines}"
         )
     new = {
-        PYPROJECT: pv.set_version(pyproject, f"{version}.dev", PYPROJECT),
+        source.path: source.with_version(f"{version}.dev"),
         project.changelog: opened,
     }
     message = f"start version {version}"

@@ -18,7 +18,6 @@ from eco.deprecations.own import due
 from eco.errors import EcoError
 from eco.gitutil import git
 from eco.release import eco_command
-from eco.release import PYPROJECT
 from eco.release import Release
 from eco.release import ReleaseRefused
 from eco.release import STABLE
@@ -192,13 +191,14 @@ def _check_files(release: Release, problems: list[str]) -> None:
         except changelog.ChangelogError as exc:
             problems.append(exc.message)
     try:
-        version = pv.read_version(release.read(PYPROJECT), PYPROJECT)
+        source = pv.locate(release.read)
     except EcoError as exc:
         problems.append(exc.message)
         return
-    if pv.parse(pv.release_of(version), f"{PYPROJECT} version") != pv.parse(release.version):
+    version = source.version
+    if pv.parse(pv.release_of(version), f"{source.path} version") != pv.parse(release.version):
         problems.append(
-            f"{PYPROJECT}: version is {version}, which releases as {pv.release_of(version)}, "
+            f"{source.path}: version is {version}, which releases as {pv.release_of(version)}, "
             f"not {release.version}"
         )
 
