@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import click
 
+from eco import action_tags
 from eco import pins
 from eco import workflows_ref
 from eco.context import Context
@@ -21,15 +22,15 @@ def api_url_option(func: F) -> F:
     return click.option(
         "--api-url",
         envvar="ECO_GITHUB_API_URL",
-        default=pins.DEFAULT_API_URL,
+        default=action_tags.DEFAULT_API_URL,
         show_default=True,
         help="GitHub's REST API (or GitHub Enterprise's); also $ECO_GITHUB_API_URL.",
     )(func)
 
 
-def _source(api_url: str) -> pins.GitHubTags:
+def _source(api_url: str) -> action_tags.GitHubTags:
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
-    return pins.GitHubTags(api_url, token)
+    return action_tags.GitHubTags(api_url, token)
 
 
 @click.group("pins")
