@@ -66,6 +66,10 @@ def test_release_then_build_upload_and_refuse_again(
     result = p.release()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pre-flight: ok" in result.stdout
+    # Said once, after the pre-flight: no CI check and no GitHub steps.
+    assert [line for line in result.stdout.splitlines() if "CI" in line] == [
+        "  GitHub: skipped (local forge): no CI check, pull request or draft release"
+    ]
     assert "GitHub: skipped (local forge)" in result.stdout
     assert "[ok]   push: pushed release-1.2.0 and tag 1.2.0 to origin" in result.stdout
     # The remote has the release branch: one commit on main, exactly two lines changed.

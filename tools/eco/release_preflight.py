@@ -55,14 +55,12 @@ def preflight(release: Release, *, resume: bool, dry_run: bool = False) -> Prefl
     _check_files(release, problems)
     if pv.parse(release.version).micro == 0:
         _check_deprecations(release, result)
-    if release.github is not None:
+    if release.github is not None:  # without it, the command says GitHub is skipped, once
         state = release.github.ci_state(release.base_commit)
         if state:
             problems.append(state)
         else:
             result.notes.append(f"CI is green on {release.base_commit[:12]}")
-    else:
-        result.notes.append("CI status not checked: no GitHub forge (local repository)")
     return result
 
 
