@@ -198,7 +198,7 @@ class GitHubForge:
             remote = self._remote_head(repo, request)
             same = remote is not None and self._same_content(repo, request, head, remote)
             if not same:
-                self._push(request, owner, full, remote)
+                self._push(request, full, remote)
             return self._pull_request(repo, request, owner, pushed=not same)
         finally:
             gh.close()
@@ -223,12 +223,13 @@ class GitHubForge:
         theirs = [commit.commit.tree.sha, *(p.sha for p in commit.parents)]
         return mine == theirs
 
-    def _push(self, request: PublishRequest, owner: str, full: str, remote: str | None) -> None:
+    def push_target(self, full: str) -> tuple[str, dict[str, str]]:
+        """The URL to push ``owner/name`` to, and the environment that authorizes one git
+        command: the token reaches git through it only, never a URL or .git/config, and
+        ``credential.helper`` is emptied so no helper stores it."""
         url = f"{self.git_url}/{full}.git"
+        owner = full.split("/")[0]
         token = self.call(f"{full} token", lambda: self.credentials.token_for(owner, self.api_url))
-        ref = f"refs/heads/{request.branch}"
-        # The token reaches git through this command's environment only: never a URL,
-        # never .git/config. ``credential.helper`` is emptied so no helper stores it.
         env = {
             "GIT_CONFIG_COUNT": "2",
             "GIT_CONFIG_KEY_0": "credential.helper",
@@ -237,6 +238,11 @@ class GitHubForge:
             "GIT_CONFIG_VALUE_1": f"Authorization: {basic_value(token)}",
             "GIT_TERMINAL_PROMPT": "0",
         }
+        return url, env
+
+    def _push(self, request: PublishRequest, full: str, remote: str | None) -> None:
+        url, env = self.push_target(full)
+        ref = f"refs/heads/{request.branch}"
         args = ["push", "--quiet", "--no-verify", f"--force-with-lease={ref}:{remote or ''}"]
         proc = subprocess.run(
             ["git", *args, url, f"{ref}:{ref}"],
