@@ -9,6 +9,7 @@ from pathlib import Path
 import github
 import pytest
 
+from eco.forge.auth import basic_value
 from eco.release import FEATURE_INTRO
 from tests.github_server.core import GitHubServer
 from tests.helpers import git
@@ -125,6 +126,12 @@ def test_release_on_github(
         assert f"[done] {step}: already done" in again.stdout
     assert github_server.writes() == [], github_server.summary()
     assert TOKEN not in done.stdout + done.stderr + again.stdout + again.stderr
+    # Nor in any file: the workspace clone's .git/config, the ecosystem, the remote.
+    secret = (TOKEN.encode(), basic_value(TOKEN).split()[1].encode())
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            assert not any(s in data for s in secret), path
 
 
 def test_failing_ci_refuses(

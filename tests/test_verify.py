@@ -381,3 +381,59 @@ def test_bad_input_is_exit_2(tmp_path: Path, offline_env: dict[str, str]) -> Non
     result = verify("--bundle", str(junk), str(dist), env=offline_env)
     assert result.returncode == 2
     assert "no repository to verify against" in result.stderr
+
+
+def test_one_bad_file_of_a_release_fails_it(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A release of two files, one whose provenance is for other bytes: a per-file report
+    and exit 1. An index that cannot be reached is exit 2, one line, no traceback."""
+    wheel = "pypi_attestations-0.0.19-py3-none-any.whl"
+    served = tmp_path / "index"
+    (served / "simple" / "pypi-attestations").mkdir(parents=True)
+    (served / "files").mkdir()
+    shutil.copyfile(real_sdist, served / "files" / SDIST)
+    (served / "files" / wheel).write_bytes(b"not the wheel the provenance is for")
+    links = []
+    for name in (SDIST, wheel):
+        shutil.copyfile(provenance_file, served / "files" / f"{name}.provenance")
+        digest = hashlib.sha256((served / "files" / name).read_bytes()).hexdigest()
+        links.append(
+            f'<a href="../../files/{name}#sha256={digest}" '
+            f'data-provenance="../../files/{name}.provenance">{name}</a>'
+        )
+    (served / "simple" / "pypi-attestations" / "index.html").write_text(
+        f"<html><body>{''.join(links)}</body></html>\n"
+    )
+    eco = make_ecosystem(
+        tmp_path,
+        f"""
+[projects.pypi-attestations]
+repo = "{REPOSITORY}"
+vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
+""",
+    )
+
+    def run(url: str) -> subprocess.CompletedProcess[str]:
+        return run_eco(
+            "verify",
+            "--offline",
+            "--index-url",
+            f"{url}/simple",
+            "pypi-attestations",
+            cwd=eco.root,
+            env=offline_env,
+        )
+
+    with serve(served) as url:
+        result = run(url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert row(result.stdout, SDIST)[0] == "verified"
+    assert row(result.stdout, wheel)[0] == "FAILED"
+    assert "Traceback" not in result.stderr
+    with serve(served) as url:
+        pass  # the server is gone: its port refuses connections
+    down = run(url)
+    assert down.returncode == 2
+    assert down.stderr.startswith(f"error: {url}/simple/pypi-attestations/: cannot reach")
+    assert "Traceback" not in down.stderr
