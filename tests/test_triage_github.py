@@ -23,8 +23,8 @@ from eco.triage.collect import window_start
 from eco.triage.model import Team
 from eco.triage.model import Window
 from eco.triage.report import as_dict
-from tests.github_server import schemas
 from tests.github_server.core import GitHubServer
+from tests.github_server.schemas import check_server
 from tests.github_server.state import Comment
 from tests.github_server.state import State
 from tests.triage_seed import DAY
@@ -148,13 +148,6 @@ def start_server(path: Path) -> GitHubServer:
     return GitHubServer(State(path)).start()
 
 
-def check_server(server: GitHubServer) -> None:
-    assert not server.errors, "\n".join(server.errors)
-    if schemas.subset_path() is not None:
-        wrong = schemas.problems(server.answers)
-        assert not wrong, "answers differ from GitHub's schemas:\n" + "\n".join(wrong)
-
-
 def project(name: str, repo: str) -> Project:
     return Project(
         name, name, name.replace("-", "_"), "CHANGES.rst", "rst", "main", ("3.12",), repo=repo
@@ -181,14 +174,15 @@ def client(server: GitHubServer) -> github.Github:
 
 
 def run(
-    server: GitHubServer, base: int, cache: Path | None
-) -> tuple[dict[str, object], ListFetcher]:
+    server: GitHubServer, base: int, cache: Path | None, name: str = "demo"
+) -> tuple[dict[str, Any], ListFetcher]:
+    """Collect the report of ``org/NAME`` as of the seeded "now" (through ``cache``)."""
     gh = client(server)
     fetcher = ListFetcher(gh.requester, EtagCache(cache) if cache else None)
     now = datetime.fromtimestamp(base + NOW, UTC)
     window = Window(window_start(now, None), now, 3)
     report, outcomes = collect(
-        [project("demo", "org/demo")], lambda repo: fetcher, TEAM, window, jobs=1
+        [project(name, f"org/{name}")], lambda repo: fetcher, TEAM, window, jobs=1
     )
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     return as_dict(report), fetcher
@@ -329,7 +323,7 @@ def test_cold_run_one_request_per_page_repeat_run_free(
 
         # Cold: 201 open items on 3 pages, then one page each of closed issues, comments,
         # open pulls and the pull's reviews. Nothing is asked twice.
-        cold, fetcher = run_busy(server, base, cache)
+        cold, fetcher = run(server, base, cache, "busy")
         hits = list(server.hits)
         assert [h.status for h in hits] == [200] * 7, server.summary()
         assert len({(h.path, h.query) for h in hits}) == 7
@@ -340,7 +334,7 @@ def test_cold_run_one_request_per_page_repeat_run_free(
         # Repeat: the same 7 requests, each conditional, each answered 304 and not counted.
         server.reset_hits()
         remaining = server.rate_remaining
-        warm, fetcher = run_busy(server, base, cache)
+        warm, fetcher = run(server, base, cache, "busy")
         assert [h.status for h in server.hits] == [304] * 7, server.summary()
         assert server.count(not_modified=False) == 0
         assert server.rate_remaining == remaining
@@ -350,7 +344,7 @@ def test_cold_run_one_request_per_page_repeat_run_free(
         # One new comment: only the pages that changed cost a request.
         server.reset_hits()
         seed_comment(server, repo, 5, "maint")
-        again, fetcher = run_busy(server, base, cache)
+        again, fetcher = run(server, base, cache, "busy")
         changed = [(h.path, h.query) for h in server.hits if h.status == 200]
         assert sorted(p for p, _ in changed) == [
             "/repos/org/busy/issues",  # the page holding issue #5 (its comment count)
@@ -361,18 +355,6 @@ def test_cold_run_one_request_per_page_repeat_run_free(
     finally:
         server.stop()
     check_server(server)
-
-
-def run_busy(server: GitHubServer, base: int, cache: Path) -> tuple[dict[str, Any], ListFetcher]:
-    gh = client(server)
-    fetcher = ListFetcher(gh.requester, EtagCache(cache))
-    now = datetime.fromtimestamp(base + NOW, UTC)
-    window = Window(window_start(now, None), now, 3)
-    report, outcomes = collect(
-        [project("busy", "org/busy")], lambda repo: fetcher, TEAM, window, jobs=1
-    )
-    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
-    return as_dict(report), fetcher
 
 
 def seed_comment(server: GitHubServer, repo: Any, number: int, user: str) -> None:

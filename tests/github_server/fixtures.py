@@ -3,6 +3,7 @@
 Load it as a plugin from the test module that needs it::
 
     from tests.github_server.core import GitHubServer
+from tests.github_server.schemas import check_server
 
     pytest_plugins = ["tests.github_server.fixtures"]
 
@@ -20,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.github_server import schemas
 from tests.github_server.core import GitHubServer
+from tests.github_server.schemas import check_server
 from tests.github_server.state import State
 
 
@@ -33,7 +34,4 @@ def github_server(tmp_path: Path) -> Iterator[GitHubServer]:
         yield server
     finally:
         server.stop()
-    assert not server.errors, "the test GitHub server failed:\n" + "\n".join(server.errors)
-    if schemas.subset_path() is not None:
-        wrong = schemas.problems(server.answers)
-        assert not wrong, "answers differ from GitHub's schemas:\n" + "\n".join(wrong)
+    check_server(server)

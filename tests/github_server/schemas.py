@@ -13,6 +13,7 @@ from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 
 from tests.github_server.core import Answer
+from tests.github_server.core import GitHubServer
 from tests.github_server.core import NO_CONTENT
 from tests.github_server.core import OUTSIDE_SUBSET
 from tests.github_server.core import Route
@@ -155,3 +156,11 @@ def problems(answers: list[Answer]) -> list[str]:
                 f"{error.message[:300]}"
             )
     return found
+
+
+def check_server(server: GitHubServer) -> None:
+    """Fail if a route raised, or if an answer differs from GitHub's schema for it."""
+    assert not server.errors, "the test GitHub server failed:\n" + "\n".join(server.errors)
+    if subset_path() is not None:
+        wrong = problems(server.answers)
+        assert not wrong, "answers differ from GitHub's schemas:\n" + "\n".join(wrong)

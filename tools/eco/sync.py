@@ -79,7 +79,12 @@ class Plan:
     revision: str  # the template revision being applied
     previous: str  # the revision last applied ("" when the project is being adopted)
     files: tuple[FilePlan, ...]
-    state: State  # the sync state to record when the plan is written
+    seeded: tuple[str, ...]  # the seeded files written once, sorted (recorded in the state)
+
+    @property
+    def state(self) -> State:
+        """The sync state to record when the plan is written."""
+        return State(self.revision, self.seeded)
 
     @property
     def conflicts(self) -> list[FilePlan]:
@@ -241,7 +246,7 @@ def make_plan(
     seeded = set(state.seeded) if state else set()
     seeded.update(f.path for f in files if f.mode == "seeded" and f.result is not None)
     previous = state.template_revision if state else ""
-    return Plan(project, revision, previous, files, State(revision, tuple(sorted(seeded))))
+    return Plan(project, revision, previous, files, tuple(sorted(seeded)))
 
 
 def _reported(plan: Plan, allow_conflicts: bool) -> list[tuple[str, list[FilePlan]]]:
