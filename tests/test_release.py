@@ -5,10 +5,14 @@ from __future__ import annotations
 import difflib
 import subprocess
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from eco.checkout import infer_project
+from eco.checkout import Target
+from eco.release import prepare
 from tests.helpers import git
 from tests.helpers import make_ecosystem
 from tests.helpers import refs
@@ -419,3 +423,38 @@ def test_flit_dynamic_version_in_the_package(tmp_path: Path, package_index: Pack
     start = git("show", "start-1.3.0:src/rel_dyn/__init__.py", cwd=p.bare)
     assert '__version__ = "1.3.0.dev"' in start.splitlines()
     assert git("show", "start-1.3.0:pyproject.toml", cwd=p.bare) == text.rstrip("\n")
+
+
+def test_a_pre_release_then_the_final_release(tmp_path: Path, package_index: PackageIndex) -> None:
+    """``1.2.0rc1`` from ``1.2.0.dev``: the version only, the changes stay Unreleased under
+    Version 1.2.0; merged back, ``1.2.0`` then dates the changelog."""
+    p = project(tmp_path, package_index, "rel-rc")
+    rc = p.release("1.2.0rc1")
+    assert rc.returncode == 0, rc.stdout + rc.stderr
+    main = git("rev-parse", "main", cwd=p.bare)
+    head = git("rev-parse", "release-1.2.0rc1", cwd=p.bare)
+    assert git("diff", "--name-only", main, head, cwd=p.bare).split() == ["pyproject.toml"]
+    assert git("rev-parse", "1.2.0rc1^{commit}", cwd=p.bare) == head
+    assert 'version = "1.2.0rc1"' in git("show", f"{head}:pyproject.toml", cwd=p.bare)
+    git("fetch", "-q", "origin", cwd=p.clone)
+    git("merge", "-q", "--no-ff", "-m", "Merge rc1", "origin/release-1.2.0rc1", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    # Its notes (the draft release on GitHub) say what it is, over Version 1.2.0's changes.
+    target = Target(infer_project(p.clone), p.clone, None, workspace=False)
+    notes = prepare(target, "1.2.0rc2", day=date(2026, 11, 21), index_url="", github=None).notes()
+    assert notes.startswith("This is rel-rc 1.2.0rc2, a pre-release of the 1.2.0 feature release.")
+    assert notes.endswith("\n\n-   A change. #1\n")
+    # Going back to an earlier pre-release is refused, naming the file.
+    assert "pyproject.toml: version is 1.2.0rc1, which releases as 1.2.0rc1, not 1.2.0b1" in (
+        _refused(p, "1.2.0b1")
+    )
+    final = p.release("1.2.0")
+    assert final.returncode == 0, final.stdout + final.stderr
+    main = git("rev-parse", "main", cwd=p.bare)
+    head = git("rev-parse", "release-1.2.0", cwd=p.bare)
+    old = git("show", f"{main}:CHANGES.rst", cwd=p.bare)
+    assert changed_lines(old, git("show", f"{head}:CHANGES.rst", cwd=p.bare)) == [
+        "-Unreleased",
+        f"+Released {DAY}",
+    ]
+    assert 'version = "1.2.0"' in git("show", f"{head}:pyproject.toml", cwd=p.bare)

@@ -157,3 +157,21 @@ def test_locate_a_dynamic_version() -> None:
     del files["src/flask_demo/__init__.py"]
     with pytest.raises(EcoError, match=r"dynamic, but none of src/flask_demo/__init__.py"):
         pv.locate(read)
+
+
+@pytest.mark.parametrize(
+    ("current", "version", "ok"),
+    [
+        ("3.2.0.dev", "3.2.0", True),
+        ("3.2.0.dev0", "3.2.0", True),
+        ("3.2.0.dev", "3.2.0rc1", True),
+        ("3.2.0rc1", "3.2.0rc2", True),
+        ("3.2.0rc1", "3.2.0", True),
+        ("3.2.0rc2", "3.2.0rc1", False),
+        ("3.2.0.dev", "3.2.1", False),
+        ("3.2.0.dev", "3.3.0rc1", False),
+        ("3.2.0", "3.2.0", True),
+    ],
+)
+def test_which_version_a_branch_can_release(current: str, version: str, ok: bool) -> None:
+    assert pv.can_release(current, version) is ok

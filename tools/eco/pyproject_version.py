@@ -119,6 +119,22 @@ def release_of(version: str) -> str:
     return _DEV.sub("", version)
 
 
+def prerelease_of(version: str) -> str | None:
+    """``3.2.0rc1`` -> ``3.2.0`` (the final release it leads to); ``None`` for a final one."""
+    parsed = parse(version)
+    return parsed.base_version if parsed.pre is not None else None
+
+
+def can_release(current: str, version: str) -> bool:
+    """Whether a branch at ``current`` may be released as ``version``: its own version
+    without ``.dev``, or, on the way to the same final release, a later pre-release or the
+    final one (``3.2.0.dev`` or ``3.2.0rc1`` -> ``3.2.0rc2`` or ``3.2.0``)."""
+    ours, wanted = parse(release_of(current)), parse(version)
+    if ours == wanted:
+        return True
+    return ours.base_version == wanted.base_version and parse(current) < wanted
+
+
 def is_dev(version: str) -> bool:
     return bool(_DEV.search(version))
 

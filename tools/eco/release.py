@@ -50,6 +50,13 @@ FIX_INTRO = (
 )
 
 
+PRERELEASE_INTRO = (
+    "This is {name} {version}, a pre-release of the {final} {kind} release. Install it with "
+    "`pip install --pre {name}`, test your project against it, and report problems before "
+    "the final release."
+)
+
+
 class ReleaseRefused(EcoError):
     """A pre-flight check failed: nothing was changed (exit 2)."""
 
@@ -145,15 +152,29 @@ class Release:
     # what the release commit contains
 
     def new_files(self) -> dict[str, str]:
+        """The version, and the changelog dated; a pre-release (``3.2.0rc1``) changes the
+        version only: its changes stay under ``Unreleased`` until the final release."""
         project = self.target.project
         source = pv.locate(self.read)
-        changes = self.read(self.changelog_path)
-        return {
-            source.path: source.with_version(self.version),
-            self.changelog_path: changelog.stamp_release(
-                changes, project.changelog_format, self.version, self.day, self.changelog_path
-            ),
-        }
+        files = {source.path: source.with_version(self.version)}
+        if self.prerelease_of is None:
+            files[self.changelog_path] = changelog.stamp_release(
+                self.read(self.changelog_path),
+                project.changelog_format,
+                self.version,
+                self.day,
+                self.changelog_path,
+            )
+        return files
+
+    @property
+    def prerelease_of(self) -> str | None:
+        return pv.prerelease_of(self.version)
+
+    @property
+    def changelog_version(self) -> str:
+        """The changelog section this release belongs to (``3.2.0`` for ``3.2.0rc1``)."""
+        return self.prerelease_of or self.version
 
     def diff(self) -> list[str]:
         out: list[str] = []
@@ -174,16 +195,17 @@ class Release:
         """The release notes: the changelog section, as GitHub Markdown."""
         project = self.target.project
         body = changelog.section_text(
-            self.read(self.changelog_path), project.changelog_format, self.version
+            self.read(self.changelog_path), project.changelog_format, self.changelog_version
         )
         feature = pv.parse(self.version).micro == 0
-        head = (FEATURE_INTRO if feature else FIX_INTRO).format(
-            name=project.pypi, version=self.version
-        )
+        intro = FEATURE_INTRO if feature else FIX_INTRO
+        if self.prerelease_of is not None:
+            intro = PRERELEASE_INTRO.replace("{kind}", "feature" if feature else "fix")
+        head = intro.format(name=project.pypi, version=self.version, final=self.prerelease_of)
         links = [f"PyPI: https://pypi.org/project/{project.pypi}/{self.version}/"]
         docs = project.vars.get("docs_url")
         if isinstance(docs, str) and docs:
-            anchor = "version-" + self.version.replace(".", "-")
+            anchor = "version-" + self.changelog_version.replace(".", "-")
             links.append(f"Changes: {docs.rstrip('/')}/page/changes/#{anchor}")
         return "\n\n".join([head, "\n".join(links), changelog.to_markdown(body)]) + "\n"
 
@@ -295,7 +317,11 @@ def _fetch_step(release: Release) -> Step:
 def _commit_step(release: Release) -> Step:
     def done() -> bool:
         head = release.release_commit()
-        return head is not None and changelog.is_stamped(
+        if head is None:
+            return False
+        if release.prerelease_of is not None:
+            return pv.locate(lambda path: release.read(path, head)).version == release.version
+        return changelog.is_stamped(
             release.read(release.changelog_path, head),
             release.target.project.changelog_format,
             release.version,

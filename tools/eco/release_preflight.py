@@ -184,7 +184,7 @@ def _check_files(release: Release, problems: list[str]) -> None:
     else:
         try:
             changelog.check_release(
-                text, project.changelog_format, release.version, release.changelog_path
+                text, project.changelog_format, release.changelog_version, release.changelog_path
             )
         except changelog.ChangelogError as exc:
             problems.append(exc.message)
@@ -194,7 +194,8 @@ def _check_files(release: Release, problems: list[str]) -> None:
         problems.append(exc.message)
         return
     version = source.version
-    if pv.parse(pv.release_of(version), f"{source.path} version") != pv.parse(release.version):
+    pv.parse(version, f"{source.path} version")
+    if not pv.can_release(version, release.version):
         problems.append(
             f"{source.path}: version is {version}, which releases as {pv.release_of(version)}, "
             f"not {release.version}"
