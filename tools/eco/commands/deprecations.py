@@ -27,8 +27,7 @@ from eco.deprecations.report import text_report
 from eco.deprecations.scan import scan_sources
 from eco.deprecations.sources import read_tree
 from eco.errors import EcoError
-from eco.forge import get_forge
-from eco.forge import GitHubForge
+from eco.forge import connect
 from eco.parallel import run_each
 from eco.registry import MODULE_RE
 from eco.registry import Project
@@ -77,7 +76,7 @@ def scan(
         if not MODULE_RE.match(name):
             raise EcoError(f"{name!r} is not a dotted Python name like flask.Markup")
     selected = ctx.registry.select(projects)
-    forge = _github(ctx) if open_issues else None  # missing credentials stop the run first
+    forge = connect(ctx.registry) if open_issues else None  # missing credentials stop the run first
 
     def one(project: Project) -> ProjectScan:
         clone = ctx.workspace.ensure(project)
@@ -116,12 +115,6 @@ def scan(
         code = max(code, 1)
     if code:
         raise SystemExit(code)
-
-
-def _github(ctx: Context) -> GitHubForge:
-    forge = get_forge("github", ctx.registry)
-    assert isinstance(forge, GitHubForge)
-    return forge
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
-from eco.commands.publishing import open_forge
+from eco.commands.publishing import show_budget
 from eco.context import Context
-from eco.forge import GitHubForge
+from eco.forge import connect
 from eco.forge.pulls import project_pulls
 from eco.forge.pulls import PullStatus
 from eco.parallel import run_each
@@ -45,8 +45,8 @@ def command(
     """
     registry = ctx.registry
     selected = [p for p in registry.select(projects) if p.repo]
-    forge = open_forge("github", registry, len(selected))
-    assert isinstance(forge, GitHubForge)
+    forge = connect(registry)
+    show_budget(forge, len(selected))
 
     def one(project: Project) -> list[PullStatus]:
         return project_pulls(forge, project, state)

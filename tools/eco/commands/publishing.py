@@ -49,10 +49,15 @@ def push_options(branches: str) -> Callable[[F], F]:
 def open_forge(kind: str, registry: Registry, projects: int) -> Forge:
     """The forge to publish through; before a large GitHub run, the API budget on stderr."""
     forge = get_forge(kind, registry)
+    show_budget(forge, projects)
+    return forge
+
+
+def show_budget(forge: Forge, projects: int) -> None:
+    """Before a run over ``projects`` large enough to matter, GitHub's API budget on stderr."""
     notice = budget_notice(forge, projects)
     if notice:
         click.echo(notice, err=True)
-    return forge
 
 
 def published_text(published: PublishResult) -> str:

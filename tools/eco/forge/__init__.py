@@ -110,24 +110,23 @@ def get_forge(
         raise EcoError(f"unknown forge {kind!r}: expected one of {', '.join(KINDS)}")
     if kind == "local":
         return LocalForge()
+    if kind == "github":
+        return connect(registry, env=env, clock=clock)
     credentials = from_env(env)
     if credentials is None:
-        if kind == "github":
-            raise AuthError(f"GitHub needs credentials: {CREDENTIALS_HINT}")
         return LocalForge()
-    forge = github_forge(registry, env, clock, credentials)
-    return forge if kind == "github" else AutoForge(forge, LocalForge())
+    return AutoForge(github_forge(registry, env, clock, credentials), LocalForge())
 
 
 def connect(
     registry: Registry,
     *,
-    purpose: str,
+    purpose: str | None = None,
     env: Mapping[str, str] | None = None,
     clock: Clock | None = None,
 ) -> GitHubForge:
-    """The GitHub forge of this ecosystem for the chores that read and write issues and
-    labels (triage, labels); stops with exit 2, naming ``purpose``, without credentials.
+    """The GitHub forge of this ecosystem, its credentials checked; without credentials,
+    :class:`AuthError` (exit 2) naming ``purpose`` (e.g. "eco triage") when given.
 
     Take one client per project and thread with ``forge.client(owner_of(repo))``: a
     PyGithub client is not thread-safe, and a GitHub App's installation depends on the owner.
@@ -135,7 +134,8 @@ def connect(
     env = os.environ if env is None else env
     credentials = from_env(env)
     if credentials is None:
-        raise AuthError(f"{purpose} needs GitHub credentials: {CREDENTIALS_HINT}")
+        who = f"{purpose} needs GitHub credentials" if purpose else "GitHub needs credentials"
+        raise AuthError(f"{who}: {CREDENTIALS_HINT}")
     return github_forge(registry, env, clock or SystemClock(), credentials)
 
 
