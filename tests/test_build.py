@@ -20,8 +20,17 @@ pytestmark = pytest.mark.slow
 def test_build_is_reproducible_and_clean(tmp_path: Path) -> None:
     _bare, clone = make_project(tmp_path, "build-good")
     (clone / "untracked.txt").write_text("never in the sdist\n")
+    # An older build left in the output folder is named (an upload of out/* would take it).
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "build_good-1.1.0.tar.gz").write_bytes(b"old")
+    (tmp_path / "out" / "build_good-1.1.0.tar.gz.publish.attestation").write_bytes(b"{}")
     result = run_eco("build", "--path", str(clone), "--outdir", str(tmp_path / "out"))
     assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        f"warning: {tmp_path / 'out'} also holds build_good-1.1.0.tar.gz, not from this build"
+    ) in result.stderr
+    for old in (tmp_path / "out").glob("*1.1.0*"):
+        old.unlink()
     epoch = git("log", "-1", "--pretty=%ct", cwd=clone)
     assert f"SOURCE_DATE_EPOCH={epoch}" in result.stdout
     for name in (

@@ -149,3 +149,21 @@ def test_failing_ci_refuses(
     assert result.returncode == 2
     assert f"CI is failing on {main[:12]}: typing (failure)" in result.stderr
     assert github_server.writes() == [] and refs(bare) == before
+
+
+def test_a_pre_release_is_a_github_pre_release(
+    tmp_path: Path, github_server: GitHubServer, package_index: PackageIndex
+) -> None:
+    name = "rel-gh-rc"
+    root, bare, env = setup(tmp_path, github_server, name)
+    repo = github_server.state.repo(OWNER, name)
+    assert repo is not None
+    github_server.state.add_check_run(repo, git("rev-parse", "main", cwd=bare), "tests")
+    dry = release(root, package_index, env, name, "1.2.0rc1", "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "name=1.2.0rc1 draft=true prerelease=true" in dry.stdout
+    done = release(root, package_index, env, name, "1.2.0rc1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    releases = list(client(github_server, name).get_releases())
+    assert [(r.tag_name, r.draft, r.prerelease) for r in releases] == [("1.2.0rc1", True, True)]
+    assert (releases[0].body or "").startswith("This is rel-gh-rc 1.2.0rc1, a pre-release")

@@ -122,7 +122,11 @@ class GitHubRelease:
             created = self.forge.call(
                 f"{self.full} releases",
                 lambda: repo.create_git_release(
-                    release.tag, release.version, release.notes(), draft=True
+                    release.tag,
+                    release.version,
+                    release.notes(),
+                    draft=True,
+                    prerelease=release.prerelease_of is not None,
                 ),
             )
             return f"draft release {created.name} created: {created.html_url}"
@@ -130,7 +134,8 @@ class GitHubRelease:
         def release_preview() -> tuple[str, ...]:
             return (
                 f"POST /repos/{self.full}/releases tag_name={release.tag} "
-                f"name={release.version} draft=true",
+                f"name={release.version} draft=true"
+                + (" prerelease=true" if release.prerelease_of is not None else ""),
                 *[f"    | {line}" for line in release.notes().splitlines()],
             )
 

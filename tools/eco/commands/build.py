@@ -63,6 +63,13 @@ def command(
     click.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
     for dist in report.dists:
         click.echo(f"  {report.hashes[dist.name]}  {dist}")
+    others = [d.name for d in builder.distributions(outdir) if d not in report.dists]
+    if others:
+        click.echo(
+            f"warning: {outdir} also holds {', '.join(others)}, not from this build; "
+            f"remove them before uploading {outdir}/*",
+            err=True,
+        )
     for check in report.checks:
         click.echo(f"{'ok    ' if check.ok else 'FAILED'}  {check.name}")
         if check.detail:
