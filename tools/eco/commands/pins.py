@@ -29,8 +29,10 @@ def api_url_option(func: F) -> F:
 
 
 def _source(api_url: str) -> action_tags.GitHubTags:
-    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
-    return action_tags.GitHubTags(api_url, token)
+    from eco.forge.auth import env_token  # PyGithub: loaded only when tags are asked for
+
+    found = env_token(os.environ)
+    return action_tags.GitHubTags(api_url, found[1] if found else None)
 
 
 @click.group("pins")

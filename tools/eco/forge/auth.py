@@ -83,14 +83,23 @@ class Credentials:
             return found
 
 
-def from_env(env: Mapping[str, str]) -> Credentials | None:
-    """The credentials the environment configures, or ``None``."""
+def env_token(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """``(variable, token)`` of the first of ``TOKEN_VARIABLES`` set, the token registered."""
     for name in TOKEN_VARIABLES:
         token = env.get(name, "").strip()
         if token:
             register(token)
-            register(basic_value(token).split()[1])
-            return Credentials(source=name, token=token)
+            return name, token
+    return None
+
+
+def from_env(env: Mapping[str, str]) -> Credentials | None:
+    """The credentials the environment configures, or ``None``."""
+    found = env_token(env)
+    if found is not None:
+        name, token = found
+        register(basic_value(token).split()[1])
+        return Credentials(source=name, token=token)
     app_id = env.get(APP_ID, "").strip()
     if not app_id:
         return None
