@@ -215,6 +215,14 @@ def test_refuses_a_version_mismatch(tmp_path: Path, package_index: PackageIndex)
     message = _refused(p, "1.3.0")
     assert "pyproject.toml: version is 1.2.0.dev, which releases as 1.2.0, not 1.3.0" in message
     assert "CHANGES.rst" not in message  # the changelog is right for 1.3.0
+    # "v1.2.0" parses as 1.2.0, but would become the tag and the version line as written.
+    before = p.snapshot()
+    prefixed = p.release("v1.2.0")
+    assert prefixed.returncode == 2
+    assert "error: the version to release 'v1.2.0' is not written in its normal form: use " in (
+        prefixed.stderr
+    )
+    assert p.snapshot() == before
 
 
 def test_dry_run_changes_nothing(tmp_path: Path, package_index: PackageIndex) -> None:

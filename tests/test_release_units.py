@@ -175,3 +175,14 @@ def test_locate_a_dynamic_version() -> None:
 )
 def test_which_version_a_branch_can_release(current: str, version: str, ok: bool) -> None:
     assert pv.can_release(current, version) is ok
+
+
+@pytest.mark.parametrize(
+    ("given", "normal"),
+    [("v1.2.0", "1.2.0"), ("1.2.0-RC1", "1.2.0rc1"), ("1.2.0.dev", "1.2.0.dev0")],
+)
+def test_a_version_argument_must_be_normal(given: str, normal: str) -> None:
+    """The argument becomes the tag, the branch and the version line: never ``v1.2.0``."""
+    with pytest.raises(EcoError, match=f"is not written in its normal form: use '{normal}'"):
+        pv.normal(given, "the version to release")
+    assert pv.normal(normal) == normal

@@ -146,6 +146,15 @@ def parse(version: str, what: str = "version") -> Version:
         raise EcoError(f"{what} {version!r} is not a PEP 440 version (expected A.B.C)") from None
 
 
+def normal(version: str, what: str = "version") -> str:
+    """``version`` as given, if it is in PEP 440's normal form (what the tag, the branch
+    and the files will say); ``v1.2.0`` or ``1.2.0-RC1`` are refused with the normal form."""
+    canonical = str(parse(version, what))
+    if canonical != version:
+        raise EcoError(f"{what} {version!r} is not written in its normal form: use {canonical!r}")
+    return version
+
+
 def set_version(text: str, new: str, where: str = "pyproject.toml") -> str:
     """Rewrite the ``version = "..."`` line of ``[project]``; every other byte stays."""
     lines = text.splitlines(keepends=True)

@@ -246,7 +246,7 @@ def prepare(
     if version is None:
         at = pv.locate(lambda path: read_file(repo, head_ref, path))
         version = pv.release_of(at.version)
-    pv.parse(version, "the version to release")
+    pv.normal(version, "the version to release")
     if base is None:
         base = expected_base(target, version)
     if target.workspace:

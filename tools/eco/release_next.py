@@ -63,7 +63,7 @@ def run(
             "--next-dev follows a release"
         )
     version = version or following(current_version, base, project.branch)
-    pv.parse(version, "the next version")
+    pv.normal(version, "the next version")
     url, env = github.push_target() if github else ("origin", {})
     if not target.workspace:
         check_checkout(repo, current, base, version, problems)

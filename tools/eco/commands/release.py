@@ -8,6 +8,8 @@ from datetime import UTC
 from pathlib import Path
 
 import click
+from packaging.version import InvalidVersion
+from packaging.version import Version
 
 from eco import release as lib
 from eco import release_next
@@ -28,10 +30,18 @@ def _split_args(args: tuple[str, ...], path: Path | None) -> tuple[str | None, s
     if len(args) == 2:
         return args[0], args[1]
     if len(args) == 1:
-        if path is not None and args[0][:1].isdigit():
+        if path is not None and _looks_like_version(args[0]):
             return None, args[0]
         return args[0], None
     return None, None
+
+
+def _looks_like_version(arg: str) -> bool:
+    try:
+        Version(arg)
+    except InvalidVersion:
+        return False
+    return True
 
 
 def _day(value: str | None) -> date:
