@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from click.testing import Result
 
-from eco.cli import cli
 from tests.helpers import Ecosystem
 from tests.helpers import refs
+from tests.sync_fixtures import clone_of
+from tests.sync_fixtures import eco_cli
+from tests.sync_fixtures import edit_template
 from tests.sync_fixtures import make_fixture_ecosystem
 from tests.sync_fixtures import make_synced_project
 from tests.sync_fixtures import push_to
@@ -21,9 +21,7 @@ from tests.sync_fixtures import show
 
 
 def check(eco: Ecosystem, *args: str) -> Result:
-    return CliRunner().invoke(
-        cli, ["--root", str(eco.root), "check", *args], catch_exceptions=False
-    )
+    return eco_cli(eco, "check", *args)
 
 
 @pytest.fixture
@@ -113,9 +111,7 @@ def test_drift_of_every_kind_exits_1(
 
 
 def test_template_change_makes_projects_behind(eco: Ecosystem, remotes: dict[str, Path]) -> None:
-    file = eco.root / "templates" / "skeleton" / "pyproject.toml"
-    file.write_text(file.read_text().replace("88", "100"))
-    eco.commit()
+    edit_template(eco, "pyproject.toml", "88", "100")
     result = check(eco)
     assert result.exit_code == 1
     assert "  behind        pyproject.toml" in result.stdout
@@ -124,7 +120,7 @@ def test_template_change_makes_projects_behind(eco: Ecosystem, remotes: dict[str
 
 def test_check_writes_nothing(eco: Ecosystem, remotes: dict[str, Path]) -> None:
     check(eco)
-    clone = Path(os.environ["ECO_WORKSPACE"]) / "alpha"
+    clone = clone_of("alpha")
     before = refs(clone)
     check(eco, "--no-fetch")
     assert refs(clone) == before

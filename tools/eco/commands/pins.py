@@ -14,6 +14,7 @@ from eco import pins
 from eco import workflows_ref
 from eco.context import Context
 from eco.errors import EcoError
+from eco.root import REGISTRY_FILE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,4 +130,4 @@ def set_workflows_ref(ctx: Context, rev: str, dry_run: bool) -> None:
         return
     click.echo(f"workflows-ref: {old or '(unset)'} -> {sha}")
     if not dry_run:
-        (root / "projects.toml").write_text(new_text, encoding="utf-8")
+        (root / REGISTRY_FILE).write_text(new_text, encoding="utf-8")
