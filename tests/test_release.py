@@ -294,6 +294,7 @@ def test_resume_after_a_failed_push(tmp_path: Path, package_index: PackageIndex)
         plain.stderr
     )
     assert f"continue it with: {resume.strip()}" in plain.stderr
+    assert "start over: git tag -d 1.2.0 && git branch -D release-1.2.0" in plain.stderr
     hook.unlink()
     resumed = p.release("--resume")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr

@@ -123,7 +123,8 @@ def _check_tag_and_branch(
             result.problems.append(
                 f"tag {release.tag} already exists locally, not on origin: a release of "
                 f"{release.version} stopped before its push; {resume_hint} "
-                f"(or delete the tag, git tag -d {release.tag}, to start over)"
+                f"(or start over: git tag -d {release.tag} && git branch -D {release.branch}, "
+                f"in {release.repo})"
             )
         elif local_branch or remote_branch:
             result.problems.append(
