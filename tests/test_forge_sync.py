@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.github_server.core import GitHubServer
 from tests.github_server.state import Repo
 from tests.helpers import Ecosystem
 from tests.helpers import git
+from tests.sync_fixtures import clone_of
 from tests.sync_fixtures import make_fixture_ecosystem
 from tests.sync_fixtures import make_synced_project
 
@@ -113,7 +113,7 @@ def test_one_pr_then_no_writes_then_the_same_pr_updated(
     body = alpha.issues[1].body or ""
     assert "line-length" not in body and "`pyproject.toml`" in body  # sync's body
     assert git("rev-parse", "eco/sync", cwd=alpha.bare) == git(
-        "rev-parse", "eco/sync", cwd=Path(os.environ["ECO_WORKSPACE"]) / "alpha"
+        "rev-parse", "eco/sync", cwd=clone_of("alpha")
     )
 
     github.reset_hits()
@@ -216,6 +216,6 @@ def test_canary_token_appears_nowhere(
         if path.is_file() and any(f.encode() in path.read_bytes() for f in forms)
     ]
     assert leaked == []
-    clone = Path(os.environ["ECO_WORKSPACE"]) / "alpha"
+    clone = clone_of("alpha")
     assert canary not in (clone / ".git" / "config").read_text()
     assert pulls(github_server.state.repo("pallets", "alpha")) == [1]

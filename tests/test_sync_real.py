@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import make_ecosystem
+from tests.sync_fixtures import clone_of
 from tests.sync_fixtures import eco_cli
 
 
@@ -56,7 +56,7 @@ def test_template_change_and_a_local_edit_both_land(ecosystem: tuple[Ecosystem, 
     synced = eco_cli(eco, "sync")
     assert synced.exit_code == 0, synced.output
     assert "updated        .editorconfig" in synced.stdout
-    clone = Path(os.environ["ECO_WORKSPACE"]) / "flask-demo"
+    clone = clone_of("flask-demo")
     assert git("show", "eco/sync:.editorconfig", cwd=clone).endswith("indent_size = 4")
     assert "/.eco-scratch/" in git("show", "eco/sync:.gitignore", cwd=clone)
     assert "pytest-mock" in git("show", "eco/sync:requirements/tests.in", cwd=clone)
@@ -93,11 +93,7 @@ def test_adoption_keeps_the_projects_own_readme_and_licence(
         assert own in json.dumps(files[path])
     synced = eco_cli(eco, "sync", "--adopt")
     assert synced.exit_code == 0, synced.output
-    tree = git("ls-tree", "-r", "--name-only", "eco/sync", cwd=project_clone(eco, "flask-demo"))
+    tree = git("ls-tree", "-r", "--name-only", "eco/sync", cwd=clone_of("flask-demo"))
     assert "README.md" not in tree.splitlines()
     assert "LICENSE.txt" not in tree.splitlines()
     assert "README.rst" in tree.splitlines()
-
-
-def project_clone(eco: Ecosystem, name: str) -> Path:
-    return Path(os.environ["ECO_WORKSPACE"]) / name
