@@ -467,3 +467,24 @@ def test_a_pre_release_then_the_final_release(tmp_path: Path, package_index: Pac
         f"+Released {DAY}",
     ]
     assert 'version = "1.2.0"' in git("show", f"{head}:pyproject.toml", cwd=p.bare)
+
+
+def test_a_pre_release_with_its_own_changelog_section(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """A changelog that gives the pre-release its own section ("Version 2.0.0rc1") has that
+    section dated, like a final release."""
+    changes = CHANGES["rst"].format(release="1.2.0rc1", line="-" * 16)
+    p = project(tmp_path, package_index, "rel-rc-own", **{"CHANGES.rst": changes})
+    result = p.release("1.2.0rc1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    main = git("rev-parse", "main", cwd=p.bare)
+    head = git("rev-parse", "release-1.2.0rc1", cwd=p.bare)
+    old = git("show", f"{main}:CHANGES.rst", cwd=p.bare)
+    assert changed_lines(old, git("show", f"{head}:CHANGES.rst", cwd=p.bare)) == [
+        "-Unreleased",
+        f"+Released {DAY}",
+    ]
+    again = p.release("1.2.0rc1", "--resume")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "[done] commit: already done" in again.stdout

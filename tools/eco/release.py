@@ -157,7 +157,7 @@ class Release:
         project = self.target.project
         source = pv.locate(self.read)
         files = {source.path: source.with_version(self.version)}
-        if self.prerelease_of is None:
+        if self.changelog_version == self.version:
             files[self.changelog_path] = changelog.stamp_release(
                 self.read(self.changelog_path),
                 project.changelog_format,
@@ -173,8 +173,16 @@ class Release:
 
     @property
     def changelog_version(self) -> str:
-        """The changelog section this release belongs to (``3.2.0`` for ``3.2.0rc1``)."""
-        return self.prerelease_of or self.version
+        """The changelog section this release belongs to: its own, or for a pre-release
+        (``3.2.0rc1``) without a section of its own, the final release's (``3.2.0``)."""
+        if self.prerelease_of is None:
+            return self.version
+        try:
+            text = self.read(self.changelog_path)
+        except EcoError:
+            return self.prerelease_of  # the pre-flight reports the missing file
+        own = changelog.parse(text, self.target.project.changelog_format).find(self.version)
+        return self.version if own is not None else self.prerelease_of
 
     def diff(self) -> list[str]:
         out: list[str] = []
@@ -319,7 +327,7 @@ def _commit_step(release: Release) -> Step:
         head = release.release_commit()
         if head is None:
             return False
-        if release.prerelease_of is not None:
+        if release.changelog_version != release.version:  # a pre-release: the version only
             return pv.locate(lambda path: release.read(path, head)).version == release.version
         return changelog.is_stamped(
             release.read(release.changelog_path, head),
