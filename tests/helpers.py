@@ -87,6 +87,12 @@ class Ecosystem:
         git("commit", "-q", "--allow-empty", "-m", message, cwd=self.root)
         return git("rev-parse", "HEAD", cwd=self.root)
 
+    def use_index(self, url: str) -> None:
+        """Set ``[ecosystem] index-url`` (what eco lock resolves against) and commit."""
+        text = (self.root / "projects.toml").read_text()
+        self.write_registry(text.replace("[ecosystem]\n", f'[ecosystem]\nindex-url = "{url}"\n', 1))
+        self.commit("index")
+
 
 REGISTRY_HEAD = """\
 [ecosystem]

@@ -61,11 +61,7 @@ def make_world(
         bare = make_bare_repo(tmp_path, name, files)
         entries += f'\n[projects.{name}]\nurl = "{bare}"\n{python}'
     eco = make_ecosystem(tmp_path, entries, copy=())
-    text = (eco.root / "projects.toml").read_text()
-    eco.write_registry(
-        text.replace("[ecosystem]\n", f'[ecosystem]\nindex-url = "{index.url}"\n', 1)
-    )
-    eco.commit("index")
+    eco.use_index(index.url)
     return eco.root
 
 

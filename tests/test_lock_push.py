@@ -39,9 +39,7 @@ def publish(index: PackageIndex, prefix: str) -> None:
 
 def ecosystem(tmp_path: Path, index: PackageIndex, project: str) -> Path:
     eco = make_ecosystem(tmp_path, project, copy=())
-    text = (eco.root / "projects.toml").read_text()
-    eco.write_registry(text.replace("[ecosystem]\n", f'[ecosystem]\nindex-url = "{index.url}"\n'))
-    eco.commit("index")
+    eco.use_index(index.url)
     return eco.root
 
 

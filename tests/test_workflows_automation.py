@@ -551,11 +551,7 @@ def test_the_lock_job_opens_the_pull_request_as_the_app(
         f'\n[projects.alpha]\nrepo = "scratch-org/alpha"\nurl = "{repo.bare}"\n',
         copy=(),
     )
-    registry = (eco.root / "projects.toml").read_text()
-    eco.write_registry(
-        registry.replace("[ecosystem]\n", f'[ecosystem]\nindex-url = "{package_index.url}"\n')
-    )
-    eco.commit("index")
+    eco.use_index(package_index.url)
     step = steps_of(_load(WORKFLOWS / "lock-all.yaml"), "lock")["lock"]
     given = contexts(tmp_path, "lock")
     env = {**resolve(step, given), **server_env(github_server)}

@@ -53,6 +53,11 @@ class EtagCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
+    @classmethod
+    def in_workspace(cls, workspace: Path) -> EtagCache:
+        """The cache every command shares, in the workspace's ``github-cache`` folder."""
+        return cls(workspace / "github-cache")
+
     def _file(self, key: str) -> Path:
         digest = hashlib.sha256(key.encode()).hexdigest()
         return self.directory / digest[:2] / f"{digest}.json"

@@ -11,16 +11,14 @@ and rolled out to the projects by ``eco sync``.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import tomlkit
 
 from eco.errors import EcoError
 from eco.errors import GitError
+from eco.gitfiles import ObjectReader
 from eco.gitutil import git
-from eco.gitutil import git_bytes
-from eco.gitutil import git_env
 from eco.pins import Problem
 from eco.pins import SCANNED_DIRS
 from eco.pins import scanned_files
@@ -63,19 +61,16 @@ def check_ref(root: Path, ref: str) -> tuple[list[Problem], list[str]]:
         return [Problem(where, "not set; run eco pins workflows-ref")], []
     if not is_git_repo(root):
         return [], [f"{where}: not verified ({root} is not a git repository)"]
-    if not _exists(root, ref):
-        return [Problem(where, f"{ref} is not a commit of this repository's history")], []
-    lacking: list[str] = []
+    paths = [f".github/workflows/{name}" for name in names]
+    with ObjectReader(root) as reader:  # one git process for the ref and every file
+        if reader.get(f"{ref}^{{commit}}") is None:
+            return [Problem(where, f"{ref} is not a commit of this repository's history")], []
+        at_ref = reader.read(ref, paths).files
+    lacking = [path for path in paths if path not in at_ref]
     notes: list[str] = []
-    for name in names:
-        path = f".github/workflows/{name}"
-        try:
-            at_ref = git_bytes("show", f"{ref}:{path}", cwd=root)
-        except GitError:
-            lacking.append(path)
-            continue
+    for name, path in zip(names, paths, strict=True):
         current = root / "workflows" / name
-        if current.exists() and current.read_bytes() != at_ref:
+        if path in at_ref and current.exists() and current.read_bytes() != at_ref[path]:
             notes.append(
                 f"workflows/{name} changed since {ref[:12]}; "
                 "bump the ref with eco pins workflows-ref once the change is on main"
@@ -86,18 +81,6 @@ def check_ref(root: Path, ref: str) -> tuple[list[Problem], list[str]]:
         else []
     )
     return problems, notes
-
-
-def _exists(root: Path, ref: str) -> bool:
-    return (
-        subprocess.run(
-            ["git", "cat-file", "-e", f"{ref}^{{commit}}"],
-            cwd=root,
-            env=git_env(),
-            capture_output=True,
-        ).returncode
-        == 0
-    )
 
 
 def set_ref(root: Path, sha: str) -> tuple[str, str, str]:

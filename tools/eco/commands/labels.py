@@ -73,7 +73,7 @@ def sync(
         raise EcoError(f"not on GitHub (no 'repo' in projects.toml): {', '.join(missing)}")
     selected = [p for p in selected if p.repo]
     forge = connect(registry, purpose="eco labels sync")
-    store = EtagCache(ctx.workspace.path / "github-cache")
+    store = EtagCache.in_workspace(ctx.workspace.path)
 
     def one(project: Project) -> list[Change]:
         assert project.repo is not None

@@ -153,7 +153,7 @@ def report(
         [*registry.ecosystem.maintainers, *maintainers],
         associations=None if members else (),
     )
-    store = EtagCache(ctx.workspace.path / "github-cache") if cache else None
+    store = EtagCache.in_workspace(ctx.workspace.path) if cache else None
     budget = Budget()
 
     def fetcher_for(repo: str) -> ListFetcher:
