@@ -339,7 +339,19 @@ def test_next_dev_refuses_a_development_version(
     before = p.snapshot()
     result = p.release("--next-dev")
     assert result.returncode == 2
-    assert "pyproject.toml: version is already 1.2.0.dev, a development version" in result.stderr
+    assert "pyproject.toml on main: version is still 1.2.0.dev, a development version; " in (
+        result.stderr
+    )
+    assert p.snapshot() == before
+    # Released but not merged back yet: that is what it says.
+    assert p.release().returncode == 0
+    before = p.snapshot()
+    early = p.release("--next-dev")
+    assert early.returncode == 2
+    assert (
+        "1.2.0 is tagged on origin, but its release branch is not merged into main yet: "
+        "merge release-1.2.0 (with a merge commit) first"
+    ) in early.stderr
     assert p.snapshot() == before
 
 
