@@ -259,6 +259,8 @@ def _quote(key: str) -> str:
 
 
 def _show(value: Any) -> str:
+    if value == "" or value == [] or value == {}:
+        return {str: "an empty string", list: "an empty array", dict: "an empty table"}[type(value)]
     kind = {
         str: "string",
         int: "integer",
