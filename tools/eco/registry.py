@@ -259,8 +259,10 @@ def _quote(key: str) -> str:
 
 
 def _show(value: Any) -> str:
-    if value == "" or value == [] or value == {}:
-        return {str: "an empty string", list: "an empty array", dict: "an empty table"}[type(value)]
+    if isinstance(value, (str, list, dict)) and not value:
+        return {"''": "an empty string", "[]": "an empty array", "{}": "an empty table"}[
+            repr(value)
+        ]
     kind = {
         str: "string",
         int: "integer",
