@@ -89,3 +89,27 @@ def test_fetch_command_exit_status(tmp_path: Path) -> None:
     again = run_eco("fetch", "good", cwd=path.parent, env={"ECO_WORKSPACE": str(tmp_path / "ws")})
     assert again.returncode == 0, again.stderr
     assert "good" in again.stdout and "fetched" in again.stdout
+
+
+def test_unusable_workspace_is_one_error_not_one_per_project(tmp_path: Path) -> None:
+    good = make_bare_repo(tmp_path, "good", {"README.md": "g\n"})
+    path = _registry(tmp_path, {"good": good, "also": good})
+    (tmp_path / "a-file").write_text("not a folder\n")
+    workspace = str(tmp_path / "a-file" / "ws")
+    for command in (["fetch"], ["check"], ["--workspace", workspace, "check", "--no-fetch"]):
+        result = run_eco(*command, cwd=path.parent, env={"ECO_WORKSPACE": workspace})
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines() == [
+            f"error: workspace {workspace}: {tmp_path / 'a-file'} is a file; give --workspace "
+            "(or ECO_WORKSPACE) a folder eco can create and write"
+        ]
+
+
+def test_a_file_system_error_in_one_project_names_the_path(tmp_path: Path) -> None:
+    registry = load_registry(_registry(tmp_path, {"one": tmp_path / "one.git"}))
+
+    def fail(project: object) -> None:
+        (tmp_path / "missing" / "x").write_text("")
+
+    [outcome] = run_each(registry.select(), fail, progress=io.StringIO())
+    assert outcome.error == f"{tmp_path / 'missing' / 'x'}: No such file or directory"

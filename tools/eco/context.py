@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
+from eco.errors import EcoError
 from eco.registry import load_registry
 from eco.registry import Registry
 from eco.root import find_root
@@ -31,4 +33,18 @@ class Context:
     @cached_property
     def workspace(self) -> Workspace:
         path = self._workspace_option or default_workspace(self.registry.ecosystem.name)
+        _require_usable(path)
         return Workspace(path, registry_root=self.root)
+
+
+def _require_usable(path: Path) -> None:
+    """One clear error up front, not one per project, when no clone can be made there."""
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        what = "a file" if existing.is_file() else "not a writable folder"
+        raise EcoError(
+            f"workspace {path}: {existing} is {what}; "
+            "give --workspace (or ECO_WORKSPACE) a folder eco can create and write"
+        )

@@ -68,6 +68,10 @@ def run_each(
             value = work(project)
         except EcoError as exc:
             return Outcome(project, error=scrub(exc.message), seconds=time.perf_counter() - start)
+        except OSError as exc:  # a file-system problem: the path and why, not a class name
+            where = f"{exc.filename}: " if exc.filename else ""
+            message = f"{where}{exc.strerror or exc}"
+            return Outcome(project, error=scrub(message), seconds=time.perf_counter() - start)
         except Exception as exc:  # isolate: one project's crash is that project's failure
             message = f"{type(exc).__name__}: {exc}"
             return Outcome(project, error=scrub(message), seconds=time.perf_counter() - start)
