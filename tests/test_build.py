@@ -110,6 +110,10 @@ def test_sdist_check_names_untracked_files(tmp_path: Path) -> None:
     assert check.detail == "1 file(s) in pkg-1.0.tar.gz are not in git ls-files: secret.env"
     _tar(sdist, {"PKG-INFO": b"x", **everything})
     assert builder.sdist_check([sdist], clone).ok
+    # What setuptools writes into its sdists is not a stray file either.
+    egg = {f"src/sdist_check.egg-info/{n}": b"x" for n in ("PKG-INFO", "SOURCES.txt")}
+    _tar(sdist, {"PKG-INFO": b"x", "setup.cfg": b"x", **everything, **egg})
+    assert builder.sdist_check([sdist], clone).ok
 
 
 def test_build_reports_a_tracked_file_missing_from_the_sdist(tmp_path: Path) -> None:

@@ -264,6 +264,11 @@ def test_stamping_changes_only_the_status_line(
             "CHANGES.rst:4: entries above the first 'Version X' header; put them under a new "
             "'Version 2.0.0' header with 'Unreleased'",
         ),
+        # A title with an overline above the sections is not taken for entries.
+        (
+            "-------\nChanges\n-------\n\nVersion 1.9.0\n-------------\n\nReleased 2024-10-20\n",
+            "CHANGES.rst: no 'Unreleased' section; the newest, Version 1.9.0 (CHANGES.rst:5)",
+        ),
         # A date placeholder instead of Unreleased: the line to change is named.
         (
             "Version 2.0.0\n-------------\n\nReleased 2026-XX-XX\n\n-   A change.\n",

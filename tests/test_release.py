@@ -339,7 +339,19 @@ def test_next_dev_refuses_a_development_version(
     before = p.snapshot()
     result = p.release("--next-dev")
     assert result.returncode == 2
-    assert "pyproject.toml: version is already 1.2.0.dev, a development version" in result.stderr
+    assert "pyproject.toml on main: version is still 1.2.0.dev, a development version; " in (
+        result.stderr
+    )
+    assert p.snapshot() == before
+    # Released but not merged back yet: that is what it says.
+    assert p.release().returncode == 0
+    before = p.snapshot()
+    early = p.release("--next-dev")
+    assert early.returncode == 2
+    assert (
+        "1.2.0 is tagged on origin, but its release branch is not merged into main yet: "
+        "merge release-1.2.0 (with a merge commit) first"
+    ) in early.stderr
     assert p.snapshot() == before
 
 
@@ -488,3 +500,42 @@ def test_a_pre_release_with_its_own_changelog_section(
     again = p.release("1.2.0rc1", "--resume")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "[done] commit: already done" in again.stdout
+
+
+def test_refuses_a_checkout_without_the_projects_origin(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """From a maintainer's checkout, git-only: origin must be the project's repository
+    (a tag pushed to a fork starts no publish workflow), and must exist."""
+    p = project(tmp_path, package_index, "rel-fork")
+    eco = make_ecosystem(
+        tmp_path, f'\n[projects.rel-fork]\nrepo = "pallets-eco/rel-fork"\nurl = "{p.bare}"\n'
+    )
+
+    def release() -> subprocess.CompletedProcess[str]:
+        return run_eco(
+            "--root",
+            str(eco.root),
+            "release",
+            "--path",
+            str(p.clone),
+            "--forge",
+            "local",
+            "--index-url",
+            package_index.url,
+        )
+
+    git("remote", "set-url", "origin", "git@github.com:someone/rel-fork.git", cwd=p.clone)
+    before = p.snapshot()
+    fork = release()
+    assert fork.returncode == 2, fork.stdout + fork.stderr
+    assert (
+        "origin is git@github.com:someone/rel-fork.git, not the project's repository "
+        "pallets-eco/rel-fork: the tag would start no publish workflow there"
+    ) in fork.stderr
+    git("remote", "remove", "origin", cwd=p.clone)
+    none = release()
+    assert none.returncode == 2, none.stdout + none.stderr
+    assert "the checkout has no remote 'origin'" in none.stderr
+    assert "Traceback" not in fork.stderr + none.stderr
+    assert (refs(p.bare), p.index.versions(p.name)) == (before[1], before[3])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eco import pyproject_version as pv
+from eco.checkout import infer_project
 from eco.checkout import Target
 from eco.errors import EcoError
 from eco.registry import Project
@@ -186,3 +187,17 @@ def test_a_version_argument_must_be_normal(given: str, normal: str) -> None:
     with pytest.raises(EcoError, match=f"is not written in its normal form: use '{normal}'"):
         pv.normal(given, "the version to release")
     assert pv.normal(normal) == normal
+
+
+@pytest.mark.parametrize(
+    "changelog", ["CHANGES.rst", "CHANGES.md", "CHANGELOG.md", "docs/changes.rst"]
+)
+def test_a_checkout_outside_the_registry_finds_its_changelog(
+    tmp_path: Path, changelog: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "Flask-WTF"\n')
+    (tmp_path / changelog).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / changelog).write_text("Version 1.0.0\n-------------\n\nUnreleased\n")
+    project = infer_project(tmp_path)
+    assert (project.name, project.module) == ("flask-wtf", "flask_wtf")
+    assert (project.changelog, project.changelog_format) == (changelog, changelog.split(".")[-1])

@@ -25,6 +25,7 @@ from pypi_attestations import Provenance
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
 from tests.helpers import shared_data
+from tests.package_index import PackageIndex
 
 pytestmark = pytest.mark.slow
 
@@ -437,3 +438,25 @@ vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
     assert down.returncode == 2
     assert down.stderr.startswith(f"error: {url}/simple/pypi-attestations/: cannot reach")
     assert "Traceback" not in down.stderr
+
+
+def test_the_default_version_is_the_newest_final_release(
+    package_index: PackageIndex, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """With 1.1.0rc1 on the index after 1.0.0, ``eco verify PROJECT`` checks 1.0.0 (the
+    index has no provenance: each file fails, and says which file it is)."""
+    for version in ("0.9.0", "1.0.0", "1.1.0rc1"):
+        package_index.add("verify-default", version)
+    eco = make_ecosystem(tmp_path, '\n[projects.verify-default]\nrepo = "pallets-eco/x"\n')
+    result = run_eco(
+        "verify",
+        "--offline",
+        "--index-url",
+        package_index.url,
+        "verify-default",
+        cwd=eco.root,
+        env=offline_env,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert row(result.stdout, "verify_default-1.0.0-py3-none-any.whl")[0] == "FAILED"
+    assert "1.1.0rc1" not in result.stdout

@@ -133,6 +133,14 @@ def sdist_members(sdist: Path) -> list[str]:
     return sorted(name.split("/", 1)[1] for name in names if "/" in name)
 
 
+def generated(name: str) -> bool:
+    """A file the build backend writes into the sdist: ``PKG-INFO``, and setuptools'
+    ``setup.cfg`` and ``*.egg-info/`` folder."""
+    return name in GENERATED_SDIST_FILES or any(
+        part.endswith(".egg-info") for part in name.split("/")[:-1]
+    )
+
+
 def _listed(names: Sequence[str]) -> str:
     return ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
 
@@ -167,7 +175,7 @@ def sdist_check(dists: Sequence[Path], source: Path) -> Check:
         return Check("sdist files tracked by git", False, "no sdist was built")
     tracked = set(git("ls-files", "-z", cwd=source).split("\0")) - {""}
     members = sdist_members(sdists[0])
-    stray = [name for name in members if name not in tracked and name not in GENERATED_SDIST_FILES]
+    stray = [name for name in members if name not in tracked and not generated(name)]
     excludes = flit_sdist_excludes(source)
     inside = set(members)
     missing = sorted(name for name in tracked - inside if not left_out_on_purpose(name, excludes))

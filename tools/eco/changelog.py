@@ -34,7 +34,7 @@ _RST_UNDERLINE = re.compile(r"^([-=~^*+#])\1{2,}\s*$")
 _MD_HEADER = re.compile(rf"^{_BOM}#{{1,3}}\s+Version\s+(\S+)\s*$")
 _RELEASED = re.compile(r"^Released(?:\s+on)?\s+(\d{4}-\d{2}-\d{2})\b")
 UNRELEASED = "Unreleased"
-_ENTRY_MARKS = ("-", "*", "+")  # list items: the changes themselves
+_ENTRY = re.compile(r"^\s*[-*+]\s+\S")  # a list item (a change), not an underline "-----"
 
 
 class ChangelogError(EcoError):
@@ -154,7 +154,7 @@ def _why_none(changelog: Changelog, version: str) -> str:
         line = changelog.line_ref(own.status_line)
         if own.released is not None:
             return f"{line}: Version {own.version} is already released: {own.status!r}"
-        if own.status.startswith(_ENTRY_MARKS):
+        if _ENTRY.match(own.status):
             return (
                 f"{line}: {title} has no status line, its first line is an entry; add a line "
                 f"{UNRELEASED!r} above it (the release writes the date there)"
@@ -164,7 +164,7 @@ def _why_none(changelog: Changelog, version: str) -> str:
             "there (the release replaces it with 'Released <date>')"
         )
     first = changelog.sections[0].header if changelog.sections else len(changelog.lines)
-    loose = [i for i in range(first) if changelog.lines[i].lstrip().startswith(_ENTRY_MARKS)]
+    loose = [i for i in range(first) if _ENTRY.match(changelog.lines[i])]
     if loose:
         return (
             f"{changelog.line_ref(loose[0])}: entries above the first 'Version X' header; put "

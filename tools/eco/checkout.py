@@ -54,12 +54,21 @@ def project_name(repo: Path) -> str:
     return name
 
 
+# Where projects keep their changelog, the Pallets names first (flask-wtf: docs/changes.rst).
+CHANGELOGS = (
+    "CHANGES.rst",
+    "CHANGES.md",
+    "CHANGELOG.rst",
+    "CHANGELOG.md",
+    "docs/changes.rst",
+    "docs/changes.md",
+)
+
+
 def infer_project(repo: Path) -> Project:
     """A project described by its checkout alone (no registry)."""
     name = project_name(repo)
-    changelog = next(
-        (c for c in ("CHANGES.rst", "CHANGES.md") if (repo / c).is_file()), "CHANGES.rst"
-    )
+    changelog = next((c for c in CHANGELOGS if (repo / c).is_file()), CHANGELOGS[0])
     module = re.sub(r"[^A-Za-z0-9_]", "_", name).lower()
     return Project(
         name=normalize(name),

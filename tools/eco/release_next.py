@@ -57,14 +57,21 @@ def run(
         base_commit = git("rev-parse", "HEAD", cwd=repo)
     source = pv.locate(lambda path: read_file(repo, base_commit, path))
     current_version = source.version
+    url, env = github.push_target() if github else ("origin", {})
     if pv.is_dev(current_version):
+        released = pv.release_of(current_version)
+        hint = "--next-dev follows a release"
+        if remote_refs(repo, [f"refs/tags/{released}"], url, env):
+            hint = (
+                f"{released} is tagged on origin, but its release branch is not merged into "
+                f"{base} yet: merge release-{released} (with a merge commit) first"
+            )
         raise ReleaseRefused(
-            f"{source.path}: version is already {current_version}, a development version; "
-            "--next-dev follows a release"
+            f"{source.path} on {base}: version is still {current_version}, a development "
+            f"version; {hint}"
         )
     version = version or following(current_version, base, project.branch)
     pv.normal(version, "the next version")
-    url, env = github.push_target() if github else ("origin", {})
     if not target.workspace:
         check_checkout(repo, current, base, version, problems)
         remote = remote_refs(repo, [f"refs/heads/{base}"], url, env).get(f"refs/heads/{base}")
@@ -116,7 +123,6 @@ def run(
         env=identity_env(repo),
     )
     click.echo(f"[ok]   commit: {commit[:12]} {message!r} on {branch}")
-    url, env = github.push_target() if github else ("origin", {})
     git(
         "push",
         "--quiet",

@@ -6,6 +6,7 @@ A problem refuses the release (exit 2, nothing changed) and says how to fix it; 
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from dataclasses import field
@@ -45,6 +46,8 @@ def preflight(release: Release, *, resume: bool, dry_run: bool = False) -> Prefl
         check_checkout(
             release.repo, release.current_branch, release.base, release.version, result.problems
         )
+        if release.github is None and not check_origin(release, problems):
+            return result  # nowhere to compare with or push to: the rest would only fail
     wanted = [f"refs/heads/{release.base}", f"refs/tags/{release.tag}"]
     remote = remote_refs(repo, [*wanted, f"refs/heads/{release.branch}"], *release.remote())
     remote_base = remote.get(f"refs/heads/{release.base}")
@@ -81,6 +84,32 @@ def check_checkout(
             f"the checkout is on {current or 'a detached HEAD'!r}, but {version} (a {kind}) "
             f"is made from {base!r}; git switch {base} (or pass --base)"
         )
+
+
+_GITHUB_SLUG = re.compile(r"github\.com[:/]+([^/]+/[^/]+?)(?:\.git)?/*$", re.IGNORECASE)
+
+
+def check_origin(release: Release, problems: list[str]) -> bool:
+    """A maintainer's checkout pushes to its ``origin`` (without the GitHub forge): it
+    must exist, and be the project's repository rather than a fork, where the tag would
+    start no publish workflow. False when it is not usable (then it is not even asked)."""
+    url = git("remote", "get-url", "origin", cwd=release.repo, check=False)
+    if not url:
+        problems.append(
+            "the checkout has no remote 'origin', where the release branch and tag are "
+            "pushed: git remote add origin URL-OF-THE-PROJECT"
+        )
+        return False
+    expected = release.target.project.repo
+    match = _GITHUB_SLUG.search(url)
+    if expected and match and match.group(1).lower() != expected.lower():
+        problems.append(
+            f"origin is {url}, not the project's repository {expected}: the tag would start "
+            f"no publish workflow there; git remote set-url origin "
+            f"https://github.com/{expected}.git (or use --forge github)"
+        )
+        return False
+    return True
 
 
 def check_up_to_date(

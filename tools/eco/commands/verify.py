@@ -98,7 +98,7 @@ def command(
     """Verify where a release came from.
 
     `eco verify PROJECT [VERSION]` downloads each file of the release (default: the newest
-    version) from the package index with its PEP 740 provenance and verifies it with
+    final version) from the package index with its PEP 740 provenance and verifies it with
     pypi-attestations against the project's trusted publisher: its repository, its publish
     workflow and the `publish` environment.
 
@@ -151,7 +151,9 @@ def verify_release(
         versions = sorted({f.version for f in files if f.version is not None})
         if not versions:
             raise EcoError(f"{project.pypi}: no release files on {index_url}")
-        version = str(versions[-1])
+        # The newest final release, as pip would pick; a pre-release only when that is all.
+        final = [v for v in versions if not (v.is_prerelease or v.is_devrelease)]
+        version = str((final or versions)[-1])
     chosen = simple_index.release_files(index_url, project.pypi, version)
     if not chosen:
         raise EcoError(f"{project.pypi} {version} is not on the index {index_url}")
