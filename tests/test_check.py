@@ -138,6 +138,9 @@ def test_unreachable_project_exits_2(
     gone = data["projects"][2]
     assert gone["status"] == "error" and "gone.git" in gone["error"]
     assert data["summary"] == {"clean": 2, "drift": 0, "error": 1}
+    # The closing lines name the project that failed and why, to retry it.
+    assert result.stderr.splitlines()[-1].startswith("  FAILED gone: ")
+    assert "gone.git" in result.stderr.splitlines()[-1]
 
 
 def test_project_without_state_is_reported_not_adopted(eco: Ecosystem, tmp_path: Path) -> None:

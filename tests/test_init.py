@@ -285,3 +285,18 @@ def test_a_failed_commit_leaves_no_half_written_project(eco: Ecosystem, tmp_path
     assert "refused by policy" in result.stderr
     assert not target.exists()
     assert (eco.root / "projects.toml").read_text() == before
+
+
+@pytest.mark.parametrize("where", ["a-file/flask-demo", "a-file"])
+def test_init_where_no_folder_can_be_made_is_one_error_line(
+    eco: Ecosystem, tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n")
+    result = _init(eco, "flask-demo", "--path", str(tmp_path / where))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path / where}: ")
+    if where == "a-file":
+        assert "is a file" in line
+    assert (tmp_path / "a-file").read_text() == "not a folder\n"

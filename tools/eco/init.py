@@ -138,13 +138,19 @@ def create_project(
     registry_text: str | None = None,
 ) -> Created:
     """Write the skeleton into the empty folder ``path``, commit it on ``main``, register."""
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+    if path.exists() and not path.is_dir():
+        raise EcoError(f"{path}: is a file; eco init needs a new or empty folder")
+    if path.exists() and any(path.iterdir()):
         raise EcoError(f"{path}: the target folder is not empty; eco init needs a new folder")
     rendering = render_project(
         project, registry.ecosystem, registry.root / TEMPLATES, include_init=True
     )
     revision = template_revision(registry.root)
     created_folder = not path.exists()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EcoError(f"{path}: cannot create the project folder: {exc.strerror}") from None
     try:
         files = _write(path, rendering, revision)
         commit = _commit(path, project)

@@ -71,4 +71,7 @@ def command(
     code = exit_code(checks)
     word = {0: "all in sync", 1: "drift found", 2: "some projects could not be checked"}[code]
     click.echo(f"check: {word}", err=True)
+    for c in checks:  # the failure list to retry, as every multi-project command ends
+        if c.error is not None:
+            click.echo(f"  FAILED {c.name}: {c.error}", err=True)
     raise SystemExit(code)
