@@ -112,3 +112,16 @@ def test_scan_bad_input(eco: Ecosystem) -> None:
     proc = run_eco("deprecations", "scan", "flask.Markup", "-p", "nope", cwd=eco.root)
     assert proc.returncode == 2
     assert "no project named 'nope'" in proc.stderr
+
+
+def test_scan_and_due_no_fetch_read_the_clones_offline(eco: Ecosystem, tmp_path: Path) -> None:
+    first = run_eco("deprecations", "scan", "flask.Markup", cwd=eco.root)
+    due = run_eco("deprecations", "due", cwd=eco.root)
+    (tmp_path / "remotes").rename(tmp_path / "unreachable")  # on a train: no remote
+    offline = run_eco("deprecations", "scan", "flask.Markup", cwd=eco.root)
+    assert offline.returncode == 1 and "FAILED flask-one" in offline.stderr
+    again = run_eco("deprecations", "scan", "flask.Markup", "--no-fetch", cwd=eco.root)
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
+    assert "FAILED" not in again.stderr
+    due_again = run_eco("deprecations", "due", "--no-fetch", cwd=eco.root)
+    assert (due_again.returncode, due_again.stdout) == (due.returncode, due.stdout)

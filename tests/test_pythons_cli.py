@@ -214,3 +214,11 @@ def test_bad_policy_and_missing_dates(eco: Ecosystem) -> None:
     proc = run_eco("python", "status", cwd=eco.root)
     assert proc.returncode == 2
     assert f"{RELEASES_FILE}: not found" in proc.stderr
+
+
+def test_status_no_fetch_reads_the_clones_offline(eco: Ecosystem, tmp_path: Path) -> None:
+    code, first = status(eco, "2025-06-01", "alpha")
+    (tmp_path / "remotes").rename(tmp_path / "unreachable")  # on a train: no remote
+    proc = run_eco("python", "status", "alpha", "--today", "2025-06-01", cwd=eco.root)
+    assert proc.returncode == 1 and "FAILED alpha" in proc.stderr
+    assert status(eco, "2025-06-01", "alpha", "--no-fetch") == (code, first)

@@ -115,6 +115,10 @@ BAD = {
         REGISTRY_HEAD + PROJECT + PROJECT.replace("[projects.flask-demo]", "[projects.other]"),
         ["projects.other.repo", "already registered as project 'flask-demo'"],
     ),
+    "empty-branch": (
+        REGISTRY_HEAD + PROJECT + 'branch = ""\n',
+        ["projects.flask-demo.branch", "got an empty string"],
+    ),
     "missing-ecosystem": ('[defaults]\nx = "y"\n', ["missing the [ecosystem] table"]),
     "bad-ecosystem-python": (
         REGISTRY_HEAD.replace('supported = ["3.11", "3.12", "3.13"]', 'supported = "3.12"'),

@@ -259,6 +259,10 @@ def _quote(key: str) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, (str, list, dict)) and not value:
+        return {"''": "an empty string", "[]": "an empty array", "{}": "an empty table"}[
+            repr(value)
+        ]
     kind = {
         str: "string",
         int: "integer",

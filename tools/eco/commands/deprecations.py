@@ -9,6 +9,7 @@ import click
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
+from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
@@ -56,6 +57,7 @@ def command() -> None:
     help="Open one GitHub issue per affected project listing its uses (needs GITHUB_TOKEN "
     "or a GitHub App); an open issue for the same names is updated, never duplicated.",
 )
+@fetch_option("works offline on the clones")
 @jobs_option
 @click.pass_obj
 def scan(
@@ -64,6 +66,7 @@ def scan(
     projects: tuple[str, ...],
     fmt: str,
     open_issues: bool,
+    fetch: bool,
     jobs: int | None,
 ) -> None:
     """Find every use of NAME (e.g. flask.Markup, werkzeug.urls.url_quote) in the code of
@@ -79,7 +82,7 @@ def scan(
     forge = connect(ctx.registry) if open_issues else None  # missing credentials stop the run first
 
     def one(project: Project) -> ProjectScan:
-        clone = ctx.workspace.ensure(project)
+        clone = ctx.workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref)
         return ProjectScan(project, tree.commit, scan_sources(tree.sources, names))
@@ -139,6 +142,7 @@ class ProjectDue:
 )
 @click.option("--all", "show_all", is_flag=True, help="Also list deprecations not due yet.")
 @format_option("text", "json")
+@fetch_option("works offline on the clones")
 @jobs_option
 @click.pass_obj
 def due_command(
@@ -147,6 +151,7 @@ def due_command(
     next_version: str | None,
     show_all: bool,
     fmt: str,
+    fetch: bool,
     jobs: int | None,
 ) -> None:
     """List each project's own deprecations (warnings.warn with DeprecationWarning,
@@ -166,7 +171,7 @@ def due_command(
             raise EcoError(f"--version {next_version!r}: expected a version like 3.2.0") from None
 
     def one(project: Project) -> ProjectDue:
-        clone = ctx.workspace.ensure(project)
+        clone = ctx.workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref, package_only=True, files=["pyproject.toml"])
         sources, pyproject = tree.sources, tree.files.get("pyproject.toml")

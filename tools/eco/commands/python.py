@@ -12,6 +12,7 @@ from typing import Any
 import click
 import tomlkit
 
+from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
@@ -73,10 +74,16 @@ def command() -> None:
 @projects_argument
 @_today_option
 @format_option("text", "json", "markdown")
+@fetch_option("works offline on the clones")
 @jobs_option
 @click.pass_obj
 def status(
-    ctx: Context, projects: tuple[str, ...], today: datetime | None, fmt: str, jobs: int | None
+    ctx: Context,
+    projects: tuple[str, ...],
+    today: datetime | None,
+    fmt: str,
+    fetch: bool,
+    jobs: int | None,
 ) -> None:
     """Show each project's requires-python, classifiers, CI matrix, ruff and mypy targets
     against the policy, read from origin/<branch> of its clone.
@@ -90,7 +97,7 @@ def status(
     ecosystem = evaluate(registry.ecosystem.python, releases, policy, day)
 
     def one(project: Project) -> ProjectStatus:
-        clone = ctx.workspace.ensure(project)
+        clone = ctx.workspace.ensure(project, fetch=fetch)
         return project_status(project, clone.path, clone.remote_branch, releases, policy, day)
 
     outcomes = run_each(selected, one, jobs=jobs, label="python status")
