@@ -18,7 +18,6 @@ from github.Repository import Repository
 
 from eco.forge import GitHubForge
 from eco.forge import PublishRequest
-from eco.forge.auth import basic_value
 from eco.forge.pulls import summarize_checks
 from eco.registry import Project
 from eco.release import Release
@@ -69,22 +68,8 @@ class GitHubRelease:
     # the push
 
     def push_target(self) -> tuple[str, dict[str, str]]:
-        url = f"{self.forge.git_url}/{self.full}.git"
-        token = self.forge.call(
-            f"{self.full} token",
-            lambda: self.forge.credentials.token_for(self.owner, self.forge.api_url),
-        )
-        # The token reaches git through this command's environment only: never a URL,
-        # never .git/config; no credential helper stores it.
-        env = {
-            "GIT_CONFIG_COUNT": "2",
-            "GIT_CONFIG_KEY_0": "credential.helper",
-            "GIT_CONFIG_VALUE_0": "",
-            "GIT_CONFIG_KEY_1": f"http.{url}.extraHeader",
-            "GIT_CONFIG_VALUE_1": f"Authorization: {basic_value(token)}",
-            "GIT_TERMINAL_PROMPT": "0",
-        }
-        return url, env
+        """The URL and the one-command environment that carry the token to git."""
+        return self.forge.push_target(self.full)
 
     # the pull request and the draft release
 

@@ -20,6 +20,7 @@ from eco.forge.auth import Credentials
 from eco.forge.auth import from_env
 from eco.forge.base import Forge
 from eco.forge.base import ForgeError
+from eco.forge.base import owner_of
 from eco.forge.base import PublishRequest
 from eco.forge.base import PublishResult
 from eco.forge.clock import Clock
@@ -137,11 +138,6 @@ def connect(
         who = f"{purpose} needs GitHub credentials" if purpose else "GitHub needs credentials"
         raise AuthError(f"{who}: {CREDENTIALS_HINT}")
     return github_forge(registry, env, clock or SystemClock(), credentials)
-
-
-def owner_of(repo: str) -> str:
-    """The owner of an ``owner/name`` repository."""
-    return repo.split("/", 1)[0]
 
 
 def budget_notice(forge: Forge, projects: int) -> str | None:

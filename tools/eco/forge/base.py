@@ -37,3 +37,8 @@ class ForgeError(EcoError):
     """Publishing one project failed (a per-project failure: exit status 1)."""
 
     exit_code = 1
+
+
+def owner_of(repo: str) -> str:
+    """The owner of an ``owner/name`` repository."""
+    return repo.split("/", 1)[0]

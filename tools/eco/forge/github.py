@@ -34,6 +34,7 @@ from eco.forge.auth import AuthError
 from eco.forge.auth import basic_value
 from eco.forge.auth import Credentials
 from eco.forge.base import ForgeError
+from eco.forge.base import owner_of
 from eco.forge.base import PublishRequest
 from eco.forge.base import PublishResult
 from eco.forge.clock import Clock
@@ -190,7 +191,7 @@ class GitHubForge:
                 f"{request.project.name}: no 'repo' (owner/name) in projects.toml, "
                 "so no pull request can be opened; use --forge local"
             )
-        owner = full.split("/")[0]
+        owner = owner_of(full)
         head = local_head(request)
         gh = self.call(full, lambda: self.client(owner))
         try:
@@ -228,7 +229,7 @@ class GitHubForge:
         command: the token reaches git through it only, never a URL or .git/config, and
         ``credential.helper`` is emptied so no helper stores it."""
         url = f"{self.git_url}/{full}.git"
-        owner = full.split("/")[0]
+        owner = owner_of(full)
         token = self.call(f"{full} token", lambda: self.credentials.token_for(owner, self.api_url))
         env = {
             "GIT_CONFIG_COUNT": "2",

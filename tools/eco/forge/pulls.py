@@ -16,6 +16,7 @@ from typing import Any
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
+from eco.forge.base import owner_of
 from eco.forge.github import GitHubForge
 from eco.registry import Project
 
@@ -101,7 +102,7 @@ def project_pulls(forge: GitHubForge, project: Project, state: str) -> list[Pull
     full = project.repo
     if not full:
         return []
-    owner = full.split("/")[0]
+    owner = owner_of(full)
     gh = forge.call(full, lambda: forge.client(owner))
     try:
         repo = gh.get_repo(full)
