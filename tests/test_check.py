@@ -149,3 +149,16 @@ def test_project_without_state_is_reported_not_adopted(eco: Ecosystem, tmp_path:
     result = check(eco, "alpha")
     assert result.exit_code == 1
     assert "alpha: drift, 4 files checked (not adopted: no .eco.toml)" in result.stdout
+
+
+@pytest.mark.parametrize("command", [("check",), ("sync", "--dry-run")])
+def test_broken_manifest_is_one_error_not_one_per_project(
+    eco: Ecosystem, remotes: dict[str, Path], command: tuple[str, ...]
+) -> None:
+    manifest = eco.root / "templates" / "manifest.toml"
+    manifest.write_text(manifest.read_text() + "\n[[file]]\npath = 3\n")
+    result = eco_cli(eco, *command)
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ") and "manifest.toml" in line
+    assert "alpha" not in result.stderr and "beta" not in result.stderr

@@ -49,6 +49,7 @@ def command(
     """
     registry = ctx.registry
     syncer = Syncer(registry, ctx.workspace)
+    _ = syncer.manifest  # a broken manifest is one error (exit 2), not one per project
 
     def one(project: Project) -> ProjectCheck:
         view = syncer.read(project, fetch=fetch, adopt=True, workflows=True)

@@ -86,6 +86,7 @@ def command(
     registry = ctx.registry
     selected = registry.select(projects)
     syncer = Syncer(registry, ctx.workspace)
+    _ = syncer.manifest  # a broken manifest is one error (exit 2), not one per project
     if dry_run and push:
         raise click.UsageError("--push publishes what sync writes; a --dry-run writes nothing")
     if not dry_run:
