@@ -88,6 +88,8 @@ def test_conflicting_edit_is_reported_and_project_left_untouched(
     assert result.exit_code == 1
     assert "conflict" in result.stdout and "pyproject.toml" in result.stdout
     assert "conflict: left untouched" in result.stdout
+    # The exit status is 1 with "0 failed": the closing line names the project to look at.
+    assert result.stderr.splitlines()[-1].startswith("conflicts in alpha: resolve them")
     assert refs(clone_of("alpha")) == before
     assert git("status", "--porcelain", cwd=clone_of("alpha")) == ""
 

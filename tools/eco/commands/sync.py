@@ -114,14 +114,15 @@ def command(
 
     outcomes = run_each(selected, one, jobs=jobs, label="sync")
     rows: list[tuple[str, Plan | None, str]] = []
-    conflicted = False
+    conflicted_names: list[str] = []
     for outcome in outcomes:
         synced = outcome.value
         if synced is None:
             rows.append((outcome.project.name, None, "FAILED"))
             continue
         plan = synced.view.plan
-        conflicted = conflicted or bool(plan.conflicts)
+        if plan.conflicts:
+            conflicted_names.append(outcome.project.name)
         if synced.written is None:
             click.echo(dry_run_text(plan, verbose=verbose))
             result = (
@@ -140,15 +141,17 @@ def command(
         rows.append((outcome.project.name, plan, result))
     click.echo(summary_table(rows))
     status = finish(outcomes, "sync")
+    conflicted = bool(conflicted_names)
+    where = f"conflicts in {', '.join(conflicted_names)}"  # the projects to look at, by name
     if conflicted and allow_conflicts and not dry_run:
         click.echo(
-            "conflicts: committed with conflict markers; resolve them on the sync branch "
+            f"{where}: committed with conflict markers; resolve them on the sync branch "
             "(or in its pull request) before merging",
             err=True,
         )
     elif conflicted:
         click.echo(
-            "conflicts: resolve them in the project, opt the file out in projects.toml, "
+            f"{where}: resolve them in the project, opt the file out in projects.toml, "
             "or re-run with --allow-conflicts to commit them with markers",
             err=True,
         )
