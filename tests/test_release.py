@@ -117,6 +117,9 @@ def test_release_then_build_upload_and_refuse_again(
     assert again.returncode == 2
     assert "release of rel-flow 1.2.0 refused; nothing was changed" in again.stderr
     assert "tag 1.2.0 already exists (locally and on origin)" in again.stderr
+    [tag_line] = [line for line in again.stderr.splitlines() if "tag 1.2.0" in line]
+    assert "continue it with: eco release --path " in tag_line
+    assert tag_line.endswith(" 1.2.0 --resume")
     assert f"rel-flow 1.2.0 is already on the index {package_index.url}" in again.stderr
     assert p.snapshot() == before
     # Running it again with --resume finds every step done.

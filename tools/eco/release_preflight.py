@@ -146,7 +146,8 @@ def _check_tag_and_branch(
         if remote_tag:
             result.problems.append(
                 f"tag {release.tag} already exists ({' and '.join(where)}): "
-                f"{release.version} was released or is being released"
+                f"{release.version} was released or is being released; to finish its "
+                f"remaining steps (pull request, draft release), {resume_hint}"
             )
         elif local_tag:
             result.problems.append(
