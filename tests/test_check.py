@@ -162,3 +162,20 @@ def test_broken_manifest_is_one_error_not_one_per_project(
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ") and "manifest.toml" in line
     assert "alpha" not in result.stderr and "beta" not in result.stderr
+
+
+def test_by_file_groups_the_drift_of_every_project_per_file(
+    eco: Ecosystem, remotes: dict[str, Path], tmp_path: Path
+) -> None:
+    edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 4\nmax_line_length = 100")
+    push_to(remotes["beta"], tmp_path, {"tox.ini": "[tox]\n"})  # retired, beta only
+    text = check(eco, "--by-file")
+    assert text.exit_code == 1, text.output
+    lines = text.stdout.splitlines()
+    assert lines[0].split() == ["file", "status", "projects"]
+    assert lines[2].split() == [".editorconfig", "behind", "2:", "alpha,", "beta"]
+    assert lines[3].split() == ["tox.ini", "retired", "1:", "beta"]
+    assert lines[4] == ""  # then the per-project table, as without --by-file
+    markdown = check(eco, "--by-file", "--format", "markdown", "--no-fetch")
+    assert "| `.editorconfig` | behind | 2: alpha, beta |" in markdown.stdout
+    assert "<details>" not in markdown.stdout

@@ -83,6 +83,37 @@ def as_json(checks: Sequence[ProjectCheck], *, revision: str, ecosystem: str) ->
     }
 
 
+def by_file(checks: Sequence[ProjectCheck]) -> list[tuple[str, str, list[str]]]:
+    """(path, status, projects) for each drifting file across projects, widest first.
+
+    A policy finding counts as its workflow file with the status ``policy: RULE``.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for c in checks:
+        for status, path, _ in c.drifting():
+            groups.setdefault((path, status), []).append(c.name)
+        for finding in c.policy:
+            names = groups.setdefault((finding.path, f"policy: {finding.rule}"), [])
+            if c.name not in names:
+                names.append(c.name)
+    rows = [(path, status, names) for (path, status), names in groups.items()]
+    return sorted(rows, key=lambda row: (-len(row[2]), row[0], row[1]))
+
+
+def as_text_by_file(checks: Sequence[ProjectCheck]) -> str:
+    """Each drifting file once, with the projects it drifts in; then errors and the table."""
+    rows = [
+        (path, status, f"{len(names)}: {', '.join(names)}")
+        for path, status, names in by_file(checks)
+    ]
+    out = [table(["file", "status", "projects"], rows)] if rows else ["no file drifts"]
+    out += [f"{c.name}: error: {c.error}" for c in checks if c.status == "error"]
+    out += [f"{c.name}: not adopted: no .eco.toml" for c in checks if c.plan and not c.adopted]
+    rows_table = [(c.name, c.status, len(c.drifting()), len(c.policy)) for c in checks]
+    out += ["", table(["project", "status", "files drifting", "policy findings"], rows_table)]
+    return "\n".join(out)
+
+
 def as_text(checks: Sequence[ProjectCheck], *, verbose: bool = False) -> str:
     out = []
     for c in checks:
@@ -108,8 +139,9 @@ def as_text(checks: Sequence[ProjectCheck], *, verbose: bool = False) -> str:
     return "\n".join(out)
 
 
-def as_markdown(checks: Sequence[ProjectCheck], *, revision: str) -> str:
-    """For a GitHub Actions step summary: a table, then each drifting project's files."""
+def as_markdown(checks: Sequence[ProjectCheck], *, revision: str, by_file: bool = False) -> str:
+    """For a GitHub Actions step summary: a table, then each drifting project's files
+    (``by_file``: each drifting file once, with the projects it drifts in)."""
     drift = sum(1 for c in checks if c.status != "clean")
     out = [
         f"## eco check: {len(checks) - drift} of {len(checks)} projects in sync",
@@ -122,6 +154,8 @@ def as_markdown(checks: Sequence[ProjectCheck], *, revision: str) -> str:
     for c in checks:
         status = {"clean": "in sync", "drift": "**drift**", "error": "**error**"}[c.status]
         out.append(f"| {c.name} | {status} | {len(c.drifting())} | {len(c.policy)} |")
+    if by_file:
+        return "\n".join(out + _markdown_by_file(checks)) + "\n"
     for c in checks:
         if c.status == "clean":
             continue
@@ -142,6 +176,22 @@ def as_markdown(checks: Sequence[ProjectCheck], *, revision: str) -> str:
                 ]
         out += ["", "</details>"]
     return "\n".join(out) + "\n"
+
+
+def _markdown_by_file(checks: Sequence[ProjectCheck]) -> list[str]:
+    rows = by_file(checks)
+    out = []
+    if rows:
+        out += ["", "| file | status | projects |", "| --- | --- | --- |"]
+        out += [
+            f"| `{path}` | {status} | {len(names)}: {', '.join(names)} |"
+            for path, status, names in rows
+        ]
+    errors = [c for c in checks if c.error]
+    if errors:
+        out += ["", "| project | error |", "| --- | --- |"]
+        out += [f"| {c.name} | {_cell(c.error or '')} |" for c in errors]
+    return out
 
 
 def _cell(text: str) -> str:

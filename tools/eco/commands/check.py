@@ -9,6 +9,7 @@ import click
 from eco.check_report import as_json
 from eco.check_report import as_markdown
 from eco.check_report import as_text
+from eco.check_report import as_text_by_file
 from eco.check_report import exit_code
 from eco.check_report import ProjectCheck
 from eco.commands.options import fetch_option
@@ -27,6 +28,12 @@ from eco.sync_project import Syncer
 @format_option("text", "json", "markdown")
 @fetch_option("checks the clones offline")
 @click.option("-v", "--verbose", is_flag=True, help="List every file, not only drifting ones.")
+@click.option(
+    "--by-file",
+    is_flag=True,
+    help="Text and Markdown: each drifting file once, with its status and every project it "
+    "drifts in, instead of a list per project.",
+)
 @jobs_option
 @click.pass_obj
 def command(
@@ -35,6 +42,7 @@ def command(
     fmt: str,
     fetch: bool,
     verbose: bool,
+    by_file: bool,
     jobs: int | None,
 ) -> None:
     """Report how each PROJECT (default: all) differs from the skeleton.
@@ -66,7 +74,9 @@ def command(
         data = as_json(checks, revision=revision, ecosystem=registry.ecosystem.name)
         click.echo(json.dumps(data, indent=2))
     elif fmt == "markdown":
-        click.echo(as_markdown(checks, revision=revision), nl=False)
+        click.echo(as_markdown(checks, revision=revision, by_file=by_file), nl=False)
+    elif by_file:
+        click.echo(as_text_by_file(checks))
     else:
         click.echo(as_text(checks, verbose=verbose))
     code = exit_code(checks)
