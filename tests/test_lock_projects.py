@@ -242,6 +242,8 @@ def test_unresolvable_fails_only_its_project(
     assert f"{prefix}-app" in conflict and f"{prefix}-lib>=1" in conflict
     assert "Traceback" not in proc.stderr
     assert "FAILED fine" not in proc.stderr
+    rows = {line.split()[0]: line.split()[-1] for line in proc.stdout.splitlines() if line}
+    assert rows["broken"] == rows["conflict"] == "FAILED"  # every project has its table row
     assert "fine" in proc.stdout and "committed" in proc.stdout
     assert "no requirements" in proc.stdout
     assert pins(show(tmp_path, "fine", "requirements/tests.txt")) == {

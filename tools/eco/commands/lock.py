@@ -162,7 +162,8 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
     details = []
     for outcome in outcomes:
         value = outcome.value
-        if value is None:
+        if value is None:  # in the table too, as in eco sync's; why is in the closing lines
+            rows.append((outcome.project.name, "-", "-", "FAILED"))
             continue
         counts: dict[str, int] = {}
         for item in value.files:
