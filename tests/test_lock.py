@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
+from collections.abc import Iterator
 
+import pytest
+import uv
+
+from eco import resolvers
 from eco.lock import digest
 from eco.lock import header
 from eco.lock import LockError
@@ -234,3 +239,38 @@ def test_commands_use_one_index(backend: str, tmp_path: object) -> None:
 def test_unknown_backend() -> None:
     with pytest.raises(ValueError, match="unknown lock backend 'poetry'"):
         Resolver("poetry")
+
+
+@pytest.fixture
+def fresh_uv_lookup() -> Iterator[None]:
+    resolvers._find_uv.cache_clear()
+    yield
+    resolvers._find_uv.cache_clear()  # the real uv again for the tests that follow
+
+
+def test_uv_is_looked_up_once_for_all_parallel_projects(
+    monkeypatch: pytest.MonkeyPatch, fresh_uv_lookup: None
+) -> None:
+    # uv's finder reads sysconfig, whose first use races between threads on Python 3.11:
+    # lock workers must not look it up concurrently (a racing one failed its project).
+    calls: list[str] = []
+
+    def find_uv_bin() -> str:
+        calls.append("x")
+        return "/opt/uv/bin/uv"
+
+    monkeypatch.setattr(uv, "find_uv_bin", find_uv_bin)
+    start = threading.Barrier(8)
+    found: list[str] = []
+
+    def worker() -> None:
+        start.wait()
+        found.append(resolvers.uv_binary())
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == ["/opt/uv/bin/uv"] * 8
+    assert calls == ["x"]

@@ -172,8 +172,22 @@ class Resolver:
         return (request.folder / request.target).read_text(encoding="utf-8")
 
 
+_UV_LOCK = threading.Lock()
+
+
 def uv_binary() -> str:
-    """The ``uv`` executable installed with eco (the ``uv`` package), else the one on PATH."""
+    """The ``uv`` executable installed with eco (the ``uv`` package), else the one on PATH.
+
+    Looked up once per process, under a lock: projects lock in parallel threads, and uv's
+    finder reads ``sysconfig``, whose first use is not thread-safe on Python 3.11 (a
+    racing thread saw ``EXE`` as None and failed its project with a TypeError).
+    """
+    with _UV_LOCK:
+        return _find_uv()
+
+
+@functools.cache
+def _find_uv() -> str:
     try:
         import uv
 
