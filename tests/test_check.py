@@ -137,6 +137,7 @@ def test_unreachable_project_exits_2(
     assert data["status"] == "error"
     gone = data["projects"][2]
     assert gone["status"] == "error" and "gone.git" in gone["error"]
+    assert gone["adopted"] is None and gone["last_applied"] is None  # unknown, not "true"
     assert data["summary"] == {"clean": 2, "drift": 0, "error": 1}
     # The closing lines name the project that failed and why, to retry it.
     assert result.stderr.splitlines()[-1].startswith("  FAILED gone: ")

@@ -64,7 +64,7 @@ def as_json(checks: Sequence[ProjectCheck], *, revision: str, ecosystem: str) ->
                 "name": c.name,
                 "status": c.status,
                 "error": c.error,
-                "adopted": c.adopted,
+                "adopted": c.adopted if c.plan is not None else None,  # unknown on error
                 "last_applied": (c.plan.previous or None) if c.plan else None,
                 "files": files,
                 "policy": [f.as_dict() for f in c.policy],
