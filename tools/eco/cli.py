@@ -6,6 +6,7 @@ group); the group below picks them all up, so adding a command never edits this 
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 from pathlib import Path
@@ -53,12 +54,39 @@ class EcoGroup(click.Group):
         self.add_command(command, cmd_name)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``eco --help`` without importing every command: the short
+        help of a command not loaded yet comes from its docstring, read with ``ast``."""
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            loaded = self.commands.get(name)
+            if loaded is not None:
+                rows.append((name, loaded.get_short_help_str(limit)))
+            else:
+                rows.append((name, _short_help(self._modules()[name], limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EcoError as exc:
             click.echo(f"error: {scrub(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
+
+
+def _short_help(module_name: str, limit: int) -> str:
+    """The first sentence of the ``command`` function's docstring in a command module."""
+    path = Path(eco.commands.__path__[0]) / f"{module_name}.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "command":
+            # click's own shortening, on a command that is never run
+            return click.Command(module_name, help=ast.get_docstring(node)).get_short_help_str(
+                limit
+            )
+    return ""
 
 
 @click.group(cls=EcoGroup, context_settings={"help_option_names": ["-h", "--help"]})
