@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.helpers import REGISTRY_HEAD as REGISTRY  # the scratch registry the tests use
+
 from eco.registry import load_registry
 from eco.render import render_project
 from eco.state import format_state
@@ -34,25 +36,6 @@ from eco.state import State
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECTS = 100
-REGISTRY = """\
-[ecosystem]
-name = "bench"
-org = "bench-org"
-repo = "bench-org/eco"
-workflows-ref = "0123456789abcdef0123456789abcdef01234567"
-
-[ecosystem.python]
-supported = ["3.11", "3.12", "3.13"]
-
-[defaults]
-maintainer_name = "Pallets"
-maintainer_email = "contact@palletsprojects.com"
-license = "BSD-3-Clause"
-copyright = "Pallets"
-donate_url = "https://palletsprojects.com/donate"
-chat_url = "https://discord.gg/pallets"
-docs_format = "md"
-"""
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Bench",
     "GIT_AUTHOR_EMAIL": "bench@example.com",
