@@ -30,9 +30,9 @@ from pathlib import Path
 from tests.helpers import REGISTRY_HEAD as REGISTRY  # the scratch registry the tests use
 
 from eco.registry import load_registry
-from eco.render import render_project
-from eco.state import format_state
-from eco.state import State
+from eco.skeleton.render import render_project
+from eco.skeleton.state import format_state
+from eco.skeleton.state import State
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECTS = 100

@@ -14,9 +14,9 @@ from click.testing import Result
 
 from eco.cli import cli
 from eco.registry import load_registry
-from eco.render import render_project
-from eco.state import format_state
-from eco.state import State
+from eco.skeleton.render import render_project
+from eco.skeleton.state import format_state
+from eco.skeleton.state import State
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import make_bare_repo

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from eco import branch
-from eco.branch import commit_files
 from eco.errors import GitError
+from eco.git import branch
+from eco.git.branch import commit_files
 from tests.helpers import git
 from tests.helpers import refs
 

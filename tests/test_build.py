@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eco import builder
+from eco.release import build as builder
 from tests.helpers import git
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eco import changelog
-from eco.changelog import ChangelogError
+from eco.release import changelog
+from eco.release.changelog import ChangelogError
 from tests.helpers import shared_data
 
 DAY = date(2026, 11, 21)

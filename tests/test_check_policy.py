@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from eco.policy import check_workflow
-from eco.policy import check_workflows
+from eco.sync.policy import check_workflow
+from eco.sync.policy import check_workflows
 
 SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
 

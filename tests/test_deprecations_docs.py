@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eco.pythons import RELEASES_FILE
+from eco.python.releases import RELEASES_FILE
 from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import REPO

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from eco.registry import load_registry
-from eco.state import parse_state
+from eco.skeleton.state import parse_state
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import make_ecosystem

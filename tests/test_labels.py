@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from eco.forge.ratelimit import WriteSpacer
-from eco.labels import apply
-from eco.labels import Change
-from eco.labels import Label
-from eco.labels import LabelsError
-from eco.labels import LabelSpec
-from eco.labels import load_labels
-from eco.labels import plan
+from eco.triage.labels import apply
+from eco.triage.labels import Change
+from eco.triage.labels import Label
+from eco.triage.labels import LabelsError
+from eco.triage.labels import LabelSpec
+from eco.triage.labels import load_labels
+from eco.triage.labels import plan
 from tests.github_server.clock import FakeClock
 from tests.helpers import REPO
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import github
 import pytest
 
+from eco.forge.github_cache import ListFetcher
 from eco.forge.ratelimit import WriteSpacer
-from eco.github_cache import ListFetcher
-from eco.labels import apply
-from eco.labels import Change
-from eco.labels import Label
-from eco.labels import LabelSpec
-from eco.labels import plan
+from eco.triage.labels import apply
+from eco.triage.labels import Change
+from eco.triage.labels import Label
+from eco.triage.labels import LabelSpec
+from eco.triage.labels import plan
 from tests.github_server.clock import FakeClock
 from tests.github_server.core import GitHubServer
 from tests.github_server.state import Label as ServerLabel

@@ -8,22 +8,22 @@ from collections.abc import Iterator
 import pytest
 import uv
 
-from eco import resolvers
-from eco.lock import digest
-from eco.lock import header
-from eco.lock import LockError
-from eco.lock import pin_changes
-from eco.lock import pins
-from eco.lock import plan
-from eco.lock import recorded_digest
-from eco.lock import references
-from eco.lock import Settings
-from eco.lock import strip_header
-from eco.resolvers import failure_reason
-from eco.resolvers import public_url
-from eco.resolvers import Request
-from eco.resolvers import Resolver
-from eco.resolvers import resolver_env
+from eco.lock import resolvers
+from eco.lock.requirements import digest
+from eco.lock.requirements import header
+from eco.lock.requirements import LockError
+from eco.lock.requirements import pin_changes
+from eco.lock.requirements import pins
+from eco.lock.requirements import plan
+from eco.lock.requirements import recorded_digest
+from eco.lock.requirements import references
+from eco.lock.requirements import Settings
+from eco.lock.requirements import strip_header
+from eco.lock.resolvers import failure_reason
+from eco.lock.resolvers import public_url
+from eco.lock.resolvers import Request
+from eco.lock.resolvers import Resolver
+from eco.lock.resolvers import resolver_env
 
 SETTINGS = Settings("pip-tools", "3.11", "https://pypi.org/simple")
 

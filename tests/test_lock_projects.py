@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from eco.lock import pins
-from eco.lock import recorded_digest
-from eco.lock_project import lock_project
-from eco.lock_project import LockRequest
+from eco.lock.project import lock_project
+from eco.lock.project import LockRequest
+from eco.lock.requirements import pins
+from eco.lock.requirements import recorded_digest
+from eco.lock.resolvers import Resolver
 from eco.registry import load_registry
-from eco.resolvers import Resolver
 from eco.workspace import Workspace
 from tests.helpers import git
 from tests.helpers import make_bare_repo

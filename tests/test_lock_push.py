@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from eco.lock import pins
-from eco.lock_project import TITLE
+from eco.lock.project import TITLE
+from eco.lock.requirements import pins
 from tests.github_server.core import GitHubServer
 from tests.helpers import git
 from tests.helpers import make_bare_repo

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from eco.merge import has_conflict_markers
-from eco.merge import merge3
+from eco.sync.merge import has_conflict_markers
+from eco.sync.merge import merge3
 
 BASE = "a\nb\nc\nd\ne\nf\ng\n"
 

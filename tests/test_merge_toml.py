@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from eco.merge import merge3
-from eco.merge_toml import merge_toml
-from eco.sync import classify
+from eco.sync.merge import merge3
+from eco.sync.merge_toml import merge_toml
+from eco.sync.plan import classify
 
 BASE = """\
 [project]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eco import pins
 from eco.cli import cli
+from eco.pins import uses as pins
 from tests.github_server.core import GitHubServer
 from tests.github_server.state import State
 from tests.helpers import git

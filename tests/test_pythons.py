@@ -8,19 +8,19 @@ from pathlib import Path
 import pytest
 
 from eco.errors import EcoError
-from eco.python_places import inconsistencies
-from eco.python_places import minimum_allowed
-from eco.python_places import Places
-from eco.python_places import read_places
-from eco.python_places import workflow_pythons
-from eco.pythons import add_months
-from eco.pythons import conform
-from eco.pythons import evaluate
-from eco.pythons import load_releases
-from eco.pythons import parse_policy
-from eco.pythons import Policy
-from eco.pythons import Releases
-from eco.pythons import RELEASES_FILE
+from eco.python.places import inconsistencies
+from eco.python.places import minimum_allowed
+from eco.python.places import Places
+from eco.python.places import read_places
+from eco.python.places import workflow_pythons
+from eco.python.releases import add_months
+from eco.python.releases import conform
+from eco.python.releases import evaluate
+from eco.python.releases import load_releases
+from eco.python.releases import parse_policy
+from eco.python.releases import Policy
+from eco.python.releases import Releases
+from eco.python.releases import RELEASES_FILE
 from tests.helpers import REPO
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from eco.pythons import RELEASES_FILE
+from eco.python.releases import RELEASES_FILE
 from tests.helpers import Ecosystem
 from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from eco.pythons import RELEASES_FILE
+from eco.python.releases import RELEASES_FILE
 from tests.helpers import git
 from tests.helpers import make_ecosystem
 from tests.helpers import REPO

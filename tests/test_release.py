@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from eco.checkout import infer_project
-from eco.checkout import Target
-from eco.release import prepare
+from eco.release.checkout import infer_project
+from eco.release.checkout import Target
+from eco.release.steps import prepare
 from tests.helpers import git
 from tests.helpers import make_ecosystem
 from tests.helpers import refs

@@ -10,7 +10,7 @@ import github
 import pytest
 
 from eco.forge.auth import basic_value
-from eco.release import FEATURE_INTRO
+from eco.release.steps import FEATURE_INTRO
 from tests.github_server.core import GitHubServer
 from tests.helpers import git
 from tests.helpers import make_ecosystem

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from eco import pyproject_version as pv
-from eco.checkout import infer_project
-from eco.checkout import Target
 from eco.errors import EcoError
 from eco.registry import Project
-from eco.release import eco_command
-from eco.release import next_steps
-from eco.release import Release
-from eco.release_next import following
+from eco.release import pyproject_version as pv
+from eco.release.checkout import infer_project
+from eco.release.checkout import Target
+from eco.release.next_dev import following
+from eco.release.steps import eco_command
+from eco.release.steps import next_steps
+from eco.release.steps import Release
 
 PYPROJECT = """\
 [build-system]

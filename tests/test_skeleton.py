@@ -15,12 +15,12 @@ import yaml
 from validate_pyproject import api as pyproject_api
 
 from eco.errors import TemplateError
-from eco.manifest import load_manifest
 from eco.registry import load_registry
 from eco.registry import Registry
-from eco.render import render_project
-from eco.render import Rendering
-from eco.render import variables
+from eco.skeleton.manifest import load_manifest
+from eco.skeleton.render import render_project
+from eco.skeleton.render import Rendering
+from eco.skeleton.render import variables
 from tests.helpers import REPO
 from tests.helpers import run_eco
 from tests.helpers import write_files

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eco import branch
 from eco.cli import cli
 from eco.errors import GitError
-from eco.state import parse_state
+from eco.git import branch
+from eco.skeleton.state import parse_state
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import refs

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from eco.render import RenderedFile
-from eco.render import Rendering
-from eco.state import State
-from eco.sync import classify
-from eco.sync import make_plan
+from eco.skeleton.render import RenderedFile
+from eco.skeleton.render import Rendering
+from eco.skeleton.state import State
+from eco.sync.plan import classify
+from eco.sync.plan import make_plan
 
 BASE, THEIRS, OURS = "a\nb\nc\n", "a\nb\nc\nd\n", "z\na\nb\nc\n"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from eco.errors import GitError
-from eco.gitfiles import ObjectReader
-from eco.gitfiles import read_commit
+from eco.git.files import ObjectReader
+from eco.git.files import read_commit
 from tests.helpers import git
 from tests.helpers import write_files
 

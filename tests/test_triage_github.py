@@ -15,8 +15,8 @@ from typing import Any
 import github
 import pytest
 
-from eco.github_cache import EtagCache
-from eco.github_cache import ListFetcher
+from eco.forge.github_cache import EtagCache
+from eco.forge.github_cache import ListFetcher
 from eco.registry import Project
 from eco.triage.collect import collect
 from eco.triage.collect import window_start

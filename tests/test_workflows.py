@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from eco.registry import load_registry
-from eco.render import render_project
+from eco.skeleton.render import render_project
 from tests.helpers import git
 from tests.helpers import make_ecosystem
 from tests.helpers import REPO

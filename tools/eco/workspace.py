@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from eco.gitutil import git
+from eco.git.run import git
 from eco.registry import Project
 
 WORKSPACE_ENV = "ECO_WORKSPACE"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from eco import builder
-from eco.checkout import resolve
 from eco.context import Context
+from eco.release import build as builder
+from eco.release.checkout import resolve
 
 
 @click.command("build")

@@ -6,21 +6,21 @@ import json
 
 import click
 
-from eco.check_report import as_json
-from eco.check_report import as_markdown
-from eco.check_report import as_text
-from eco.check_report import as_text_by_file
-from eco.check_report import exit_code
-from eco.check_report import ProjectCheck
 from eco.commands.options import fetch_option
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.parallel import run_each
-from eco.policy import check_workflows
 from eco.registry import Project
-from eco.sync_project import Syncer
+from eco.sync.check_report import as_json
+from eco.sync.check_report import as_markdown
+from eco.sync.check_report import as_text
+from eco.sync.check_report import as_text_by_file
+from eco.sync.check_report import exit_code
+from eco.sync.check_report import ProjectCheck
+from eco.sync.policy import check_workflows
+from eco.sync.project import Syncer
 
 
 @click.command("check")

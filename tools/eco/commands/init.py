@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from eco.context import Context
-from eco.init import create_project
-from eco.init import plan_project
-from eco.init import templates_dirty
+from eco.skeleton.init import create_project
+from eco.skeleton.init import plan_project
+from eco.skeleton.init import templates_dirty
 from eco.tables import table
 
 

@@ -16,17 +16,17 @@ from eco.context import Context
 from eco.errors import EcoError
 from eco.forge import connect
 from eco.forge import owner_of
-from eco.github_cache import EtagCache
-from eco.github_cache import ListFetcher
-from eco.labels import apply
-from eco.labels import Change
-from eco.labels import Label
-from eco.labels import LABELS_FILE
-from eco.labels import load_labels
-from eco.labels import plan
+from eco.forge.github_cache import EtagCache
+from eco.forge.github_cache import ListFetcher
 from eco.parallel import run_each
 from eco.registry import Project
 from eco.tables import table
+from eco.triage.labels import apply
+from eco.triage.labels import Change
+from eco.triage.labels import Label
+from eco.triage.labels import LABELS_FILE
+from eco.triage.labels import load_labels
+from eco.triage.labels import plan
 
 
 @click.group("labels")

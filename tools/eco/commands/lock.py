@@ -21,17 +21,17 @@ from eco.commands.publishing import push_options
 from eco.context import Context
 from eco.errors import EcoError
 from eco.forge import PublishRequest
-from eco.lock_project import LOCK_BRANCH
-from eco.lock_project import lock_project
-from eco.lock_project import LockRequest
-from eco.lock_project import ProjectLock
-from eco.lock_project import pull_request_body
-from eco.lock_project import TITLE
+from eco.lock.project import LOCK_BRANCH
+from eco.lock.project import lock_project
+from eco.lock.project import LockRequest
+from eco.lock.project import ProjectLock
+from eco.lock.project import pull_request_body
+from eco.lock.project import TITLE
+from eco.lock.resolvers import BACKENDS
+from eco.lock.resolvers import Resolver
 from eco.parallel import Outcome
 from eco.parallel import run_each
 from eco.registry import Project
-from eco.resolvers import BACKENDS
-from eco.resolvers import Resolver
 from eco.tables import table
 
 

@@ -9,11 +9,11 @@ from typing import TypeVar
 
 import click
 
-from eco import action_tags
-from eco import pins
-from eco import workflows_ref
 from eco.context import Context
 from eco.errors import EcoError
+from eco.pins import action_tags
+from eco.pins import uses as pins
+from eco.pins import workflows_ref
 from eco.root import REGISTRY_FILE
 
 F = TypeVar("F", bound=Callable[..., Any])

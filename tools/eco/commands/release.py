@@ -11,14 +11,14 @@ import click
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
-from eco import release as lib
-from eco import release_next
-from eco import release_preflight as preflight
-from eco.checkout import resolve
-from eco.checkout import Target
 from eco.context import Context
 from eco.errors import EcoError
-from eco.release_hosting import hosting_for
+from eco.release import next_dev as release_next
+from eco.release import preflight as preflight
+from eco.release import steps as lib
+from eco.release.checkout import resolve
+from eco.release.checkout import Target
+from eco.release.hosting import hosting_for
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 

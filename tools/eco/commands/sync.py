@@ -18,16 +18,16 @@ from eco.forge import PublishRequest
 from eco.forge import PublishResult
 from eco.parallel import run_each
 from eco.registry import Project
-from eco.sync import Plan
-from eco.sync import pull_request_body
-from eco.sync import pull_request_title
-from eco.sync_project import ProjectView
-from eco.sync_project import Syncer
-from eco.sync_project import Written
-from eco.sync_report import dry_run_text
-from eco.sync_report import in_line
-from eco.sync_report import project_text
-from eco.sync_report import summary_table
+from eco.sync.plan import Plan
+from eco.sync.plan import pull_request_body
+from eco.sync.plan import pull_request_title
+from eco.sync.project import ProjectView
+from eco.sync.project import Syncer
+from eco.sync.project import Written
+from eco.sync.report import dry_run_text
+from eco.sync.report import in_line
+from eco.sync.report import project_text
+from eco.sync.report import summary_table
 
 
 @dataclass(frozen=True)

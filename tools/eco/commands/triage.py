@@ -17,9 +17,9 @@ from eco.context import Context
 from eco.errors import EcoError
 from eco.forge import connect
 from eco.forge import owner_of
-from eco.github_cache import Budget
-from eco.github_cache import EtagCache
-from eco.github_cache import ListFetcher
+from eco.forge.github_cache import Budget
+from eco.forge.github_cache import EtagCache
+from eco.forge.github_cache import ListFetcher
 from eco.triage import dashboard
 from eco.triage import output
 from eco.triage.close import close as close_issue

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from eco import simple_index
-from eco import verify as lib
+from eco import index as simple_index
 from eco.commands.options import format_option
 from eco.context import Context
 from eco.errors import EcoError
 from eco.registry import Project
+from eco.release import verify as lib
 from eco.tables import table
 
 DEFAULT_WORKFLOW = "publish.yaml"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from eco.deprecations.own import package_paths
 from eco.deprecations.scan import Source
-from eco.gitfiles import decode
-from eco.gitfiles import ObjectReader
+from eco.git.files import decode
+from eco.git.files import ObjectReader
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ from eco.forge.ratelimit import Budget
 from eco.forge.ratelimit import ClockRetry
 from eco.forge.ratelimit import too_long
 from eco.forge.ratelimit import WriteSpacer
-from eco.gitutil import git
-from eco.gitutil import git_env
+from eco.git.run import git
+from eco.git.run import git_env
 from eco.secrets import scrub
 
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from pathlib import Path
 from eco.forge.base import ForgeError
 from eco.forge.base import PublishRequest
 from eco.forge.base import PublishResult
-from eco.gitutil import git
+from eco.git.run import git
 from eco.secrets import scrub
 
 

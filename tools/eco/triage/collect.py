@@ -8,7 +8,7 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
 
-from eco.github_cache import ListFetcher
+from eco.forge.github_cache import ListFetcher
 from eco.parallel import Outcome
 from eco.parallel import run_each
 from eco.registry import Project

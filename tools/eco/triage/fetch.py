@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from eco.github_cache import ListFetcher
+from eco.forge.github_cache import ListFetcher
 from eco.triage.model import Event
 from eco.triage.model import is_bot
 from eco.triage.model import Item

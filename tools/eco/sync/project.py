@@ -15,32 +15,32 @@ from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 
-from eco.branch import commit_files
-from eco.branch import CommitResult
-from eco.branch import REGULAR
 from eco.errors import EcoError
-from eco.gitfiles import commit_fields
-from eco.gitfiles import commit_message
-from eco.gitfiles import decode
-from eco.gitfiles import encode
-from eco.gitfiles import ObjectReader
-from eco.gitutil import git
-from eco.gitutil import git_env
-from eco.manifest import load_manifest
-from eco.manifest import Manifest
+from eco.git.branch import commit_files
+from eco.git.branch import CommitResult
+from eco.git.branch import REGULAR
+from eco.git.files import commit_fields
+from eco.git.files import commit_message
+from eco.git.files import decode
+from eco.git.files import encode
+from eco.git.files import ObjectReader
+from eco.git.run import git
+from eco.git.run import git_env
 from eco.registry import Project
 from eco.registry import Registry
-from eco.render import render_project
-from eco.render import Rendering
-from eco.snapshot import Snapshots
-from eco.state import format_state
-from eco.state import parse_state
-from eco.state import State
-from eco.state import STATE_FILE
-from eco.sync import commit_message as sync_message
-from eco.sync import COMMIT_PREFIX
-from eco.sync import make_plan
-from eco.sync import Plan
+from eco.skeleton.manifest import load_manifest
+from eco.skeleton.manifest import Manifest
+from eco.skeleton.render import render_project
+from eco.skeleton.render import Rendering
+from eco.skeleton.state import format_state
+from eco.skeleton.state import parse_state
+from eco.skeleton.state import State
+from eco.skeleton.state import STATE_FILE
+from eco.sync.plan import commit_message as sync_message
+from eco.sync.plan import COMMIT_PREFIX
+from eco.sync.plan import make_plan
+from eco.sync.plan import Plan
+from eco.sync.snapshot import Snapshots
 from eco.workspace import Workspace
 
 WORKFLOWS = ".github/workflows"

@@ -12,19 +12,19 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-from eco import changelog
-from eco import pyproject_version as pv
-from eco import simple_index
+from eco import index as simple_index
 from eco.deprecations.own import due
 from eco.errors import EcoError
-from eco.gitutil import git
-from eco.release import eco_command
-from eco.release import Release
-from eco.release import ReleaseRefused
-from eco.release import STABLE
-from eco.release_git import export_tree
-from eco.release_git import is_ancestor
-from eco.release_git import remote_refs
+from eco.git.run import git
+from eco.release import changelog
+from eco.release import pyproject_version as pv
+from eco.release.git import export_tree
+from eco.release.git import is_ancestor
+from eco.release.git import remote_refs
+from eco.release.steps import eco_command
+from eco.release.steps import Release
+from eco.release.steps import ReleaseRefused
+from eco.release.steps import STABLE
 
 
 @dataclass

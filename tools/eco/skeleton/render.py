@@ -19,11 +19,11 @@ from typing import Any
 import jinja2
 
 from eco.errors import TemplateError
-from eco.manifest import load_manifest
-from eco.manifest import Manifest
-from eco.manifest import SKELETON
 from eco.registry import Ecosystem
 from eco.registry import Project
+from eco.skeleton.manifest import load_manifest
+from eco.skeleton.manifest import Manifest
+from eco.skeleton.manifest import SKELETON
 
 # GitHub Actions expressions (``${{ ... }}``) are written as they are in templates; this
 # turns their opening into a Jinja literal, keeping line numbers unchanged.

@@ -29,7 +29,7 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.errors import EcoError
-from eco.gitutil import git
+from eco.git.run import git
 from eco.secrets import scrub
 
 # Files a build backend writes into an sdist that git does not track.

@@ -7,7 +7,7 @@ loads it.
 from __future__ import annotations
 
 from eco.errors import EcoError
-from eco.pins import Tag
+from eco.pins.uses import Tag
 from eco.secrets import register
 from eco.secrets import scrub
 

@@ -20,8 +20,8 @@ from eco.forge import GitHubForge
 from eco.forge import PublishRequest
 from eco.forge.pulls import summarize_checks
 from eco.registry import Project
-from eco.release import Release
-from eco.release import Step
+from eco.release.steps import Release
+from eco.release.steps import Step
 
 
 class GitHubRelease:

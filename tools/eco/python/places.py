@@ -19,7 +19,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier
 from packaging.specifiers import SpecifierSet
 
-from eco.pythons import base_version
+from eco.python.releases import base_version
 from eco.registry import python_sort_key
 
 PYPROJECT = "pyproject.toml"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from eco.checkout import Target
 from eco.errors import EcoError
 from eco.forge import AutoForge
 from eco.forge import get_forge
 from eco.forge import GitHubForge
-from eco.release import GitHubSide
-from eco.release_github import GitHubRelease
+from eco.release.checkout import Target
+from eco.release.github import GitHubRelease
+from eco.release.steps import GitHubSide
 
 
 def hosting_for(

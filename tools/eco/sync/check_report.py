@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eco.policy import Finding
-from eco.sync import DRIFT
-from eco.sync import Plan
+from eco.sync.plan import DRIFT
+from eco.sync.plan import Plan
+from eco.sync.policy import Finding
 from eco.tables import table
 
 SCHEMA_VERSION = 1

@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from eco.merge import split_lines
-from eco.sync import ACTIONS
-from eco.sync import CONFLICT
-from eco.sync import FilePlan
-from eco.sync import NEW
-from eco.sync import Plan
-from eco.sync import REMOVED
-from eco.sync import UNCHANGED
+from eco.sync.merge import split_lines
+from eco.sync.plan import ACTIONS
+from eco.sync.plan import CONFLICT
+from eco.sync.plan import FilePlan
+from eco.sync.plan import NEW
+from eco.sync.plan import Plan
+from eco.sync.plan import REMOVED
+from eco.sync.plan import UNCHANGED
 from eco.tables import table
 
 _NO_NEWLINE = "\\ No newline at end of file\n"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eco.errors import GitError
-from eco.gitutil import git
+from eco.git.run import git
 
 ZERO = "0" * 40
 REGULAR = "100644"

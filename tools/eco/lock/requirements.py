@@ -31,10 +31,10 @@ from pathlib import Path
 from pathlib import PurePosixPath
 
 from eco.errors import EcoError
-from eco.resolvers import public_url
-from eco.resolvers import Request
-from eco.resolvers import ResolutionError
-from eco.resolvers import Resolver
+from eco.lock.resolvers import public_url
+from eco.lock.resolvers import Request
+from eco.lock.resolvers import ResolutionError
+from eco.lock.resolvers import Resolver
 
 REQUIREMENTS = "requirements"
 # Bump when eco changes how it calls the resolvers: every lock is then re-resolved once.

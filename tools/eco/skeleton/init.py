@@ -19,7 +19,7 @@ import tomlkit
 import tomlkit.items
 
 from eco.errors import EcoError
-from eco.gitutil import git
+from eco.git.run import git
 from eco.registry import CHANGELOG_FORMATS
 from eco.registry import MODULE_RE
 from eco.registry import NAME_RE
@@ -27,11 +27,11 @@ from eco.registry import parse_registry
 from eco.registry import Project
 from eco.registry import PYPI_RE
 from eco.registry import Registry
-from eco.render import render_project
-from eco.render import Rendering
-from eco.state import format_state
-from eco.state import State
-from eco.state import STATE_FILE
+from eco.skeleton.render import render_project
+from eco.skeleton.render import Rendering
+from eco.skeleton.state import format_state
+from eco.skeleton.state import State
+from eco.skeleton.state import STATE_FILE
 
 TEMPLATES = "templates"
 

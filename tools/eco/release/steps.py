@@ -22,15 +22,15 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from eco import changelog
-from eco import pyproject_version as pv
-from eco.checkout import Target
 from eco.errors import EcoError
-from eco.gitutil import git
-from eco.release_git import commit_changes
-from eco.release_git import identity_env
-from eco.release_git import read_file
-from eco.release_git import remote_refs
+from eco.git.run import git
+from eco.release import changelog
+from eco.release import pyproject_version as pv
+from eco.release.checkout import Target
+from eco.release.git import commit_changes
+from eco.release.git import identity_env
+from eco.release.git import read_file
+from eco.release.git import remote_refs
 
 PYPROJECT = "pyproject.toml"
 STABLE = "stable"

@@ -12,19 +12,19 @@ import difflib
 
 import click
 
-from eco import changelog
-from eco import pyproject_version as pv
-from eco.checkout import Target
-from eco.gitutil import git
-from eco.release import GitHubSide
-from eco.release import ReleaseRefused
-from eco.release import STABLE
-from eco.release_git import commit_changes
-from eco.release_git import identity_env
-from eco.release_git import read_file
-from eco.release_git import remote_refs
-from eco.release_preflight import check_checkout
-from eco.release_preflight import check_up_to_date
+from eco.git.run import git
+from eco.release import changelog
+from eco.release import pyproject_version as pv
+from eco.release.checkout import Target
+from eco.release.git import commit_changes
+from eco.release.git import identity_env
+from eco.release.git import read_file
+from eco.release.git import remote_refs
+from eco.release.preflight import check_checkout
+from eco.release.preflight import check_up_to_date
+from eco.release.steps import GitHubSide
+from eco.release.steps import ReleaseRefused
+from eco.release.steps import STABLE
 
 
 def following(version: str, base: str, project_branch: str) -> str:

@@ -18,13 +18,13 @@ from pathlib import Path
 
 from eco.errors import EcoError
 from eco.errors import GitError
-from eco.gitutil import git
-from eco.gitutil import git_bytes
-from eco.manifest import load_manifest
-from eco.manifest import Manifest
+from eco.git.run import git
+from eco.git.run import git_bytes
 from eco.registry import load_registry
 from eco.registry import Registry
 from eco.root import REGISTRY_FILE
+from eco.skeleton.manifest import load_manifest
+from eco.skeleton.manifest import Manifest
 
 TEMPLATES = "templates"
 

@@ -17,11 +17,11 @@ import tomlkit
 
 from eco.errors import EcoError
 from eco.errors import GitError
-from eco.gitfiles import ObjectReader
-from eco.gitutil import git
-from eco.pins import Problem
-from eco.pins import SCANNED_DIRS
-from eco.pins import scanned_files
+from eco.git.files import ObjectReader
+from eco.git.run import git
+from eco.pins.uses import Problem
+from eco.pins.uses import SCANNED_DIRS
+from eco.pins.uses import scanned_files
 from eco.root import REGISTRY_FILE
 
 _CALLER_RE = re.compile(r"/\.github/workflows/([A-Za-z0-9_.-]+\.ya?ml)@\{\{\s*workflows_ref\s*\}\}")

@@ -15,9 +15,9 @@ from typing import Any
 import tomlkit
 
 from eco.errors import EcoError
-from eco.pythons import conform
-from eco.pythons import Policy
-from eco.pythons import Releases
+from eco.python.releases import conform
+from eco.python.releases import Policy
+from eco.python.releases import Releases
 from eco.registry import python_sort_key
 from eco.registry import Registry
 

@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from eco.errors import GitError
-from eco.gitutil import git
-from eco.gitutil import git_bytes
-from eco.gitutil import git_env
+from eco.git.run import git
+from eco.git.run import git_bytes
+from eco.git.run import git_env
 
 ZERO = "0" * 40
 

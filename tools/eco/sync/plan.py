@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
-from eco.merge import has_conflict_markers
-from eco.merge import merge3
-from eco.merge_toml import merge_toml
-from eco.render import RenderedFile
-from eco.render import Rendering
-from eco.state import State
+from eco.skeleton.render import RenderedFile
+from eco.skeleton.render import Rendering
+from eco.skeleton.state import State
+from eco.sync.merge import has_conflict_markers
+from eco.sync.merge import merge3
+from eco.sync.merge_toml import merge_toml
 
 NEW = "new"
 UNCHANGED = "unchanged"

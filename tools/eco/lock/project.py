@@ -15,22 +15,22 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-from eco.branch import commit_files
 from eco.errors import GitError
 from eco.forge.base import PublishResult
-from eco.gitfiles import decode
-from eco.gitfiles import encode
-from eco.gitfiles import ObjectReader
-from eco.gitutil import git
-from eco.lock import FileLock
-from eco.lock import lock_files
-from eco.lock import pin_changes
-from eco.lock import pins
-from eco.lock import REQUIREMENTS
-from eco.lock import Settings
+from eco.git.branch import commit_files
+from eco.git.files import decode
+from eco.git.files import encode
+from eco.git.files import ObjectReader
+from eco.git.run import git
+from eco.lock.requirements import FileLock
+from eco.lock.requirements import lock_files
+from eco.lock.requirements import pin_changes
+from eco.lock.requirements import pins
+from eco.lock.requirements import REQUIREMENTS
+from eco.lock.requirements import Settings
+from eco.lock.resolvers import public_url
+from eco.lock.resolvers import Resolver
 from eco.registry import Project
-from eco.resolvers import public_url
-from eco.resolvers import Resolver
 from eco.workspace import Workspace
 
 LOCK_BRANCH = "eco/lock"

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import IO
 
 from eco.errors import GitError
-from eco.gitutil import git_env
+from eco.git.run import git_env
 
 REGULAR, EXECUTABLE, SYMLINK, TREE = "100644", "100755", "120000", "40000"
 

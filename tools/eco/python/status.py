@@ -13,18 +13,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eco.gitfiles import decode
-from eco.gitfiles import read_commit
-from eco.python_places import FILES
-from eco.python_places import inconsistencies
-from eco.python_places import Places
-from eco.python_places import PYPROJECT
-from eco.python_places import read_places
-from eco.python_places import TESTS_WORKFLOW
-from eco.pythons import evaluate
-from eco.pythons import Finding
-from eco.pythons import Policy
-from eco.pythons import Releases
+from eco.git.files import decode
+from eco.git.files import read_commit
+from eco.python.places import FILES
+from eco.python.places import inconsistencies
+from eco.python.places import Places
+from eco.python.places import PYPROJECT
+from eco.python.places import read_places
+from eco.python.places import TESTS_WORKFLOW
+from eco.python.releases import evaluate
+from eco.python.releases import Finding
+from eco.python.releases import Policy
+from eco.python.releases import Releases
 from eco.registry import Project
 from eco.registry import PYTHON_RE
 
