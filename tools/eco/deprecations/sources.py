@@ -1,6 +1,6 @@
 """The Python files of a project's branch, read from its workspace clone in one git process.
 
-Built on :class:`eco.gitfiles.ObjectReader` (one ``git cat-file --batch``): the commit's
+Built on :class:`eco.git.files.ObjectReader` (one ``git cat-file --batch``): the commit's
 trees are walked for ``*.py`` files, then each blob is read, with no checkout.
 """
 

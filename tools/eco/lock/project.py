@@ -3,7 +3,7 @@
 The requirements are read from git, never from a working tree: from ``eco/lock`` when
 that branch is eco's commit on the current ``origin/<branch>`` (a previous lock not yet
 merged, so a re-run starts from it and resolves nothing), else from ``origin/<branch>``.
-The changed ``.txt`` files are committed with :func:`eco.branch.commit_files` as one
+The changed ``.txt`` files are committed with :func:`eco.git.branch.commit_files` as one
 commit on ``origin/<branch>``; with a forge the branch is then published.
 """
 

@@ -15,7 +15,7 @@ GitHub runs; the comment says which release it is. Two things keep them honest:
 Scanned: ``workflows/``, ``.github/workflows/`` and every file under ``templates/``.
 Lines whose target is a Jinja expression (the callers' reference to the reusable
 workflows, ``{{ eco_repo }}/...@{{ workflows_ref }}``) are pinned through
-``[ecosystem] workflows-ref`` instead (see :mod:`eco.workflows_ref`).
+``[ecosystem] workflows-ref`` instead (see :mod:`eco.pins.workflows_ref`).
 """
 
 from __future__ import annotations

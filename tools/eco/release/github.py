@@ -25,7 +25,7 @@ from eco.release.steps import Step
 
 
 class GitHubRelease:
-    """Implements :class:`eco.release.GitHubSide` for one project on GitHub."""
+    """Implements :class:`eco.release.steps.GitHubSide` for one project on GitHub."""
 
     def __init__(self, forge: GitHubForge, project: Project, repo: Path) -> None:
         assert project.repo is not None

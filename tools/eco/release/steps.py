@@ -10,7 +10,7 @@ approves its ``publish`` environment. The branch is merged back with a merge com
 Every git write goes through plumbing on refs (no working tree, no index is touched) and
 every step first looks whether it is already done, so running the release again, or
 ``--resume`` after a failure, continues where it stopped and never does a step twice.
-The checks made before any step are in :mod:`eco.release_preflight`.
+The checks made before any step are in :mod:`eco.release.preflight`.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Step:
 
 
 class GitHubSide(Protocol):
-    """The GitHub half of a release (see :mod:`eco.release_github`)."""
+    """The GitHub half of a release (see :mod:`eco.release.github`)."""
 
     def ci_state(self, sha: str) -> str | None:
         """A problem when CI is not green on ``sha``, else ``None``."""

@@ -1,6 +1,6 @@
 """Key-level three-way merge of TOML files (``pyproject.toml``): pure, formatting kept.
 
-The line merge of :mod:`eco.merge` conflicts whenever both sides touch neighbouring
+The line merge of :mod:`eco.sync.merge` conflicts whenever both sides touch neighbouring
 lines — a project bumping ``version`` next to the skeleton raising ``requires-python``.
 In TOML those are different keys, so they need not conflict. :func:`merge_toml` merges
 key by key instead: it starts from the project's document (its formatting, comments and

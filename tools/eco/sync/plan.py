@@ -35,7 +35,7 @@ UNRESOLVED = "unresolved conflict markers from an earlier sync"
 DROPPED = "no longer in the skeleton"
 DROPPED_KEPT = "no longer in the skeleton; kept: the project changed it"
 # Merged files that are plain lists of lines: insertions by both sides at the same
-# place are both kept (see eco.merge.merge3's ``union``).
+# place are both kept (see eco.sync.merge.merge3's ``union``).
 LINE_LISTS = ("*.in", ".gitignore", "*/.gitignore")
 
 

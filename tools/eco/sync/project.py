@@ -4,7 +4,7 @@
 manifest, the snapshots of past revisions), so a run renders each revision's templates
 from one Jinja environment and extracts each past revision once. Per project it costs a
 fixed handful of git calls: the fetch, one ``cat-file --batch`` process for everything it
-reads and, when something changes, the plumbing of :mod:`eco.branch`.
+reads and, when something changes, the plumbing of :mod:`eco.git.branch`.
 """
 
 from __future__ import annotations
