@@ -69,7 +69,7 @@ def _module_name(path: Path, package: Path) -> str:
 
 def imports(package: Path) -> list[tuple[str, str, int, str]]:
     """Every import of ``eco`` inside ``package``: (importing room, file, line, imported module)."""
-    found = []
+    found: list[tuple[str, str, int, str]] = []
     for path in sorted(package.rglob("*.py")):
         source_room = _room(_module_name(path, package))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
