@@ -55,6 +55,45 @@ def test_project_overrides(tmp_path: Path) -> None:
     assert project.skip == {".readthedocs.yaml": "docs hosted elsewhere"}
 
 
+def test_project_facts(tmp_path: Path) -> None:
+    """The facts ``eco add`` reads from a project: defaults, then what the entry says."""
+    path = tmp_path / "projects.toml"
+    path.write_text(REGISTRY_HEAD + PROJECT)
+    plain = load_registry(path).projects["flask-demo"]
+    assert (plain.generation, plain.tag_style, plain.typed) == ("pip-tools", "X.Y.Z", True)
+    assert (plain.readme, plain.license_file, plain.build_backend) == (
+        "README.md",
+        "LICENSE.txt",
+        "flit_core",
+    )
+    assert plain.tag("1.2.0") == "1.2.0"
+    path.write_text(
+        REGISTRY_HEAD
+        + PROJECT.replace('changelog = "CHANGES.md"', 'changelog = ""')
+        + 'generation = "uv"\ntag-style = "vX.Y.Z"\ntyped = false\nreadme = "README.rst"\n'
+        + 'license-file = "LICENSE"\nbuild-backend = "hatchling"\ndocs-layout = "single"\n'
+        + "[projects.flask-demo.tests]\n"
+        + 'dependencies = ["pytest", "redis>=5"]\napt = ["libmemcached-dev"]\n'
+        + "[projects.flask-demo.tests.services]\n"
+        + 'redis = { image = "redis:7-alpine", port = 6379 }\n'
+    )
+    own = load_registry(path).projects["flask-demo"]
+    assert own.generation == "uv" and own.tag("1.2.0") == "v1.2.0" and own.typed is False
+    assert (own.readme, own.license_file, own.build_backend, own.docs_layout) == (
+        "README.rst",
+        "LICENSE",
+        "hatchling",
+        "single",
+    )
+    assert not own.has_changelog and own.changelog_format == "none"
+    assert own.test_dependencies == ("pytest", "redis>=5")
+    assert own.apt == ("libmemcached-dev",)
+    assert [(s.name, s.image, s.port) for s in own.services] == [("redis", "redis:7-alpine", 6379)]
+    assert own.as_dict()["tests"]["services"] == {
+        "redis": {"image": "redis:7-alpine", "port": 6379}
+    }
+
+
 def test_url_only_project(tmp_path: Path) -> None:
     path = tmp_path / "projects.toml"
     path.write_text(REGISTRY_HEAD + '\n[projects.local-thing]\nurl = "../repos/local-thing"\n')
@@ -123,6 +162,30 @@ BAD = {
     "bad-ecosystem-python": (
         REGISTRY_HEAD.replace('supported = ["3.11", "3.12", "3.13"]', 'supported = "3.12"'),
         ["ecosystem.python.supported", "expected a non-empty list"],
+    ),
+    "changelog-outside": (
+        REGISTRY_HEAD + PROJECT.replace("CHANGES.md", "../CHANGES.md"),
+        ["projects.flask-demo.changelog", "inside the project"],
+    ),
+    "unknown-generation": (
+        REGISTRY_HEAD + PROJECT + 'generation = "poetry"\n',
+        ["projects.flask-demo.generation", "'pip-tools', 'uv'", "'poetry'"],
+    ),
+    "typed-not-bool": (
+        REGISTRY_HEAD + PROJECT + 'typed = "yes"\n',
+        ["projects.flask-demo.typed", "true or false"],
+    ),
+    "unknown-service": (
+        REGISTRY_HEAD
+        + PROJECT
+        + '[projects.flask-demo.tests.services]\nreddis = { image = "redis:7", port = 6379 }\n',
+        ["projects.flask-demo.tests.services.reddis", "did you mean 'redis'"],
+    ),
+    "service-port": (
+        REGISTRY_HEAD
+        + PROJECT
+        + '[projects.flask-demo.tests.services]\nredis = { image = "redis:7", port = "x" }\n',
+        ["projects.flask-demo.tests.services.redis.port", "port number"],
     ),
     "bad-workflows-ref": (
         REGISTRY_HEAD.replace("0123456789abcdef0123456789abcdef01234567", "v1"),
@@ -194,6 +257,14 @@ def test_eco_list_text_and_json() -> None:
         "vars",
         "skip",
         "cloned",
+        "generation",
+        "tag_style",
+        "typed",
+        "readme",
+        "license_file",
+        "build_backend",
+        "docs_layout",
+        "tests",
     }
     for project in data["projects"]:
         assert set(project) == fields

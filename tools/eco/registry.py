@@ -26,6 +26,13 @@ VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PYTHON_RE = re.compile(r"^3\.(\d{1,2})(t?)$")
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 CHANGELOG_FORMATS = {".rst": "rst", ".md": "md"}
+GENERATIONS = ("pip-tools", "uv")
+TAG_STYLES = ("X.Y.Z", "vX.Y.Z")
+DOCS_LAYOUTS = ("multi", "single", "none")
+# The CI services the shared tests workflow can start on its Linux jobs (docs: workflows.md).
+SERVICES = ("redis", "memcached", "mongodb", "postgres", "dynamodb-local", "valkey")
+BACKEND_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+FILE_RE = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[^\\\x00-\x1f]+$")
 
 ECOSYSTEM_KEYS = {
     "name",
@@ -37,6 +44,7 @@ ECOSYSTEM_KEYS = {
     "index-url",
     "maintainers",
     "python",
+    "generation",
 }
 PYTHON_KEYS = {"supported", "policy"}
 PROJECT_KEYS = {
@@ -50,7 +58,17 @@ PROJECT_KEYS = {
     "vars",
     "skip",
     "description",
+    "generation",
+    "tag-style",
+    "typed",
+    "readme",
+    "license-file",
+    "build-backend",
+    "docs-layout",
+    "tests",
 }
+TESTS_KEYS = {"dependencies", "services", "apt"}
+SERVICE_KEYS = {"image", "port"}
 TOP_KEYS = {"ecosystem", "defaults", "projects"}
 
 
@@ -66,6 +84,16 @@ class Ecosystem:
     maintainers: tuple[str, ...] = ()
     python: tuple[str, ...] = ()
     python_policy: str = ""
+    generation: str = "pip-tools"
+
+
+@dataclass(frozen=True)
+class Service:
+    """A CI service container the project's tests need (``[projects.X.tests.services]``)."""
+
+    name: str
+    image: str
+    port: int
 
 
 @dataclass(frozen=True)
@@ -82,6 +110,26 @@ class Project:
     description: str = ""
     vars: Mapping[str, Any] = field(default_factory=dict)
     skip: Mapping[str, str] = field(default_factory=dict)
+    # Facts of the project's own, read by ``eco add`` and kept by sync (adoption).
+    generation: str = "pip-tools"  # "pip-tools" (requirements/*.in, nox) or "uv" (uv.lock)
+    tag_style: str = "X.Y.Z"  # or "vX.Y.Z"
+    typed: bool = True
+    readme: str = "README.md"
+    license_file: str = "LICENSE.txt"
+    build_backend: str = "flit_core"  # any other backend is the project's own, kept as it is
+    docs_layout: str = "multi"  # "multi" (index + pages), "single" (one page) or "none"
+    test_dependencies: tuple[str, ...] = ()
+    services: tuple[Service, ...] = ()
+    apt: tuple[str, ...] = ()
+
+    @property
+    def has_changelog(self) -> bool:
+        """False when the project keeps no changelog file (release notes on GitHub only)."""
+        return bool(self.changelog)
+
+    def tag(self, version: str) -> str:
+        """The git tag of ``version`` in the project's tag style."""
+        return f"v{version}" if self.tag_style == "vX.Y.Z" else version
 
     @property
     def clone_url(self) -> str:
@@ -113,6 +161,18 @@ class Project:
             "python": list(self.python),
             "vars": dict(self.vars),
             "skip": dict(self.skip),
+            "generation": self.generation,
+            "tag_style": self.tag_style,
+            "typed": self.typed,
+            "readme": self.readme,
+            "license_file": self.license_file,
+            "build_backend": self.build_backend,
+            "docs_layout": self.docs_layout,
+            "tests": {
+                "dependencies": list(self.test_dependencies),
+                "services": {s.name: {"image": s.image, "port": s.port} for s in self.services},
+                "apt": list(self.apt),
+            },
         }
 
 
@@ -224,6 +284,41 @@ class _Checker:
         if pattern is not None and not pattern.match(value):
             raise self.fail(at + (key,), f"expected {expected}, got {value!r}")
         return value
+
+    def choice(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        at: tuple[str, ...],
+        choices: tuple[str, ...],
+        default: str,
+    ) -> str:
+        if key not in table:
+            return default
+        value = table[key]
+        if value not in choices:
+            shown = repr(value) if isinstance(value, str) else _show(value)
+            raise self.fail(
+                at + (key,),
+                f"expected one of {', '.join(repr(c) for c in choices)}, got {shown}",
+            )
+        return str(value)
+
+    def boolean(
+        self, table: Mapping[str, Any], key: str, at: tuple[str, ...], default: bool
+    ) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(at + (key,), f"expected true or false, got {_show(value)}")
+        return value
+
+    def strings(
+        self, table: Mapping[str, Any], key: str, at: tuple[str, ...], what: str
+    ) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(at + (key,), f"expected a list of {what}, got {_show(value)}")
+        return tuple(value)
 
     def pythons(self, value: Any, at: tuple[str, ...]) -> tuple[str, ...]:
         if not isinstance(value, list) or not value:
@@ -374,6 +469,7 @@ def _parse_ecosystem(check: _Checker, table: dict[str, Any]) -> Ecosystem:
     policy = python.get("policy", "")
     if not isinstance(policy, str):
         raise check.fail(at + ("python", "policy"), f"expected a string, got {_show(policy)}")
+    generation = check.choice(table, "generation", at, GENERATIONS, "pip-tools")
     assert name and org and repo and branch and sync_branch and index_url is not None
     return Ecosystem(
         name=name,
@@ -386,6 +482,7 @@ def _parse_ecosystem(check: _Checker, table: dict[str, Any]) -> Ecosystem:
         maintainers=tuple(maintainers),
         python=supported,
         python_policy=policy,
+        generation=generation,
     )
 
 
@@ -430,10 +527,19 @@ def _parse_project(
         default=default_module,
         expected="a Python import name",
     )
-    changelog = check.string(table, "changelog", at, default="CHANGES.rst", expected="a file path")
+    changelog: str | None = ""  # "": no changelog file, release notes on GitHub only
+    if table.get("changelog") != "":
+        changelog = check.string(
+            table,
+            "changelog",
+            at,
+            pattern=FILE_RE,
+            default="CHANGES.rst",
+            expected="a file path inside the project (relative, no '..'), or \"\" for none",
+        )
     assert changelog is not None and pypi is not None and module is not None
     suffix = Path(changelog).suffix
-    if suffix not in CHANGELOG_FORMATS:
+    if changelog and suffix not in CHANGELOG_FORMATS:
         raise check.fail(
             at + ("changelog",),
             f"unknown changelog format {suffix or '(no extension)'!r} in {changelog!r}; "
@@ -455,6 +561,7 @@ def _parse_project(
                 "an opt-out needs a reason; "
                 "expected a non-empty string saying why the file is skipped",
             )
+    facts = _parse_facts(check, ecosystem, table, at)
     assert branch is not None
     return Project(
         name=name,
@@ -464,9 +571,84 @@ def _parse_project(
         module=module,
         description=description or "",
         changelog=changelog,
-        changelog_format=CHANGELOG_FORMATS[suffix],
+        changelog_format=CHANGELOG_FORMATS[suffix] if changelog else "none",
         branch=branch,
         python=python,
         vars={**defaults, **own_vars},
         skip=dict(skip),
+        **facts,
     )
+
+
+def _parse_facts(
+    check: _Checker, ecosystem: Ecosystem, table: Mapping[str, Any], at: tuple[str, ...]
+) -> dict[str, Any]:
+    """The project's own facts (``eco add`` writes them): generation, tags, files, tests."""
+    file = "a file name inside the project (relative, no '..')"
+    tests = table.get("tests", {})
+    if not isinstance(tests, dict):
+        raise check.fail(at + ("tests",), f"expected a table, got {_show(tests)}")
+    check.keys(tests, TESTS_KEYS, at + ("tests",))
+    services_table = tests.get("services", {})
+    if not isinstance(services_table, dict):
+        raise check.fail(
+            at + ("tests", "services"),
+            f'expected a table of services like redis = {{ image = "redis:7", port = 6379 }}, '
+            f"got {_show(services_table)}",
+        )
+    services = []
+    for service, spec in services_table.items():
+        where = at + ("tests", "services", service)
+        if service not in SERVICES:
+            raise check.fail(
+                where,
+                f"unknown service{did_you_mean(service, SERVICES)}; "
+                f"the tests workflow can start: {', '.join(SERVICES)}",
+            )
+        if not isinstance(spec, dict):
+            raise check.fail(where, f"expected a table with image and port, got {_show(spec)}")
+        check.keys(spec, SERVICE_KEYS, where)
+        image = check.string(
+            spec,
+            "image",
+            where,
+            required=True,
+            pattern=re.compile(r"^[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9._-]+)?$"),
+            expected='a container image like "redis:7"',
+        )
+        port = spec.get("port")
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+            raise check.fail(where + ("port",), f"expected a port number, got {_show(port)}")
+        assert image is not None
+        services.append(Service(name=service, image=image, port=port))
+    apt = check.strings(tests, "apt", at + ("tests",), "Debian package names")
+    for package in apt:
+        if not re.match(r"^[a-z0-9][a-z0-9.+-]+$", package):
+            raise check.fail(
+                at + ("tests", "apt"), f"expected Debian package names, got {package!r}"
+            )
+    return {
+        "generation": check.choice(table, "generation", at, GENERATIONS, ecosystem.generation),
+        "tag_style": check.choice(table, "tag-style", at, TAG_STYLES, "X.Y.Z"),
+        "typed": check.boolean(table, "typed", at, True),
+        "readme": check.string(
+            table, "readme", at, pattern=FILE_RE, default="README.md", expected=file
+        ),
+        "license_file": check.string(
+            table, "license-file", at, pattern=FILE_RE, default="LICENSE.txt", expected=file
+        ),
+        "build_backend": check.string(
+            table,
+            "build-backend",
+            at,
+            pattern=BACKEND_RE,
+            default="flit_core",
+            expected="a build backend's distribution name (flit_core, hatchling, setuptools, ...)",
+        ),
+        "docs_layout": check.choice(table, "docs-layout", at, DOCS_LAYOUTS, "multi"),
+        "test_dependencies": check.strings(
+            tests, "dependencies", at + ("tests",), "requirement strings"
+        ),
+        "services": tuple(services),
+        "apt": apt,
+    }

@@ -70,7 +70,9 @@ def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
         "description": project.description,
         "changelog": project.changelog,
         "changelog_format": project.changelog_format,
-        "changelog_from_docs": posixpath.relpath(project.changelog, "docs"),
+        "changelog_from_docs": (
+            posixpath.relpath(project.changelog, "docs") if project.changelog else ""
+        ),
         "branch": project.branch,
         "pythons": list(project.python),
         "min_python": project.min_python,
@@ -85,6 +87,17 @@ def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
         "workflows_ref": ecosystem.workflows_ref,
         "index_url": ecosystem.index_url,
         "sync_branch": ecosystem.sync_branch,
+        # the project's own facts (eco add reads them; adoption keeps them)
+        "generation": project.generation,
+        "tag_style": project.tag_style,
+        "typed": project.typed,
+        "readme": project.readme,
+        "license_file": project.license_file,
+        "build_backend": project.build_backend,
+        "docs_layout": project.docs_layout,
+        "test_dependencies": list(project.test_dependencies),
+        "services": {s.name: {"image": s.image, "port": s.port} for s in project.services},
+        "apt_packages": list(project.apt),
     }
     for key in project.vars:
         if key in derived:
