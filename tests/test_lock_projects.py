@@ -67,7 +67,12 @@ def make_world(
 
 def lock(root: Path, *args: str) -> tuple[int, list[dict[str, Any]], str]:
     proc = run_eco("lock", "--format", "json", *args, cwd=root)
-    return proc.returncode, json.loads(proc.stdout or "[]"), proc.stderr
+    data: dict[str, Any] = (
+        json.loads(proc.stdout) if proc.stdout else {"version": 1, "projects": []}
+    )
+    assert data["version"] == 1
+    projects: list[dict[str, Any]] = data["projects"]
+    return proc.returncode, projects, proc.stderr
 
 
 def show(tmp_path: Path, project: str, path: str, rev: str = "eco/lock") -> str:

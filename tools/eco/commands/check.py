@@ -6,6 +6,7 @@ import json
 
 import click
 
+from eco import output
 from eco.commands.options import fetch_option
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
@@ -72,17 +73,17 @@ def command(
     revision = syncer.revision
     if fmt == "json":
         data = as_json(checks, revision=revision, ecosystem=registry.ecosystem.name)
-        click.echo(json.dumps(data, indent=2))
+        output.echo(json.dumps(data, indent=2))
     elif fmt == "markdown":
-        click.echo(as_markdown(checks, revision=revision, by_file=by_file), nl=False)
+        output.echo(as_markdown(checks, revision=revision, by_file=by_file), nl=False)
     elif by_file:
-        click.echo(as_text_by_file(checks))
+        output.echo(as_text_by_file(checks))
     else:
-        click.echo(as_text(checks, verbose=verbose))
+        output.echo(as_text(checks, verbose=verbose))
     code = exit_code(checks)
     word = {0: "all in sync", 1: "drift found", 2: "some projects could not be checked"}[code]
-    click.echo(f"check: {word}", err=True)
+    output.echo(f"check: {word}", err=True)
     for c in checks:  # the failure list to retry, as every multi-project command ends
         if c.error is not None:
-            click.echo(f"  FAILED {c.name}: {c.error}", err=True)
+            output.echo(f"  FAILED {c.name}: {c.error}", err=True)
     raise SystemExit(code)
