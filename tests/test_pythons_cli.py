@@ -220,5 +220,5 @@ def test_status_no_fetch_reads_the_clones_offline(eco: Ecosystem, tmp_path: Path
     code, first = status(eco, "2025-06-01", "alpha")
     (tmp_path / "remotes").rename(tmp_path / "unreachable")  # on a train: no remote
     proc = run_eco("python", "status", "alpha", "--date", "2025-06-01", cwd=eco.root)
-    assert proc.returncode == 1 and "FAILED alpha" in proc.stderr
+    assert proc.returncode == 1 and "failed alpha" in proc.stderr
     assert status(eco, "2025-06-01", "alpha", "--no-fetch") == (code, first)

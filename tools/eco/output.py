@@ -122,17 +122,20 @@ def page(text: str) -> None:
 # --- progress -------------------------------------------------------------------------
 
 
-def note(text: str) -> None:
-    """One progress line on stderr (silenced by ``--quiet``), prefixed by the current
-    project when a multi-project run works on one in this thread."""
+def note(text: str, stream: TextIO | None = None) -> None:
+    """One progress line on stderr (or ``stream``), silenced by ``--quiet``, prefixed by
+    the current project when a multi-project run works on one in this thread."""
     if settings.quiet:
         return
     project = getattr(_local, "project", None)
-    echo(f"{project}: {text}" if project else text, err=True)
+    line = f"{project}: {text}" if project else text
+    target = stream if stream is not None else sys.stderr
+    with _write_lock:
+        click.echo(line, file=target, color=color_for(target))
 
 
 @contextmanager
-def working_on(project: str) -> Iterator[None]:
+def working_on(project: str | None) -> Iterator[None]:
     """Within the block, this thread's progress lines name ``project``."""
     previous = getattr(_local, "project", None)
     _local.project = project
@@ -158,14 +161,15 @@ class Progress:
     """Per-project progress of a multi-project run: a first line saying what starts, then
     one line per finished project with its status, ``[done/total]``."""
 
-    def __init__(self, label: str, total: int, jobs: int) -> None:
+    def __init__(self, label: str, total: int, jobs: int, stream: TextIO | None = None) -> None:
         self.label = label
         self.total = total
         self.done = 0
+        self.stream = stream
         self._lock = threading.Lock()
         if total > 1:
             at_once = f", {min(jobs, total)} at a time" if jobs > 1 else ""
-            note(f"{label + ': ' if label else ''}{total} projects{at_once}")
+            note(f"{label + ': ' if label else ''}{total} projects{at_once}", stream)
 
     def finished(self, project: str, word: str, seconds: float) -> None:
         with self._lock:
@@ -173,5 +177,6 @@ class Progress:
             if self.total <= 1 and word in ("ok", "in sync", "changed"):
                 return  # a one-project run: its result says it all
             prefix = f"{self.label}: " if self.label else ""
-            coloured = status(word, sys.stderr)
-            note(f"[{self.done}/{self.total}] {prefix}{project} {coloured} ({seconds:.1f}s)")
+            coloured = status(word, self.stream or sys.stderr)
+            line = f"[{self.done}/{self.total}] {prefix}{project} {coloured} ({seconds:.2f}s)"
+            note(line, self.stream)

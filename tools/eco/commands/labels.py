@@ -94,7 +94,12 @@ def sync(
             apply(project.repo, changes, send, forge.spacer.wait)
         return changes
 
-    outcomes = run_each(selected, one, jobs=jobs, label="labels")
+    def status(changes: list[Change]) -> str:
+        if not any(c.write for c in changes):
+            return "in sync"
+        return "changed" if write else "would change"
+
+    outcomes = run_each(selected, one, jobs=jobs, label="labels", status=status)
     if fmt == "json":
         data = {
             "applied": write,
@@ -125,7 +130,7 @@ def sync(
         for outcome in outcomes:
             if outcome.ok and outcome.value is not None:
                 output.echo(_describe(outcome.project, outcome.value, write, prune))
-    sys.exit(finish(outcomes, "labels sync"))
+    sys.exit(finish(outcomes, "labels sync", status))
 
 
 def _describe(project: Project, changes: list[Change], write: bool, prune: bool) -> str:

@@ -125,16 +125,26 @@ def command(
         )
         return replace(result, published=published)
 
-    outcomes = run_each(selected, work, jobs=jobs, label="lock")
+    outcomes = run_each(selected, work, jobs=jobs, label="lock", status=_status)
     if fmt == "json":
         emit_json({"dry_run": dry_run, "projects": [_as_json(o) for o in outcomes]})
     else:
         _print_text(outcomes, markdown=fmt == "markdown")
-    raise SystemExit(finish(outcomes, "lock"))
+    raise SystemExit(finish(outcomes, "lock", _status))
+
+
+def _status(lock: ProjectLock) -> str:
+    """The project's word of the status vocabulary."""
+    words = {"committed": "changed", "would change": "would change", "branch up to date": "ok"}
+    return words.get(lock.state, "in sync")
 
 
 def _as_json(outcome: Outcome[ProjectLock]) -> dict[str, Any]:
-    data: dict[str, Any] = {"project": outcome.project.name, "ok": outcome.ok}
+    data: dict[str, Any] = {
+        "project": outcome.project.name,
+        "ok": outcome.ok,
+        "status": _status(outcome.value) if outcome.value is not None else "failed",
+    }
     if outcome.error is not None:
         data["error"] = outcome.error
     value = outcome.value
@@ -167,7 +177,7 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]], *, markdown: bool) -> 
     for outcome in outcomes:
         value = outcome.value
         if value is None:  # in the table too, as in eco sync's; why is in the closing lines
-            rows.append((outcome.project.name, "-", "-", "FAILED"))
+            rows.append((outcome.project.name, "-", "-", "failed"))
             continue
         counts: dict[str, int] = {}
         for item in value.files:

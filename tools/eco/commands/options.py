@@ -229,8 +229,11 @@ def api_url_option(default: str) -> Callable[[F], F]:
     )
 
 
-def finish(outcomes: Sequence[Outcome[Any]], verb: str) -> int:
-    """Print the closing summary on stderr; return 1 if any project failed, else 0."""
-    for line in summary_lines(outcomes, verb):
+def finish(
+    outcomes: Sequence[Outcome[Any]], verb: str, status: Callable[[Any], str] | None = None
+) -> int:
+    """Print the closing summary on stderr (projects counted by ``status``, identical
+    failures once with their projects); return 1 if any project failed, else 0."""
+    for line in summary_lines(outcomes, verb, status):
         output.echo(line, err=True)
     return 1 if any(not o.ok for o in outcomes) else 0

@@ -96,7 +96,10 @@ def status(
         clone = ctx.workspace.ensure(project, fetch=fetch)
         return project_status(project, clone.path, clone.remote_branch, releases, policy, day)
 
-    outcomes = run_each(selected, one, jobs=jobs, label="python status")
+    def word(result: ProjectStatus) -> str:
+        return "drift" if result.drift else "in sync"
+
+    outcomes = run_each(selected, one, jobs=jobs, label="python status", status=word)
     results = [o.value for o in outcomes if o.value is not None]
     head = {
         "date": day.isoformat(),
@@ -116,7 +119,7 @@ def status(
         markdown = fmt == "markdown"
         output.echo(_report(head, ecosystem, results, markdown=markdown))
     drift = any(f.drift for f in ecosystem) or any(r.drift for r in results)
-    code = finish(outcomes, "python status")
+    code = finish(outcomes, "python status", word)
     if code or drift:
         raise SystemExit(1)
 

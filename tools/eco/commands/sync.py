@@ -117,7 +117,7 @@ def command(
         )
         return Synced(view, written, forge.publish(request))
 
-    outcomes = run_each(selected, one, jobs=jobs, label="sync")
+    outcomes = run_each(selected, one, jobs=jobs, label="sync", status=_status)
     rows: list[tuple[str, Plan | None, str]] = []
     conflicted_names: list[str] = []
     chunks: list[str] = []
@@ -127,7 +127,12 @@ def command(
         if synced is None:
             rows.append((outcome.project.name, None, "failed"))
             projects_json.append(
-                {"name": outcome.project.name, "result": "failed", "error": outcome.error}
+                {
+                    "name": outcome.project.name,
+                    "status": "failed",
+                    "result": "failed",
+                    "error": outcome.error,
+                }
             )
             continue
         plan = synced.view.plan
@@ -149,7 +154,7 @@ def command(
                 )
             )
         rows.append((outcome.project.name, plan, result))
-        projects_json.append(_as_json(outcome.project.name, plan, result))
+        projects_json.append(_as_json(outcome.project.name, synced, result))
     if fmt == "json":
         emit_json({"dry_run": dry_run, "projects": projects_json})
     elif fmt == "markdown":
@@ -164,7 +169,7 @@ def command(
         output.page("\n".join([*chunks, summary_table(rows)]))
     else:
         output.echo("\n".join([*chunks, summary_table(rows)]))
-    status = finish(outcomes, "sync")
+    status = finish(outcomes, "sync", _status)
     conflicted = bool(conflicted_names)
     where = f"conflicts in {', '.join(conflicted_names)}"  # the projects to look at, by name
     if conflicted and allow_conflicts and not dry_run:
@@ -182,15 +187,37 @@ def command(
     raise SystemExit(1 if conflicted else status)
 
 
-def _as_json(name: str, plan: Plan, result: str) -> dict[str, Any]:
+def _status(synced: Synced) -> str:
+    """The project's word of the status vocabulary."""
+    plan, written = synced.view.plan, synced.written
+    if plan.conflicts:
+        return "conflict"  # left untouched, or committed with markers: a person decides
+    if written is None:
+        return "would change" if plan.writes() else "in sync"
+    if written.outcome == "committed":
+        return "changed"
+    if written.outcome == "up-to-date":
+        return "ok"  # the sync branch already holds the change
+    return "in sync"
+
+
+def _as_json(name: str, synced: Synced, result: str) -> dict[str, Any]:
+    plan = synced.view.plan
     return {
         "name": name,
+        "status": _status(synced),
         "result": result,
         "error": None,
         "revision": plan.revision,
         "last_applied": plan.previous or None,
         "files": [
-            {"path": f.path, "mode": f.mode, "action": f.action, "reason": f.reason}
+            {
+                "path": f.path,
+                "mode": f.mode,
+                "action": f.action,  # what sync does with it
+                "status": f.check_status,  # as eco check reports it
+                "reason": f.reason,
+            }
             for f in plan.files
         ],
     }

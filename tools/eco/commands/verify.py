@@ -119,15 +119,18 @@ def command(
         dist = Path(args[0])
         if not dist.is_file():
             raise EcoError(f"{dist}: no such file")
-        if provenance is not None:
-            results = [
-                lib.verify_provenance(
-                    lib.load_provenance(provenance), dist, expected, offline=offline
-                )
-            ]
-        else:
-            assert bundle is not None
-            results = [lib.verify_bundle(lib.load_bundle(bundle), dist, expected, offline=offline)]
+        with output.step(f"verifying {dist.name}"):
+            if provenance is not None:
+                results = [
+                    lib.verify_provenance(
+                        lib.load_provenance(provenance), dist, expected, offline=offline
+                    )
+                ]
+            else:
+                assert bundle is not None
+                results = [
+                    lib.verify_bundle(lib.load_bundle(bundle), dist, expected, offline=offline)
+                ]
     else:
         if not args or len(args) > 2:
             raise EcoError(
@@ -147,7 +150,8 @@ def command(
 def verify_release(
     project: Project, version: str | None, index_url: str, expected: lib.Expected, offline: bool
 ) -> list[lib.Result]:
-    files = simple_index.project_files(index_url, project.pypi)
+    with output.step(f"reading {project.pypi} from {index_url}"):
+        files = simple_index.project_files(index_url, project.pypi)
     if not files:
         raise EcoError(f"{project.pypi} is not on the index {index_url}")
     if version is None:
@@ -164,7 +168,8 @@ def verify_release(
     with tempfile.TemporaryDirectory(prefix="eco-verify-") as scratch:
         for file in chosen:
             dist = Path(scratch) / file.filename
-            dist.write_bytes(simple_index.fetch(file.url))
+            with output.step(f"downloading {file.filename}"):
+                dist.write_bytes(simple_index.fetch(file.url))
             if file.sha256 and lib.sha256(dist) != file.sha256:
                 results.append(lib.Result(file.filename, False, "sha256 differs from the index's"))
                 continue
@@ -179,7 +184,9 @@ def verify_release(
             path = dist.with_name(dist.name + ".provenance")
             path.write_bytes(data)
             provenance = lib.load_provenance(path)
-            results.append(lib.verify_provenance(provenance, dist, expected, offline=offline))
+            with output.step(f"verifying {file.filename}"):
+                verified = lib.verify_provenance(provenance, dist, expected, offline=offline)
+            results.append(verified)
     return results
 
 
