@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
 import jinja2.sandbox
 
 from eco.errors import TemplateError
@@ -213,7 +214,7 @@ def render_project(
 def render_template(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     try:
         return env.get_template(template).render(context)
-    except jinja2.sandbox.SecurityError as exc:
+    except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
             f"templates/{SKELETON}/{template}:{_line(exc, template)}: unsafe: {exc}; "
             "templates may only use their variables and filters"
