@@ -139,7 +139,7 @@ def scan_tree(
                 ):
                     add(node, name, "use")
     for entry, line_node in _all_entries(tree):
-        for qualified in module.resolve(entry, module.root, 10**9):
+        for qualified in module.exported(entry):
             for name in names:
                 if under(qualified, name):
                     add(line_node, name, "re-export")
