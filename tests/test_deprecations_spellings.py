@@ -57,6 +57,8 @@ FLASK = {
         "    raise AttributeError(name)\n"
     ),
     "flask/helpers.py": "def send_file():\n    pass\n",
+    # An import for the module's own use offers nothing to others.
+    "flask/templating.py": "from .helpers import send_file\n",
     "flask/json/__init__.py": (
         "import json as _json\n\n\nclass JSONEncoder(_json.JSONEncoder):\n    pass\n"
     ),
@@ -111,6 +113,7 @@ def test_both_spellings_from_the_installed_package(site: Path) -> None:
 def test_the_reverse_spelling_and_plain_reexports(site: Path) -> None:
     names = ["flask.globals._request_ctx_stack", "flask.globals.request", "flask.helpers.send_file"]
     spellings = upstream_spellings(names, [str(site)])
+    assert spellings["flask.helpers.send_file"] == {"flask.helpers.send_file", "flask.send_file"}
     assert uses(names, spellings) == [
         (1, "flask.globals._request_ctx_stack", "import", ""),
         (7, "flask.globals._request_ctx_stack", "use", ""),

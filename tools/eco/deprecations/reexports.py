@@ -36,10 +36,6 @@ class Reexports:
         self.getattrs = getattrs or {}
         self._expanded: dict[str, frozenset[str]] = {}
 
-    def names(self, module: str) -> set[str]:
-        """The names ``module`` binds when it has run, and those its ``__getattr__`` serves."""
-        return set(self.modules[module].end.names) | set(self.getattrs.get(module, {}))
-
     def targets(self, module: str, name: str) -> set[str]:
         """What ``module.name`` is taken from, one step: ``{"flask.Markup"}``."""
         found = self.modules[module].exported(name) | self.getattrs.get(module, {}).get(name, set())
@@ -59,6 +55,8 @@ class Reexports:
             if current in seen:
                 continue
             seen.add(current)
+            if current in self.modules:  # a module is itself, never a name inside its parent
+                continue
             parts = current.split(".")
             for end in range(len(parts) - 1, 0, -1):
                 module = ".".join(parts[:end])

@@ -186,7 +186,7 @@ def scan_tree(tree: ast.Module, source: Source, module: Module, matcher: Matcher
         found.append(Use(source.path, node.lineno, node.col_offset + 1, name, kind, code, via))
 
     is_package = PurePosixPath(source.path).name == "__init__.py"
-    exported = _all_names(tree)
+    exported = all_names(tree)
     for imported in module.imports:
         for name, via in matcher.match([imported.qualified]).items():
             reexport = imported.explicit_reexport or (
@@ -239,5 +239,6 @@ def _all_entries(tree: ast.Module) -> list[tuple[str, ast.expr]]:
     return entries
 
 
-def _all_names(tree: ast.Module) -> set[str]:
+def all_names(tree: ast.Module) -> set[str]:
+    """The names a module's ``__all__`` lists."""
     return {entry for entry, _ in _all_entries(tree)}

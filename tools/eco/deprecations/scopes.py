@@ -151,7 +151,7 @@ class _Builder(ast.NodeVisitor):
     def _bind(self, name: str, line: int, binding: Binding | None = None) -> None:
         binding = binding or Binding(line)
         scope = self.scope
-        if name in scope.globals:  # bound in the module, at a time the module cannot know
+        if name in scope.globals and scope is not self.root:  # bound in the module, later
             self.root.bindings.setdefault(name, []).append(binding)
             return
         scope.bindings.setdefault(name, []).append(binding)

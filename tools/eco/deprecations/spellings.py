@@ -24,9 +24,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from eco.deprecations.reexports import Reexports
+from eco.deprecations.scan import all_names
 from eco.deprecations.scopes import analyse
 from eco.deprecations.scopes import Module
 from eco.deprecations.scopes import qualify
@@ -39,7 +41,7 @@ Spellings = dict[str, set[str]]
 def upstream_spellings(names: Sequence[str], search_path: Sequence[str]) -> Spellings:
     """Each NAME with its other spellings in its installed package (just itself when
     the package is not on ``search_path``)."""
-    packages: dict[str, Reexports | None] = {}
+    packages: dict[str, Package | None] = {}
     spellings: Spellings = {}
     for name in names:
         top = name.split(".")[0]
@@ -50,8 +52,18 @@ def upstream_spellings(names: Sequence[str], search_path: Sequence[str]) -> Spel
     return spellings
 
 
-def spellings_in(package: Reexports, name: str) -> set[str]:
-    """``name`` and every spelling in ``package`` that leads to the same thing.
+@dataclass(frozen=True)
+class Package:
+    """An upstream package read from its source: how its modules pass names on, and the
+    names each module offers others (:func:`offered`)."""
+
+    reexports: Reexports
+    offered: dict[str, set[str]]
+
+
+def spellings_in(package: Package, name: str) -> set[str]:
+    """``name``, what it is defined as, and every name the package offers that leads to
+    the same thing inside the package.
 
     ``flask._request_ctx_stack.top`` is spelled through each spelling of a prefix:
     ``flask.globals._request_ctx_stack.top``.
@@ -60,18 +72,18 @@ def spellings_in(package: Reexports, name: str) -> set[str]:
     found = {name}
     for end in range(2, len(parts) + 1):
         base = ".".join(parts[:end])
-        origin = package.expand(base)
+        origin = package.reexports.expand(base)
         rest = "".join("." + part for part in parts[end:])
         found |= {spelling + rest for spelling in origin}
-        for module in package.modules:
-            for attr in package.names(module):
+        for module, attrs in package.offered.items():
+            for attr in attrs:
                 spelling = f"{module}.{attr}"
-                if spelling not in found and package.expand(spelling) & origin:
+                if package.reexports.expand(spelling) & origin:
                     found.add(spelling + rest)
     return found
 
 
-def read_package(top: str, search_path: Sequence[str]) -> Reexports | None:
+def read_package(top: str, search_path: Sequence[str]) -> Package | None:
     """The modules of package ``top`` from the first folder of ``search_path`` holding it,
     parsed and analysed (``None`` when no folder does). Nothing is imported."""
     for entry in search_path:
@@ -86,6 +98,7 @@ def read_package(top: str, search_path: Sequence[str]) -> Reexports | None:
         return None
     modules: dict[str, Module] = {}
     getattrs: dict[str, dict[str, set[str]]] = {}
+    offered: dict[str, set[str]] = {}
     for path in files:
         parts = list(path.relative_to(folder).with_suffix("").parts)
         is_package = parts[-1] == "__init__"
@@ -103,7 +116,19 @@ def read_package(top: str, search_path: Sequence[str]) -> Reexports | None:
         module = analyse(tree, dotted if is_package else dotted.rpartition(".")[0])
         modules[dotted] = module
         getattrs[dotted] = module_getattr(tree, module, dotted)
-    return Reexports(modules, within=top, getattrs=getattrs)
+        offered[dotted] = set(getattrs[dotted]) | offered_names(tree, module, is_package)
+    return Package(Reexports(modules, within=top, getattrs=getattrs), offered)
+
+
+def offered_names(tree: ast.Module, module: Module, is_package: bool) -> set[str]:
+    """The imported names a module offers others: every one in a package ``__init__``;
+    in another module those in ``__all__`` or imported ``as`` themselves. A module's
+    imports for its own use (``from .utils import ensure_dir``) are not offered."""
+    imported = {n for n, bindings in module.end.names.items() if any(b.qualified for b in bindings)}
+    if is_package:
+        return imported
+    explicit = {i.bound for i in module.imports if i.explicit_reexport and i.bound}
+    return imported & (all_names(tree) | explicit)
 
 
 def module_getattr(tree: ast.Module, module: Module, dotted: str) -> dict[str, set[str]]:
