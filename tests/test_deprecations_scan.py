@@ -354,3 +354,37 @@ def test_builtins_are_never_upstream_names() -> None:
         (1, "flask", "import"),
         (3, "flask", "use"),
     ]
+
+
+def test_code_that_runs_at_once_sees_the_flow_where_it_stands() -> None:
+    # A class body and a comprehension run where they are written; a comprehension
+    # never sees the class's names; a function body runs later, and never sees them.
+    assert hits(
+        """\
+        from markupsafe import Markup
+        class Page:
+            before = Markup("markupsafe")
+            from flask import Markup
+            after = Markup("flask")
+            items = [Markup(i) for i in range(2)]
+            def method(self):
+                return Markup("markupsafe: the class's name is not visible")
+        """
+    ) == [(4, "flask.Markup", "import"), (5, "flask.Markup", "use")]
+    assert hits(
+        """\
+        def later():
+            return Markup("the import below has run by then")
+        with open("x") as Markup:
+            Markup.read()
+        try:
+            from flask import Markup
+        finally:
+            pass
+        Markup("flask")
+        """
+    ) == [
+        (2, "flask.Markup", "use"),
+        (6, "flask.Markup", "import"),
+        (9, "flask.Markup", "use"),
+    ]
