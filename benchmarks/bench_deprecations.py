@@ -123,8 +123,8 @@ def main() -> None:
             "upstream": eco(root, workspace, *scan, *names, pythonpath=str(tmp / "site")),
             "one name": eco(root, workspace, *scan, "--name", "flask.Markup"),
         }
-    files = COPIES * MODULES
-    print(f"eco deprecations scan, {COPIES} projects, about {files} generated modules")
+    modules = COPIES * MODULES
+    print(f"eco deprecations scan, {COPIES} projects, about {modules} generated modules")
     for label, seconds in figures.items():
         print(f"{label:<10} {seconds:>6.2f} s")
 
