@@ -354,6 +354,10 @@ def test_builtins_are_never_upstream_names() -> None:
         (1, "flask", "import"),
         (3, "flask", "use"),
     ]
+    # Nor, without an __all__ saying so, a name starting with an underscore.
+    assert hits("from flask import *\nprint(__file__, __name__)\n", ["flask"]) == [
+        (1, "flask", "import")
+    ]
 
 
 def test_code_that_runs_at_once_sees_the_flow_where_it_stands() -> None:

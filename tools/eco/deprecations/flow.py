@@ -29,13 +29,16 @@ class Binding:
         if self.qualified is None:
             return None
         if self.star:
-            return None if name in BUILTINS else f"{self.qualified}.{name}"
+            # A star import binds no builtin, and (without an ``__all__`` saying
+            # otherwise) no name starting with an underscore.
+            private = name.startswith("_")
+            return None if name in BUILTINS or private else f"{self.qualified}.{name}"
         return self.qualified
 
 
 UNBOUND = Binding(0)
 
-# A star import never binds a builtin: ``from flask import *`` then ``print`` is print.
+# ``from flask import *`` then ``print`` is Python's print, never ``flask.print``.
 BUILTINS = frozenset(dir(builtins))
 
 
