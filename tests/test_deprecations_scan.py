@@ -392,3 +392,28 @@ def test_code_that_runs_at_once_sees_the_flow_where_it_stands() -> None:
         (6, "flask.Markup", "import"),
         (9, "flask.Markup", "use"),
     ]
+
+
+def test_break_and_continue_carry_their_bindings_out() -> None:
+    assert hits(
+        """\
+        for item in items:
+            from flask import Markup
+            if item:
+                break
+            Markup = str
+        Markup("the break left the import bound")
+        Markup = str
+        for item in items:
+            Markup("the continue below left the import bound")
+            from flask import Markup
+            if item:
+                continue
+            Markup = str
+        """
+    ) == [
+        (2, "flask.Markup", "import"),
+        (6, "flask.Markup", "use"),
+        (9, "flask.Markup", "use"),
+        (10, "flask.Markup", "import"),
+    ]

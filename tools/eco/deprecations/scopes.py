@@ -36,8 +36,18 @@ class Scope:
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     flow: Flow = field(default_factory=Flow)  # while building: the state at this point
-    loops: list[list[tuple[Load, int]]] = field(default_factory=list)  # loads in open loops
+    loops: list[Loop] = field(default_factory=list)  # the loops being walked, innermost last
     tries: list[dict[str, set[Binding]]] = field(default_factory=list)  # bindings in open trys
+
+
+@dataclass(eq=False)
+class Loop:
+    """A loop being walked: the loads inside it, and the states ``break`` and
+    ``continue`` leave it with."""
+
+    loads: list[tuple[Load, int]] = field(default_factory=list)
+    breaks: list[Flow] = field(default_factory=list)
+    continues: list[Flow] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -251,19 +261,33 @@ class _Builder(ast.NodeVisitor):
         if not isinstance(node, ast.While):
             self.visit(node.iter)
         head = scope.flow.copy()
-        scope.loops.append([])
+        loop = Loop()
+        scope.loops.append(loop)
         if isinstance(node, ast.While):
             self.visit(node.test)
         else:
             self.visit(node.target)
         end = self._body(node.body)
+        scope.loops.pop()
+        for state in loop.continues:
+            end = end.join(state)
         # A load in the loop may also see what the end of the previous round left bound.
-        for load, index in scope.loops.pop():
+        for load, index in loop.loads:
             where, reaching = load.steps[index]
             if reaching & head.get(load.name):
                 load.steps[index] = (where, reaching | end.get(load.name))
         scope.flow = head.join(end)
         self._body(node.orelse)
+        for state in loop.breaks:
+            scope.flow = scope.flow.join(state)
+
+    def visit_Break(self, node: ast.Break) -> None:
+        if self.scope.loops:
+            self.scope.loops[-1].breaks.append(self.scope.flow.copy())
+
+    def visit_Continue(self, node: ast.Continue) -> None:
+        if self.scope.loops:
+            self.scope.loops[-1].continues.append(self.scope.flow.copy())
 
     visit_For = _loop
     visit_AsyncFor = _loop
@@ -371,7 +395,7 @@ class _Builder(ast.NodeVisitor):
         load = Load(name, steps, later)
         for index, (where, _) in enumerate(steps):
             for loop in where.loops:
-                loop.append((load, index))
+                loop.loads.append((load, index))
         self.loads[id(node)] = load
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
