@@ -30,6 +30,10 @@ from eco.lock.requirements import REQUIREMENTS
 from eco.lock.requirements import Settings
 from eco.lock.resolvers import public_url
 from eco.lock.resolvers import Resolver
+from eco.lock.uv_lock import lock_pins
+from eco.lock.uv_lock import lock_uv
+from eco.lock.uv_lock import PYPROJECT
+from eco.lock.uv_lock import UV_LOCK
 from eco.registry import Project
 from eco.workspace import Workspace
 
@@ -125,6 +129,8 @@ def lock_project(
     env: Mapping[str, str] | None = None,
 ) -> ProjectLock:
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
+    if project.generation == "uv":
+        return lock_uv_project(workspace, project, request, resolver, fetch=fetch, env=env)
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
     wanted = project.min_python.rstrip("t")  # a free-threaded build resolves the same
@@ -198,7 +204,7 @@ def commit_message(delta: Sequence[tuple[str, Sequence[str]]]) -> str:
     """The commit text: the pin changes against the project's branch, per file."""
     lines = [TITLE, ""]
     for name, changes in delta:
-        lines.append(f"{REQUIREMENTS}/{name}:")
+        lines.append(f"{_shown(name)}:")
         lines += [f"  {change}" for change in changes] or ["  (same pins, new input digest)"]
     return "\n".join(lines) + "\n"
 
@@ -208,19 +214,87 @@ def pull_request_body(lock: ProjectLock, request: LockRequest) -> str:
     how = "upgraded to the newest allowed versions" if request.upgrade else "compiled"
     if request.upgrade_packages:
         how = "compiled, upgrading " + ", ".join(f"`{p}`" for p in request.upgrade_packages)
+    what = f"`{REQUIREMENTS}/*.in` with {request.backend} for Python {lock.python}"
+    if lock.project.generation == "uv":
+        what = f"`{PYPROJECT}` into `{UV_LOCK}` with `uv lock`"
     lines = [
-        f"`eco lock` {how} `{REQUIREMENTS}/*.in` with {request.backend} for Python "
-        f"{lock.python}, against {public_url(request.index_url)}.",
+        f"`eco lock` {how} {what}, against {public_url(request.index_url)}.",
         "",
         "| file | changes |",
         "| --- | --- |",
     ]
     for name, changes in lock.delta:
         text = "<br>".join(f"`{c}`" for c in changes) or "same pins, new input digest"
-        lines.append(f"| `{REQUIREMENTS}/{name}` | {text} |")
+        lines.append(f"| `{_shown(name)}` | {text} |")
     lines += ["", *[f"> {note}" for note in lock.notes]]
-    lines.append(
-        f"Edit the `.in` files, not the `.txt` files; `eco lock {lock.project.name}` "
-        "rewrites this branch."
-    )
+    edit = "the `.in` files, not the `.txt` files"
+    if lock.project.generation == "uv":
+        edit = f"`{PYPROJECT}`, not `{UV_LOCK}`"
+    lines.append(f"Edit {edit}; `eco lock {lock.project.name}` rewrites this branch.")
     return "\n".join(lines) + "\n"
+
+
+def _shown(name: str) -> str:
+    """A locked file's path in the project: requirements/X.txt, or uv.lock."""
+    return name if name == UV_LOCK else f"{REQUIREMENTS}/{name}"
+
+
+def lock_uv_project(
+    workspace: Workspace,
+    project: Project,
+    request: LockRequest,
+    resolver: Resolver,
+    *,
+    fetch: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> ProjectLock:
+    """Lock a uv-generation project: ``uv lock`` over its ``pyproject.toml``, committed
+    onto ``request.branch`` as the pip-tools generation's locks are."""
+    clone = workspace.ensure(project, fetch=fetch)
+    repo = clone.path
+    python = project.min_python.rstrip("t")  # uv lock resolves for every allowed Python
+    base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
+    wanted = [PYPROJECT, UV_LOCK]
+    with ObjectReader(repo) as reader:
+        base_files = {p: decode(c) for p, c in reader.read(base_sha, wanted).files.items()}
+        files = base_files
+        if start != base_sha:
+            files = {p: decode(c) for p, c in reader.read(start, wanted).files.items()}
+    if PYPROJECT not in files:
+        return ProjectLock(project, python, repo=repo)
+    locked = lock_uv(
+        files[PYPROJECT],
+        files.get(UV_LOCK),
+        request.index_url,
+        resolver,
+        upgrade=request.upgrade,
+        upgrade_packages=request.upgrade_packages,
+        env=env,
+    )
+    results = (locked.file,)
+    if locked.text is None or locked.text == base_files.get(UV_LOCK):
+        return ProjectLock(project, python, results, repo=repo)
+    delta = ((UV_LOCK, pin_changes(_pins(base_files.get(UV_LOCK)), _pins(locked.text))),)
+    if request.dry_run:
+        return ProjectLock(project, python, results, repo=repo, delta=delta, dry_run=True)
+    result = commit_files(
+        repo,
+        branch=request.branch,
+        base=base_sha,
+        changes={UV_LOCK: encode(locked.text)},
+        message=commit_message(delta),
+    )
+    return ProjectLock(
+        project,
+        python,
+        results,
+        repo=repo,
+        branch=request.branch,
+        commit=result.commit,
+        committed=result.created,
+        delta=delta,
+    )
+
+
+def _pins(text: str | None) -> dict[str, str]:
+    return lock_pins(text or "")
