@@ -174,7 +174,6 @@ class Resolver:
             raise ResolutionError(failure_reason(proc.stderr + "\n" + proc.stdout))
         return (request.folder / request.target).read_text(encoding="utf-8")
 
-
     def uv_lock(
         self,
         folder: Path,
