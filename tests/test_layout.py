@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "commands": 0,
     # capabilities: one package per chore
     "sync": 1,
+    "migrate": 1,
     "release": 1,
     "lock": 1,
     "python": 1,
@@ -53,6 +54,7 @@ LAYERS: dict[str, int] = {
 SIDEWAYS: frozenset[tuple[str, str]] = frozenset(
     {
         ("release", "deprecations"),  # the pre-flight asks which deprecations are due
+        ("migrate", "sync"),  # a migration is a sync with the converted files laid over
     }
 )
 

@@ -1,0 +1,175 @@
+"""Migrate one project: its sync plan for the new generation with the conversion laid over.
+
+The conversion's files join the plan a sync makes for the project as if the registry
+already named the new generation: the skeleton's files of that generation come and go
+as a sync classifies them (a pip-tools project's ``uv.lock`` is retired, its
+``requirements/*.in`` rendered), and the converted files are classified the same way
+(new, updated, removed, each saying "migrated to the ... generation"). Writing and
+publishing are a sync's: one commit on the sync branch, the same pull request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import replace
+
+from eco.git.files import decode
+from eco.git.files import ObjectReader
+from eco.migrate.convert import Conversion
+from eco.migrate.convert import dependencies
+from eco.migrate.convert import MigrateError
+from eco.migrate.convert import PYPROJECT
+from eco.migrate.convert import REQUIREMENTS
+from eco.migrate.convert import to_pip_tools
+from eco.migrate.convert import to_uv
+from eco.migrate.convert import UV_LOCK
+from eco.registry import Project
+from eco.sync.plan import classify
+from eco.sync.plan import CONFLICT
+from eco.sync.plan import FilePlan
+from eco.sync.plan import MERGED
+from eco.sync.plan import NEW
+from eco.sync.plan import Plan
+from eco.sync.plan import REMOVED
+from eco.sync.plan import UNCHANGED
+from eco.sync.plan import UPDATED
+from eco.sync.project import ProjectView
+from eco.sync.project import Syncer
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One project's migration: the plan to write (sync's, with the conversion)."""
+
+    project: Project  # the registry entry with its new generation
+    view: ProjectView
+    conversion: Conversion
+
+
+def migrate_project(syncer: Syncer, project: Project, to: str, *, fetch: bool = True) -> Migration:
+    """Plan ``project``'s move to generation ``to`` (nothing is written)."""
+    if project.generation == to:
+        raise MigrateError(f"{project.name}: already on the {to} generation (projects.toml)")
+    target = replace(project, generation=to)
+    view = syncer.read(target, fetch=fetch, previous=project)
+    with ObjectReader(view.clone) as reader:
+        snapshot = reader.read(view.base, [PYPROJECT, UV_LOCK], [REQUIREMENTS])
+    ours = {path: decode(content) for path, content in snapshot.files.items()}
+    if PYPROJECT not in ours:
+        raise MigrateError(f"{project.name}: no {PYPROJECT} to migrate")
+    planned = {f.path: f for f in view.plan.files}
+    synced = planned.get(PYPROJECT)
+    target_text = ours[PYPROJECT]
+    if synced is not None and synced.action != CONFLICT and synced.result is not None:
+        target_text = synced.result
+    if to == "uv":
+        requirements = {
+            path.removeprefix(f"{REQUIREMENTS}/"): text
+            for path, text in ours.items()
+            if path.startswith(f"{REQUIREMENTS}/")
+        }
+        conversion = to_uv(target_text, requirements)
+        plan = view.plan
+    else:
+        conversion = to_pip_tools(ours[PYPROJECT], ours.get(UV_LOCK))
+        plan = _merge_converted(view.plan, conversion, synced)
+        conversion = _owned_as_rendered(plan, conversion, dependencies(ours[PYPROJECT], {}))
+    plan = overlay(plan, conversion, ours, to)
+    return Migration(target, replace(view, plan=plan), conversion)
+
+
+def _owned_as_rendered(
+    plan: Plan, conversion: Conversion, needed: dict[str, set[str]]
+) -> Conversion:
+    """A requirements file the skeleton owns (dev.in, build.in) stays as the skeleton
+    renders it when the files then still reach every requirement of its group; else it
+    takes the group's lines too, and a note says the file now differs from the skeleton."""
+    files = dict(conversion.files)
+    notes = list(conversion.notes)
+    for planned in plan.files:
+        if planned.mode != "owned" or planned.path not in files or planned.theirs is None:
+            continue
+        trial = {**files, planned.path: planned.theirs}
+        group = planned.path.removeprefix(f"{REQUIREMENTS}/").removesuffix(".in")
+        reached = dependencies("", _in_files(trial)).get(group, set())
+        if needed.get(group, set()) <= reached:
+            files[planned.path] = planned.theirs
+        else:
+            missing = ", ".join(sorted(needed[group] - reached))
+            notes.append(
+                f"{planned.path}: the skeleton owns it and does not list {missing}; they are "
+                "added, so the file differs from the skeleton (opt it out, or move them to a "
+                "merged file such as requirements/tests.in)"
+            )
+    return replace(conversion, files=files, notes=tuple(notes))
+
+
+def _in_files(files: Mapping[str, str | None]) -> dict[str, str]:
+    return {
+        path.removeprefix(f"{REQUIREMENTS}/"): text
+        for path, text in files.items()
+        if path.startswith(f"{REQUIREMENTS}/") and path.endswith(".in") and text is not None
+    }
+
+
+def _merge_converted(plan: Plan, conversion: Conversion, synced: FilePlan | None) -> Plan:
+    """To pip-tools: the skeleton's change to ``pyproject.toml`` merged into the converted
+    file (its groups gone, as the skeleton's are), not the conversion into the skeleton's
+    merge, which would see the project's groups edited where the skeleton drops them."""
+    converted = conversion.files[PYPROJECT]
+    if synced is None or synced.theirs is None or converted is None:
+        return plan
+    merged = classify(
+        PYPROJECT, synced.mode, ours=converted, theirs=synced.theirs, base=synced.base
+    )
+    if merged.action == CONFLICT:
+        return plan  # the sync's own conflict stands
+    conversion.files[PYPROJECT] = merged.result
+    return replace(plan, files=tuple(f for f in plan.files if f.path != PYPROJECT))
+
+
+def overlay(plan: Plan, conversion: Conversion, ours: Mapping[str, str], to: str) -> Plan:
+    """``plan`` with the conversion's files classified in it (pure)."""
+    reason = f"migrated to the {to} generation"
+    files = {f.path: f for f in plan.files}
+    for path, content in conversion.files.items():
+        current = files.get(path)
+        before = current.ours if current is not None else ours.get(path)
+        if current is not None and current.action == CONFLICT:
+            continue  # the sync's conflict stands: a person resolves it first
+        if content is None:
+            if before is not None:
+                files[path] = FilePlan(path, "retired", REMOVED, before, None, reason=reason)
+            else:
+                files.pop(path, None)
+            continue
+        if path.endswith(".in") and current is not None and current.result:
+            content = union(current.result, content)
+        if before is None:
+            action = NEW
+        elif content == before:
+            action = UNCHANGED
+        else:
+            action = MERGED if current is not None and current.action == MERGED else UPDATED
+        mode = current.mode if current is not None else "merged"
+        theirs = current.theirs if current is not None else content
+        base = current.base if current is not None else None
+        files[path] = FilePlan(path, mode, action, before, content, theirs, base, reason)
+    return replace(plan, files=tuple(sorted(files.values(), key=lambda f: f.path)))
+
+
+def union(first: str, second: str) -> str:
+    """The lines of ``first``, then the requirements of ``second`` it does not have (a
+    requirements file: the skeleton's lines, then the project's; comments of the first)."""
+    lines = first.splitlines()
+    seen = {line.strip() for line in lines}
+    lines += [
+        line
+        for line in second.splitlines()
+        if line.strip() not in seen and not line.lstrip().startswith("#")
+    ]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["Migration", "MigrateError", "migrate_project", "overlay", "union"]
