@@ -19,6 +19,7 @@ Every requirement of the one side is in the other after the conversion:
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -121,9 +122,7 @@ def to_uv(pyproject: str, requirements: Mapping[str, str]) -> Conversion:
             if include not in {n[:-3] for n in sources}:
                 raise MigrateError(f"{REQUIREMENTS}/{name}: -r {include}.in: no such file")
             if f"group:{include}" not in present:
-                table = tomlkit.inline_table()
-                table["include-group"] = include
-                entries.append(table)
+                entries.append(_include(include))
         for requirement in wanted:
             if _requirement_name(requirement) not in present:
                 entries.append(requirement)
@@ -136,10 +135,11 @@ def to_uv(pyproject: str, requirements: Mapping[str, str]) -> Conversion:
     for name in requirements:
         if name.endswith((".in", ".txt")):
             files[f"{REQUIREMENTS}/{name}"] = None
-    notes.append(
-        "the pins of requirements/*.txt are not carried into uv.lock: `eco lock` resolves "
-        "the groups anew, within the same requirements"
-    )
+    if any(name.endswith(".txt") for name in requirements):
+        notes.append(
+            "the pins of requirements/*.txt are not carried into uv.lock: `eco lock` "
+            "resolves the groups anew, within the same requirements"
+        )
     return Conversion(files, tuple(notes))
 
 
@@ -219,6 +219,11 @@ def _document(pyproject: str) -> tomlkit.TOMLDocument:
         return tomlkit.parse(pyproject)
     except Exception as exc:  # tomlkit raises its own ParseError family
         raise MigrateError(f"{PYPROJECT}: not valid TOML ({exc})") from None
+
+
+def _include(group: str) -> Any:
+    """``{ include-group = "GROUP" }`` spelled as the skeleton and uv write it."""
+    return tomlkit.parse(f"x = {{ include-group = {json.dumps(group)} }}")["x"]
 
 
 def _entry_key(entry: Any) -> str:
