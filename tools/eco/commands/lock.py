@@ -60,7 +60,8 @@ from eco.tables import table
     type=click.Choice(BACKENDS),
     default="pip-tools",
     show_default=True,
-    help="The resolver: pip-compile, or the much faster uv pip compile.",
+    help="The resolver of the pip-tools generation: pip-compile, or the much faster uv pip "
+    "compile (a uv-generation project is always locked with uv lock).",
 )
 @index_url_option("[ecosystem] index-url")
 @dry_run_option("Resolve and show the pin changes; commit nothing.")
@@ -83,7 +84,11 @@ def command(
     jobs: int | None,
     fmt: str,
 ) -> None:
-    """Pin each PROJECT's requirements/*.in into requirements/*.txt.
+    """Pin each PROJECT's development requirements: requirements/*.in into *.txt, or uv.lock.
+
+    A uv-generation project (generation = "uv" in projects.toml) is locked with uv lock
+    over its pyproject.toml instead: its dependency groups and its own dependencies in
+    uv.lock, against the same one index, skipped when unchanged, committed the same way.
 
     Files are compiled in the order their -r/-c lines require, for the project's
     minimum Python, against one index only (no pip or uv configuration of this machine
