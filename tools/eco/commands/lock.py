@@ -84,7 +84,7 @@ def command(
     jobs: int | None,
     fmt: str,
 ) -> None:
-    """Pin each PROJECT's development requirements: requirements/*.in into *.txt, or uv.lock.
+    """Pin each PROJECT's requirements/*.in into requirements/*.txt, or its uv.lock.
 
     A uv-generation project (generation = "uv" in projects.toml) is locked with uv lock
     over its pyproject.toml instead: its dependency groups and its own dependencies in

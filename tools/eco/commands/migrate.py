@@ -56,8 +56,8 @@ class Migrated:
     "to",
     type=click.Choice(GENERATIONS),
     required=True,
-    help="The generation to move to: pip-tools (requirements/*.in compiled to *.txt, nox) "
-    "or uv (dependency groups in pyproject.toml, uv.lock).",
+    help="The generation to move to: pip-tools (requirements/*.in compiled to "
+    "requirements/*.txt, nox) or uv (dependency groups in pyproject.toml, uv.lock).",
 )
 @dry_run_option("Show the registry change, each file's classification and diff; write nothing.")
 @fetch_option("works offline on the clones")
