@@ -20,7 +20,11 @@ from eco.migrate.convert import dependencies
 from eco.migrate.convert import MigrateError
 from eco.migrate.convert import to_pip_tools
 from eco.migrate.convert import to_uv
+from eco.migrate.project import left_behind
 from eco.migrate.project import union
+from eco.sync.plan import FilePlan
+from eco.sync.plan import Plan
+from eco.sync.plan import PROJECT_OWNED
 from tests.adoption_fixtures import FIXTURES
 from tests.helpers import Ecosystem
 from tests.helpers import git
@@ -282,3 +286,16 @@ def test_migrate_refuses_what_it_cannot_do(tmp_path: Path, monkeypatch: pytest.M
     (eco.root / "projects.toml").write_text((eco.root / "projects.toml").read_text() + "\n")
     dirty = eco_cli(eco, "migrate", "flask-demo", "--to", "uv")
     assert dirty.exit_code == 2 and "uncommitted changes" in dirty.output
+
+
+def test_what_stays_behind_is_named() -> None:
+    """A session file the project edited stays (sync keeps a project's edit), and still
+    reads requirements/: the migration says so instead of leaving it to be found in CI."""
+    nox = 'session.install("-r", "requirements/tests.txt")\n'
+    kept = FilePlan("noxfile.py", "merged", PROJECT_OWNED, nox, nox)
+    tox = FilePlan("pyproject.toml", "merged", "updated", "", "[tool.tox]\nenv_list = []\n")
+    plan = Plan("demo", "r" * 40, "p" * 40, (kept, tox), ())
+    (note,) = left_behind(plan, "uv")
+    assert note.startswith("noxfile.py is the project's own and still reads requirements/")
+    (note,) = left_behind(plan, "pip-tools")
+    assert "keeps its [tool.tox]" in note

@@ -76,7 +76,28 @@ def migrate_project(syncer: Syncer, project: Project, to: str, *, fetch: bool = 
         plan = _merge_converted(view.plan, conversion, synced)
         conversion = _owned_as_rendered(plan, conversion, dependencies(ours[PYPROJECT], {}))
     plan = overlay(plan, conversion, ours, to)
+    conversion = replace(conversion, notes=(*conversion.notes, *left_behind(plan, to)))
     return Migration(target, replace(view, plan=plan), conversion)
+
+
+def left_behind(plan: Plan, to: str) -> list[str]:
+    """What stays after the move and still speaks of the other generation: the project's
+    own session files, which it edited (so sync keeps them), for a person to adapt."""
+    notes = []
+    for planned in plan.files:
+        text = planned.result or ""
+        if to == "uv" and planned.path in ("noxfile.py", "tox.ini") and "requirements" in text:
+            notes.append(
+                f"{planned.path} is the project's own and still reads requirements/: install "
+                "the dependency groups instead (uv sync --group NAME), or remove it"
+            )
+        if to == "pip-tools" and planned.path == PYPROJECT and "[tool.tox" in text:
+            notes.append(
+                f"{PYPROJECT} keeps its [tool.tox] (the project's own table); its "
+                "environments name dependency groups that are requirements files now, and "
+                "CI runs the nox sessions"
+            )
+    return notes
 
 
 def _owned_as_rendered(
@@ -172,4 +193,4 @@ def union(first: str, second: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Migration", "MigrateError", "migrate_project", "overlay", "union"]
+__all__ = ["Migration", "MigrateError", "left_behind", "migrate_project", "overlay", "union"]
