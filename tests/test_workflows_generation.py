@@ -91,7 +91,7 @@ def _uv_project(tmp_path: Path, index: str) -> Path:
     )
     (project / "pyproject.toml").write_text(
         '[project]\nname = "gen-demo"\nversion = "1.0"\ndescription = "Demo."\n'
-        'requires-python = ">=3.11"\n'
+        'requires-python = ">=3.11"\ndependencies = ["iniconfig>=1"]\n'
         '\n[dependency-groups]\ntests = ["pytest"]\n'
         '\n[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n'
     )
@@ -130,6 +130,11 @@ def test_the_uv_step_runs_the_projects_tests(tmp_path: Path) -> None:
     tests = run("python")
     assert tests.returncode == 0, tests.stderr
     assert "1 passed" in tests.stdout
+    # The minimum and the development versions of the project's own dependencies.
+    for session in ("tests-min", "tests-dev"):
+        ran = run("session", SESSION=session)
+        assert ran.returncode == 0, ran.stderr
+        assert "1 passed" in ran.stdout
     # A session a pytest-only project has no runner for fails, naming it.
     unknown = run("session", SESSION="docs")
     assert unknown.returncode == 1
