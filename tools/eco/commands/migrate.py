@@ -26,6 +26,7 @@ from eco.forge import PublishRequest
 from eco.forge import PublishResult
 from eco.migrate.project import migrate_project
 from eco.migrate.project import Migration
+from eco.migrate.project import MigrationSyncer
 from eco.migrate.registry_edit import commit_registry
 from eco.migrate.registry_edit import registry_diff
 from eco.migrate.registry_edit import with_generations
@@ -93,7 +94,7 @@ def command(
         raise click.UsageError("--push publishes what migrate writes; a --dry-run writes nothing")
     registry = ctx.registry
     selected = registry.select(projects)
-    syncer = Syncer(registry, ctx.workspace)
+    syncer = MigrationSyncer(registry, ctx.workspace)
     _ = syncer.manifest  # a broken manifest is one error (exit 2), not one per project
     if not dry_run:
         syncer.require_committed()

@@ -25,6 +25,8 @@ from eco.migrate.convert import to_pip_tools
 from eco.migrate.convert import to_uv
 from eco.migrate.convert import UV_LOCK
 from eco.registry import Project
+from eco.registry import Registry
+from eco.skeleton.render import Rendering
 from eco.sync.plan import classify
 from eco.sync.plan import CONFLICT
 from eco.sync.plan import FilePlan
@@ -36,6 +38,7 @@ from eco.sync.plan import UNCHANGED
 from eco.sync.plan import UPDATED
 from eco.sync.project import ProjectView
 from eco.sync.project import Syncer
+from eco.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,31 @@ class Migration:
     conversion: Conversion
 
 
-def migrate_project(syncer: Syncer, project: Project, to: str, *, fetch: bool = True) -> Migration:
+class MigrationSyncer(Syncer):
+    """A :class:`~eco.sync.project.Syncer` for projects about to change generation: the
+    skeleton as last applied is rendered for each project's entry as it is now (the old
+    generation), also where the revision's registry lacks the project, and at the head,
+    where a sync would take the rendering for the new entry."""
+
+    def __init__(self, registry: Registry, workspace: Workspace) -> None:
+        super().__init__(registry, workspace)
+        self.previous = registry.projects
+
+    def render_base(self, project: Project, revision: str, theirs: Rendering) -> Rendering:
+        was = self.previous.get(project.name, project)
+        if revision == self.snapshots.head and not self.snapshots.dirty:
+            return self.render(was)
+        return super().render_base(was, revision, self.render(was))
+
+
+def migrate_project(
+    syncer: MigrationSyncer, project: Project, to: str, *, fetch: bool = True
+) -> Migration:
     """Plan ``project``'s move to generation ``to`` (nothing is written)."""
     if project.generation == to:
         raise MigrateError(f"{project.name}: already on the {to} generation (projects.toml)")
     target = replace(project, generation=to)
-    view = syncer.read(target, fetch=fetch, previous=project)
+    view = syncer.read(target, fetch=fetch)
     with ObjectReader(view.clone) as reader:
         snapshot = reader.read(view.base, [PYPROJECT, UV_LOCK], [REQUIREMENTS])
     ours = {path: decode(content) for path, content in snapshot.files.items()}
@@ -193,4 +215,12 @@ def union(first: str, second: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Migration", "MigrateError", "left_behind", "migrate_project", "overlay", "union"]
+__all__ = [
+    "Migration",
+    "MigrateError",
+    "MigrationSyncer",
+    "left_behind",
+    "migrate_project",
+    "overlay",
+    "union",
+]

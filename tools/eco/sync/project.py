@@ -142,20 +142,16 @@ class Syncer:
             project, self.registry.ecosystem, self.templates, manifest=self.manifest
         )
 
-    def render_base(
-        self, project: Project, revision: str, theirs: Rendering, previous: Project | None = None
-    ) -> Rendering:
-        """The skeleton as applied at ``revision``, with the registry of that revision;
-        ``previous``: the entry rendered when that registry lacks the project (or, at the
-        head, when the registry's entry is about to change, as ``eco migrate`` does)."""
+    def render_base(self, project: Project, revision: str, theirs: Rendering) -> Rendering:
+        """The skeleton as applied at ``revision``, with the registry of that revision."""
         if revision == self.snapshots.head and not self.snapshots.dirty:
-            return theirs if previous is None else self.render(previous)
+            return theirs
         snapshot = self.snapshots.get(revision)
         ecosystem = self.registry.ecosystem
-        then = previous or project
+        then = project
         if snapshot.registry is not None:
             ecosystem = snapshot.registry.ecosystem
-            then = snapshot.registry.projects.get(project.name, then)
+            then = snapshot.registry.projects.get(project.name, project)
         try:
             return render_project(then, ecosystem, snapshot.templates, manifest=snapshot.manifest)
         except EcoError as exc:
@@ -171,10 +167,8 @@ class Syncer:
         fetch: bool = True,
         adopt: bool = False,
         workflows: bool = False,
-        previous: Project | None = None,
     ) -> ProjectView:
-        """Fetch the project's clone and plan its sync (nothing is written); ``previous``:
-        the project's entry before a change of it (see :meth:`render_base`)."""
+        """Fetch the project's clone and plan its sync (nothing is written)."""
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
@@ -210,7 +204,7 @@ class Syncer:
             if state is not None and state.template_revision:
                 where = f"{project.name}: {STATE_FILE}"
                 self.snapshots.verify(state.template_revision, where)
-                base_render = self.render_base(project, state.template_revision, theirs, previous)
+                base_render = self.render_base(project, state.template_revision, theirs)
             dropped = set(base_render.files) - wanted if base_render else set()
             if dropped:  # files the skeleton no longer has: read them too
                 extra = reader.read(read.commit, dropped)
