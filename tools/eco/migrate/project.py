@@ -64,7 +64,7 @@ class MigrationSyncer(Syncer):
         was = self.previous.get(project.name, project)
         if revision == self.snapshots.head and not self.snapshots.dirty:
             return self.render(was)
-        return super().render_base(was, revision, self.render(was))
+        return super().render_base(was, revision, theirs)  # theirs: used at the head only
 
 
 def migrate_project(
