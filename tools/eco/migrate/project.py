@@ -95,7 +95,7 @@ def migrate_project(
         plan = view.plan
     else:
         conversion = to_pip_tools(ours[PYPROJECT], ours.get(UV_LOCK))
-        plan = _merge_converted(view.plan, conversion, synced)
+        plan, conversion = _merge_converted(view.plan, conversion, synced)
         conversion = _owned_as_rendered(plan, conversion, dependencies(ours[PYPROJECT], {}))
     plan = overlay(plan, conversion, ours, to)
     conversion = replace(conversion, notes=(*conversion.notes, *left_behind(plan, to)))
@@ -156,20 +156,23 @@ def _in_files(files: Mapping[str, str | None]) -> dict[str, str]:
     }
 
 
-def _merge_converted(plan: Plan, conversion: Conversion, synced: FilePlan | None) -> Plan:
+def _merge_converted(
+    plan: Plan, conversion: Conversion, synced: FilePlan | None
+) -> tuple[Plan, Conversion]:
     """To pip-tools: the skeleton's change to ``pyproject.toml`` merged into the converted
     file (its groups gone, as the skeleton's are), not the conversion into the skeleton's
     merge, which would see the project's groups edited where the skeleton drops them."""
     converted = conversion.files[PYPROJECT]
     if synced is None or synced.theirs is None or converted is None:
-        return plan
+        return plan, conversion
     merged = classify(
         PYPROJECT, synced.mode, ours=converted, theirs=synced.theirs, base=synced.base
     )
     if merged.action == CONFLICT:
-        return plan  # the sync's own conflict stands
-    conversion.files[PYPROJECT] = merged.result
-    return replace(plan, files=tuple(f for f in plan.files if f.path != PYPROJECT))
+        return plan, conversion  # the sync's own conflict stands
+    files = {**conversion.files, PYPROJECT: merged.result}
+    rest = tuple(f for f in plan.files if f.path != PYPROJECT)
+    return replace(plan, files=rest), replace(conversion, files=files)
 
 
 def overlay(plan: Plan, conversion: Conversion, ours: Mapping[str, str], to: str) -> Plan:
