@@ -1,9 +1,16 @@
-"""``eco verify``: check a release's provenance or a Sigstore bundle against the registry."""
+"""``eco verify``: check a release's provenance or a Sigstore bundle against the registry.
+
+The verifier (sigstore, pypi-attestations) takes about half a second to import: it is
+imported once the options are checked and the first progress line is out, not when the
+command is loaded.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,20 +23,36 @@ from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.errors import EcoError
 from eco.registry import Project
-from eco.release import verify as lib
 from eco.tables import table
+
+if TYPE_CHECKING:
+    from eco.release import verify as lib
 
 DEFAULT_WORKFLOW = "publish.yaml"
 DEFAULT_ENVIRONMENT = "publish"
 
 
-def expected_for(
+class Publisher(NamedTuple):
+    """The trusted publisher to expect, before the verifier is loaded."""
+
+    repository: str
+    workflow: str
+    environment: str | None
+    ref: str | None
+
+    def expected(self) -> lib.Expected:
+        from eco.release import verify as verifier
+
+        return verifier.Expected(self.repository, self.workflow, self.environment, self.ref)
+
+
+def publisher_for(
     project: Project | None,
     repository: str | None,
     workflow: str | None,
     environment: str | None,
     ref: str | None,
-) -> lib.Expected:
+) -> Publisher:
     """The publisher to expect: the project's from the registry, overridden by options."""
     vars_ = project.vars if project else {}
     repo = repository or (project.repo if project else None)
@@ -44,7 +67,7 @@ def expected_for(
         raise EcoError("no workflow to verify against: give --workflow FILE (e.g. publish.yaml)")
     if environment is None and project is not None and repository is None:
         environment = str(vars_.get("publish_environment", DEFAULT_ENVIRONMENT))
-    return lib.Expected(repo, workflow, environment or None, ref)
+    return Publisher(repo, workflow, environment or None, ref)
 
 
 @click.command("verify")
@@ -115,40 +138,41 @@ def command(
         if len(args) != 1:
             raise EcoError("with --provenance or --bundle, give exactly one DIST file")
         project = ctx.registry.select([project_name])[0] if project_name else None
-        expected = expected_for(project, repository, workflow, environment, ref)
+        publisher = publisher_for(project, repository, workflow, environment, ref)
         dist = Path(args[0])
         if not dist.is_file():
             raise EcoError(f"{dist}: no such file")
         with output.step(f"verifying {dist.name}"):
+            from eco.release import verify as verifier
+
+            expected = publisher.expected()
             if provenance is not None:
+                provenance_doc = verifier.load_provenance(provenance)
                 results = [
-                    lib.verify_provenance(
-                        lib.load_provenance(provenance), dist, expected, offline=offline
-                    )
+                    verifier.verify_provenance(provenance_doc, dist, expected, offline=offline)
                 ]
             else:
                 assert bundle is not None
-                results = [
-                    lib.verify_bundle(lib.load_bundle(bundle), dist, expected, offline=offline)
-                ]
+                bundle_doc = verifier.load_bundle(bundle)
+                results = [verifier.verify_bundle(bundle_doc, dist, expected, offline=offline)]
     else:
         if not args or len(args) > 2:
             raise EcoError(
                 "name a PROJECT (and optionally a VERSION), or give --bundle/--provenance"
             )
         project = ctx.registry.select([args[0]])[0]
-        expected = expected_for(project, repository, workflow, environment, ref)
+        publisher = publisher_for(project, repository, workflow, environment, ref)
         url = index_url or ctx.registry.ecosystem.index_url
         results = verify_release(
-            project, args[1] if len(args) > 1 else None, url, expected, offline
+            project, args[1] if len(args) > 1 else None, url, publisher, offline
         )
-    report(results, expected, offline, fmt)
+    report(results, publisher.expected(), offline, fmt)
     if not all(r.ok for r in results):
         raise SystemExit(1)
 
 
 def verify_release(
-    project: Project, version: str | None, index_url: str, expected: lib.Expected, offline: bool
+    project: Project, version: str | None, index_url: str, publisher: Publisher, offline: bool
 ) -> list[lib.Result]:
     with output.step(f"reading {project.pypi} from {index_url}"):
         files = simple_index.project_files(index_url, project.pypi)
@@ -164,14 +188,19 @@ def verify_release(
     chosen = simple_index.release_files(index_url, project.pypi, version)
     if not chosen:
         raise EcoError(f"{project.pypi} {version} is not on the index {index_url}")
+    from eco.release import verify as verifier
+
+    expected = publisher.expected()
     results = []
     with tempfile.TemporaryDirectory(prefix="eco-verify-") as scratch:
         for file in chosen:
             dist = Path(scratch) / file.filename
             with output.step(f"downloading {file.filename}"):
                 dist.write_bytes(simple_index.fetch(file.url))
-            if file.sha256 and lib.sha256(dist) != file.sha256:
-                results.append(lib.Result(file.filename, False, "sha256 differs from the index's"))
+            if file.sha256 and verifier.sha256(dist) != file.sha256:
+                results.append(
+                    verifier.Result(file.filename, False, "sha256 differs from the index's")
+                )
                 continue
             where = file.provenance or simple_index.integrity_url(
                 index_url, project.pypi, version, file.filename
@@ -179,13 +208,13 @@ def verify_release(
             try:
                 data = simple_index.fetch(where)
             except simple_index.PackageIndexError as exc:
-                results.append(lib.Result(file.filename, False, f"no provenance: {exc}"))
+                results.append(verifier.Result(file.filename, False, f"no provenance: {exc}"))
                 continue
             path = dist.with_name(dist.name + ".provenance")
             path.write_bytes(data)
-            provenance = lib.load_provenance(path)
+            provenance = verifier.load_provenance(path)
             with output.step(f"verifying {file.filename}"):
-                verified = lib.verify_provenance(provenance, dist, expected, offline=offline)
+                verified = verifier.verify_provenance(provenance, dist, expected, offline=offline)
             results.append(verified)
     return results
 
