@@ -174,7 +174,7 @@ class Report:
             emit_json(
                 {
                     "project": target.project.name,
-                    "version": str(release.version),
+                    "release_version": str(release.version),
                     "base": release.base,
                     "base_commit": release.base_commit,
                     "dry_run": dry_run,
