@@ -18,14 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_lock import publish
-from benchmarks.bench_lock import requirement_files
 from tests.helpers import git
 from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import REPO
 from tests.package_index import start_index
 from tests.package_index import stop_index
+
+from benchmarks.bench_lock import publish
+from benchmarks.bench_lock import requirement_files
 
 PROJECTS = 3
 SDIST = "pypi_attestations-0.0.19.tar.gz"
