@@ -5,7 +5,9 @@ an older revision extracted from git) and the registry entry, never the project'
 
 Templates render in Jinja's immutable sandbox: a template (of any past revision) can
 read the variables it is given and call the filters, never reach Python's internals,
-so rendering runs no code of the template's.
+so rendering runs no code of the template's. Values that land inside YAML, TOML or
+Python go through the quoting filters ``|yaml``, ``|toml`` and ``|pyrepr``
+(:mod:`eco.skeleton.quoting`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from eco.registry import Project
 from eco.skeleton.manifest import load_manifest
 from eco.skeleton.manifest import Manifest
 from eco.skeleton.manifest import SKELETON
+from eco.skeleton.quoting import FILTERS
 
 # GitHub Actions expressions (``${{ ... }}``) are written as they are in templates; this
 # turns their opening into a Jinja literal, keeping line numbers unchanged.
@@ -128,7 +131,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["toml"] = _toml_value
+    env.filters.update(FILTERS)
     return env
 
 
@@ -153,15 +156,6 @@ class _ExpressionSafeLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         source, filename, uptodate = super().get_source(environment, template)
         return _GITHUB_EXPR.sub('{{ "${{" }}', source), filename, uptodate
-
-
-def _toml_value(value: Any) -> str:
-    """A TOML value; for a string, a double-quoted literal also valid in Python."""
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
 
 
 def render_project(
