@@ -121,6 +121,7 @@ class HostileProject:
         self._remove(path)
         sha = git("rev-parse", "HEAD", cwd=self.work)
         git("update-index", "--add", "--cacheinfo", f"160000,{sha},{path}", cwd=self.work)
+        (self.work / path).mkdir(parents=True)  # an uninitialised submodule: an empty folder
         self.pieces.append(f"submodule {path}")
 
     def folder_at(self, path: str) -> None:
