@@ -165,8 +165,8 @@ def test_resume_after_main_moved_says_what_happened_and_what_to_do(
     hook = bare / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'remote: closed for maintenance' >&2\nexit 1\n")
     hook.chmod(0o755)
-    release = ("release", "--path", str(clone), "--date", "2026-11-21")
-    release += ("--index-url", package_index.url, "--forge", "local")
+    release = ["release", "--path", str(clone), "--date", "2026-11-21"]
+    release += ["--index-url", package_index.url, "--forge", "local"]
     assert run_eco(*release).returncode == 2  # stopped at the push: commit and tag made
     hook.unlink()
     other = tmp_path / "other"
