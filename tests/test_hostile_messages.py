@@ -67,8 +67,9 @@ def test_a_conflict_nothing_was_committed_for_is_not_said_committed(
     assert "nothing to do" in result.stdout
     assert "committed with conflict markers" not in result.output
     assert (
-        "conflicts in alpha: not committed: the project's own folder, link or file stands "
-        "where the skeleton's file goes; move it, or opt the file out in projects.toml"
+        "conflicts in alpha: not committed, left as the project has them (each file's reason "
+        "is above); move what stands where the skeleton's file goes, resolve old markers, or "
+        "opt the file out in projects.toml"
     ) in result.stderr
 
 

@@ -207,13 +207,13 @@ class Syncer:
                 self.snapshots.verify(state.template_revision, where)
                 base_render = self.render_base(project, state.template_revision, theirs)
             dropped = set(base_render.files) - wanted if base_render else set()
+            blocked = dict(read.blocked)
             if dropped:  # files the skeleton no longer has: read them too
                 extra = reader.read(read.commit, dropped)
                 ours.update((p, decode(content)) for p, content in extra.files.items())
+                blocked.update(extra.blocked)
         base = read.commit
-        plan = make_plan(
-            project.name, self.revision, theirs, base_render, ours, state, read.blocked
-        )
+        plan = make_plan(project.name, self.revision, theirs, base_render, ours, state, blocked)
         return ProjectView(
             project,
             clone,
