@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from eco.errors import EcoError
 from eco.errors import GitError
 from eco.git.branch import commit_files
 from eco.skeleton.state import format_state
@@ -82,7 +83,7 @@ def test_the_state_text_of_ordinary_paths_is_unchanged() -> None:
     ],
 )
 def test_a_state_that_is_not_paths_is_refused(text: str) -> None:
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(EcoError) as raised:
         parse_state(text, where="alpha: .eco.toml")
     message = str(raised.value)
     assert message.startswith("alpha: .eco.toml: expected ")
