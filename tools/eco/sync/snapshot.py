@@ -123,7 +123,8 @@ class Snapshots:
         if found is None:
             raise EcoError(
                 f"{where}: template revision {revision} is not in the ecosystem repository "
-                f"at {self.root} (a shallow clone without a remote? fetch its full history)"
+                f"at {self.root}: if it is a newer commit of the monorepo, fetch it (git pull); "
+                "if the clone is shallow, fetch its full history"
             )
         if not found:
             branch = self.default_branch[0]
