@@ -148,6 +148,14 @@ class HostileProject:
         write_bytes(self.work / path, line * (size // len(line)))
         self.pieces.append(f"huge {path}")
 
+    def write(self, path: str, content: str | bytes) -> None:
+        """Any file, text or bytes, at ``path`` (for pieces that need no helper)."""
+        if isinstance(content, bytes):
+            write_bytes(self.work / path, content)
+        else:
+            write_files(self.work, {path: content})
+        self.pieces.append(f"file {path}")
+
     def code_at(self, path: str, name: str) -> None:
         """Python at ``path`` (appended to the file if there) that leaves proof ``name``
         when it is imported or run: eco must only ever read it as text."""
