@@ -5,8 +5,9 @@ One project carries every hostile shape at once, on the real skeleton: links out
 clone in place of a file and of a folder, a submodule at a skeleton folder, a folder at a
 retired path, a retired path that is a link, CRLF, bytes that are not UTF-8, a large
 file, and Python that leaves proof if eco ever ran it. Three more projects carry a
-malicious ``.eco.toml``. No piece may run, nothing outside the projects may change, the
-token may land nowhere, and every project ends with a classification or one line.
+malicious ``.eco.toml``, one a folder by that name. No piece may run, nothing outside
+the projects may change, the token may land nowhere, and every project ends with a
+classification or one line.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from tests.sync_fixtures import make_synced_project
 
 pytestmark = pytest.mark.slow
 
-NAMES = ("hostile", "ref-name", "side-branch", "empty-revision")
+NAMES = ("hostile", "ref-name", "side-branch", "empty-revision", "state-folder")
 
 
 @pytest.fixture
@@ -73,6 +74,7 @@ def projects(eco: Ecosystem, tmp_path: Path, proofs: Proofs) -> dict[str, Hostil
     found["ref-name"].revision("HEAD")
     found["side-branch"].revision(side_branch_template(eco, proofs, ".editorconfig"))
     found["empty-revision"].revision("")
+    found["state-folder"].folder_at(".eco.toml")
     for project in found.values():
         project.push()
     edit_template(eco, ".editorconfig", "indent_size = 4", "indent_size = 2")
@@ -123,6 +125,10 @@ def test_hostile_projects_through_check_and_sync(
     error = checked["side-branch"]["error"]
     assert isinstance(error, str) and "not on the monorepo's default branch" in error
     assert checked["empty-revision"]["adopted"] is False
+    assert checked["state-folder"]["error"] == (
+        "state-folder: .eco.toml is a folder in the project; eco records its sync state in a "
+        "file of that name: rename the folder, then sync again"
+    )
 
     synced = eco_cli(eco, "sync", "--allow-conflicts", "--push", "--forge", "local")
     assert synced.exit_code == 1
@@ -130,6 +136,12 @@ def test_hostile_projects_through_check_and_sync(
     assert "ref-name: .eco.toml: template-revision 'HEAD': expected" in synced.output
     assert "side-branch: .eco.toml: template-revision " in synced.output
     assert "empty-revision: .eco.toml records no template revision" in synced.output
+    assert "state-folder: .eco.toml is a folder in the project" in synced.output
+    folder = projects["state-folder"]
+    assert git("rev-parse", "main:.eco.toml/keep", cwd=folder.remote) == git(
+        "rev-parse", "HEAD:.eco.toml/keep", cwd=folder.work
+    )
+    assert git("branch", "--list", "eco/sync", cwd=folder.remote) == ""
 
     remote = projects["hostile"].remote
     work = projects["hostile"].work
