@@ -227,8 +227,8 @@ def render_template(env: jinja2.Environment, template: str, context: Mapping[str
         return env.get_template(template).render(context)
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
-            f"templates/{SKELETON}/{template}:{_line(exc, template)}: unsafe: {exc}; "
-            "templates may only use their variables and filters"
+            f"templates/{SKELETON}/{template}:{_line(exc, template)}: refused as unsafe: "
+            f"{str(exc).rstrip('.')}; templates may use their variables and filters only"
         ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(_undefined_message(exc, template)) from None
