@@ -169,11 +169,15 @@ class Snapshots:
             return True
 
     def get(self, revision: str) -> Snapshot:
-        """The ecosystem at ``revision`` (extracted on first use, then cached); the
-        caller has :meth:`verify`-ed it."""
+        """The ecosystem at ``revision`` (extracted on first use, then cached); a
+        revision not :meth:`verify`-ed yet is verified first."""
         with self._lock:
             if revision in self._snapshots:
                 return self._snapshots[revision]
+            verified = revision in self._verified
+        if not verified:
+            self.verify(revision, "template revision")
+        with self._lock:
             lock = self._locks.setdefault(revision, threading.Lock())
         with lock:
             with self._lock:
