@@ -118,7 +118,7 @@ class Snapshots:
                 f"{revision[:12]} cannot be read; sync needs the ecosystem's history"
             )
         found = self._on_default_branch(revision)
-        if found is None and self._deepen():
+        if not found and self._deepen():  # a shallow history may hide it, or its path
             found = self._on_default_branch(revision)
         if found is None:
             raise EcoError(
@@ -164,7 +164,13 @@ class Snapshots:
             shallow = git("rev-parse", "--is-shallow-repository", cwd=self.root, check=False)
             if shallow != "true" or not git("remote", cwd=self.root, check=False):
                 return False
-            git("fetch", "-q", "--unshallow", cwd=self.root)
+            try:
+                git("fetch", "-q", "--unshallow", cwd=self.root)
+            except GitError as exc:
+                raise EcoError(
+                    f"{self.root}: a shallow clone, and fetching the monorepo's history to "
+                    f"check a project's template revision failed: {exc.message}"
+                ) from None
             self.__dict__.pop("default_branch", None)
             return True
 
