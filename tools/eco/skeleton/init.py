@@ -69,7 +69,10 @@ def plan_project(
     if pypi is not None:
         _check("--pypi", pypi, PYPI_RE, "a PyPI project name such as Flask-Demo")
     if changelog is not None and path_problem(changelog):
-        raise EcoError(f"--changelog {changelog!r}: expected {path_problem(changelog)}")
+        raise EcoError(
+            f"--changelog {changelog!r}: expected a file path inside the project: "
+            f"{path_problem(changelog)}"
+        )
     if changelog is not None and Path(changelog).suffix not in CHANGELOG_FORMATS:
         raise EcoError(f"--changelog {changelog!r}: expected a .rst or .md file")
     url = str(path.expanduser().resolve())
