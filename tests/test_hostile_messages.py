@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import github
@@ -110,16 +111,19 @@ def test_a_retired_path_that_is_a_symlink_is_never_removed(
 def test_an_unreachable_github_is_not_a_request_to_wait(tmp_path: Path) -> None:
     eco = make_ecosystem(tmp_path, '\n[projects.flask]\nrepo = "pallets/flask"\n', copy=())
     registry = load_registry(eco.root / "projects.toml")
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
     env = {
         "GITHUB_TOKEN": "ghp_unreachableTest0123456789abcdefABCD",
-        "ECO_GITHUB_API_URL": "http://127.0.0.1:9",
+        "ECO_GITHUB_API_URL": url,
         "ECO_GITHUB_MAX_WAIT": "3",
     }
     with pytest.raises(EcoError) as raised:
         get_forge("github", registry, env=env, clock=FakeClock())
     message = raised.value.message
     assert "asked to wait" not in message
-    assert "cannot reach http://127.0.0.1:9" in message
+    assert f"cannot reach {url}" in message
     assert "\n" not in message
 
 
