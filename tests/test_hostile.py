@@ -34,8 +34,6 @@ from tests.sync_fixtures import eco_cli
 from tests.sync_fixtures import edit_template
 from tests.sync_fixtures import make_synced_project
 
-pytestmark = pytest.mark.slow
-
 NAMES = ("hostile", "ref-name", "side-branch", "empty-revision", "state-folder")
 
 
