@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from eco.errors import EcoError
 from eco.errors import GitError
 from eco.git.branch import commit_files
 from eco.skeleton.state import format_state
@@ -82,7 +83,7 @@ def test_the_state_text_of_ordinary_paths_is_unchanged() -> None:
     ],
 )
 def test_a_state_that_is_not_paths_is_refused(text: str) -> None:
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(EcoError) as raised:
         parse_state(text, where="alpha: .eco.toml")
     message = str(raised.value)
     assert message.startswith("alpha: .eco.toml: expected ")
@@ -95,7 +96,7 @@ def test_a_seeded_path_with_quotes_is_committed_as_valid_toml(
     manifest = eco.root / "templates" / "manifest.toml"
     manifest.write_text(
         manifest.read_text()
-        + '\n[[file]]\npath = \'notes/say "hi" \\ there.md\'\ntemplate = "notes.md"\n'
+        + '\n[[file]]\npath = \'notes/say "hi" there.md\'\ntemplate = "notes.md"\n'
         'mode = "seeded"\n'
     )
     write_files(eco.root / "templates" / "skeleton", {"notes.md": "# Notes\n"})
@@ -103,7 +104,7 @@ def test_a_seeded_path_with_quotes_is_committed_as_valid_toml(
     synced = eco_cli(eco, "sync", "--push")
     assert synced.exit_code == 0, synced.output
     state = show(remote, "eco/sync", ".eco.toml")
-    assert 'notes/say "hi" \\ there.md' in tomllib.loads(state)["seeded"]
+    assert 'notes/say "hi" there.md' in tomllib.loads(state)["seeded"]
     git("push", "-q", str(remote), "refs/heads/eco/sync:refs/heads/main", cwd=clone_of("alpha"))
     checked = eco_cli(eco, "check")
     assert checked.exit_code == 0, checked.output

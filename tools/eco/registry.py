@@ -401,14 +401,18 @@ def branch_problem(name: str) -> str:
 
 
 def path_problem(path: str) -> str:
-    """What keeps ``path`` from being a file path inside a project ("" when nothing)."""
-    if not FILE_RE.fullmatch(path):
-        return "a relative path inside the project, without '..', backslashes or control characters"
+    """Why ``path`` is not a file path inside a project ("" when it is one)."""
     parts = path.split("/")
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "an absolute path is outside the project"
+    if ".." in parts:
+        return "'..' leads out of the project"
+    if not FILE_RE.fullmatch(path):
+        return "backslashes and control characters are not allowed in a path"
     if any(part in ("", ".") for part in parts):
-        return "a path without empty or '.' parts"
-    if any(part.lower() == ".git" for part in parts) or re.match(r"^[A-Za-z]:", path):
-        return "a path of the project's files, not inside .git or on a drive"
+        return "empty or '.' parts are not allowed in a path"
+    if any(part.lower() == ".git" for part in parts):
+        return "a path inside .git is git's, not the project's"
     return ""
 
 
@@ -626,7 +630,9 @@ def _parse_project(
     for file, reason in skip.items():
         problem = path_problem(file)
         if problem:
-            raise check.fail(at + ("skip", file), f"expected a file path: {problem}")
+            raise check.fail(
+                at + ("skip", file), f"expected a file path inside the project: {problem}"
+            )
         if not isinstance(reason, str) or not reason.strip():
             raise check.fail(
                 at + ("skip", file),

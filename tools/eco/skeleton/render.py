@@ -28,6 +28,7 @@ import jinja2.sandbox
 
 from eco.errors import TemplateError
 from eco.registry import Ecosystem
+from eco.registry import path_problem
 from eco.registry import Project
 from eco.skeleton.manifest import load_manifest
 from eco.skeleton.manifest import Manifest
@@ -177,7 +178,9 @@ def render_project(
             continue
         if spec.when and not _truth(env, spec.when, context, spec.template):
             continue
-        path = _render_string(env, spec.path, context, spec.template)
+        path = _inside(
+            _render_string(env, spec.path, context, spec.template), spec.path, spec.template
+        )
         if path in project.skip:
             opted_out[path] = project.skip[path]
             continue
@@ -186,14 +189,17 @@ def render_project(
             render_template(env, spec.template, context),
             spec.mode,
             spec.template,
-            tuple(_render_string(env, u, context, spec.template) for u in spec.unless),
+            tuple(
+                _inside(_render_string(env, u, context, spec.template), u, spec.template)
+                for u in spec.unless
+            ),
         )
     retired: dict[str, str] = {}
     contains: dict[str, str] = {}
     for old in manifest.retired:
         if old.when and not _truth(env, old.when, context, "manifest.toml"):
             continue
-        path = _render_string(env, old.path, context, "manifest.toml")
+        path = _inside(_render_string(env, old.path, context, "retired"), old.path, "retired")
         if path in files:
             continue
         if path in project.skip:
@@ -205,13 +211,24 @@ def render_project(
     return Rendering(files, retired, contains, opted_out)
 
 
+def _inside(path: str, source: str, where: str) -> str:
+    """``path`` when it is a relative path inside the project; else a TemplateError, so
+    nothing is written outside a project whatever its variables hold."""
+    if path_problem(path):
+        raise TemplateError(
+            f"templates/manifest.toml ({where}): path {source!r} renders to {path!r}: "
+            "expected a relative path inside the project, without '..' and not in .git"
+        )
+    return path
+
+
 def render_template(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     try:
         return env.get_template(template).render(context)
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
-            f"templates/{SKELETON}/{template}:{_line(exc, template)}: unsafe: {exc}; "
-            "templates may only use their variables and filters"
+            f"templates/{SKELETON}/{template}:{_line(exc, template)}: refused as unsafe: "
+            f"{str(exc).rstrip('.')}; templates may use their variables and filters only"
         ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(_undefined_message(exc, template)) from None

@@ -184,6 +184,7 @@ class Syncer:
                     "in projects.toml"
                 )
             read = reader.read(ref, wanted, folders)
+            _refuse_blocked_state(project, read.blocked.get(STATE_FILE, ""))
             published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
             branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
             ours = {p: decode(content) for p, content in read.files.items()}
@@ -206,13 +207,13 @@ class Syncer:
                 self.snapshots.verify(state.template_revision, where)
                 base_render = self.render_base(project, state.template_revision, theirs)
             dropped = set(base_render.files) - wanted if base_render else set()
+            blocked = dict(read.blocked)
             if dropped:  # files the skeleton no longer has: read them too
                 extra = reader.read(read.commit, dropped)
                 ours.update((p, decode(content)) for p, content in extra.files.items())
+                blocked.update(extra.blocked)
         base = read.commit
-        plan = make_plan(
-            project.name, self.revision, theirs, base_render, ours, state, read.blocked
-        )
+        plan = make_plan(project.name, self.revision, theirs, base_render, ours, state, blocked)
         return ProjectView(
             project,
             clone,
@@ -344,6 +345,18 @@ def _foreign_head(found: tuple[str, str, bytes] | None) -> str | None:
 
 def _is_workflow(path: str) -> bool:
     return path.endswith((".yml", ".yaml"))
+
+
+def _refuse_blocked_state(project: Project, blocker: str) -> None:
+    """Something of the project's own where the state file goes (a folder, a link, a
+    submodule) is never replaced by it: the project is a failure until it moves."""
+    if not blocker:
+        return
+    noun = next((n for n in ("folder", "link", "submodule") if n in blocker), "it")
+    raise EcoError(
+        f"{project.name}: {STATE_FILE} is {blocker}; eco records its sync state in a file "
+        f"of that name: rename the {noun}, then sync again"
+    )
 
 
 def _state(project: Project, text: str | None) -> State | None:
