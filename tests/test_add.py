@@ -1,0 +1,203 @@
+"""``eco add``: each adoption fixture gets exactly the registry entry its repository states."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from eco.adopt.facts import derive
+from eco.adopt.source import Source
+from tests.adoption_fixtures import ADOPTION_REGISTRY_HEAD
+from tests.adoption_fixtures import expected_entry
+from tests.adoption_fixtures import FIXTURES
+from tests.adoption_fixtures import make_fixture
+from tests.adoption_fixtures import MIT
+from tests.helpers import git
+from tests.helpers import run_eco
+
+SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
+
+
+def _ecosystem(tmp_path: Path, extra: str = "") -> Path:
+    root = tmp_path / "eco"
+    root.mkdir()
+    (root / "projects.toml").write_text(
+        "# The registry; comments survive eco add.\n" + ADOPTION_REGISTRY_HEAD + extra
+    )
+    return root
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_add_writes_the_expected_entry(name: str, tmp_path: Path) -> None:
+    repo = make_fixture(tmp_path, name)
+    root = _ecosystem(tmp_path)
+    before = (root / "projects.toml").read_text()
+    result = run_eco("add", name, "--url", str(repo.remote), cwd=root)
+    assert result.returncode == 0, result.stderr
+    text = (root / "projects.toml").read_text()
+    assert text.startswith(before)  # the rest of the file untouched, comments included
+    entry = tomllib.loads(text)["projects"][name]
+    assert entry == expected_entry(name, repo.remote)
+    # The diff shown is the text written.
+    assert f"+[projects.{name}]" in result.stdout
+    assert f"added [projects.{name}]" in result.stdout
+    # And the registry loads it with these facts.
+    listed = run_eco("list", "--format", "json", cwd=root)
+    assert listed.returncode == 0, listed.stderr
+
+
+def test_dry_run_writes_nothing_and_json(tmp_path: Path) -> None:
+    repo = make_fixture(tmp_path, "flask-hooked")
+    root = _ecosystem(tmp_path)
+    before = (root / "projects.toml").read_text()
+    result = run_eco("add", "flask-hooked", "--url", str(repo.remote), "-n", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "projects.toml").read_text() == before
+    assert '+build-backend = "hatchling"' in result.stdout
+    assert "kept: build backend hatchling, for hatch build hooks (custom)" in result.stdout
+    assert "dry run: projects.toml not written" in result.stdout
+    out = run_eco(
+        "add", "flask-hooked", "--url", str(repo.remote), "-n", "--format", "json", cwd=root
+    )
+    data = json.loads(out.stdout)
+    assert data["version"] == 1 and data["written"] is False
+    assert data["entry"]["build-backend"] == "hatchling"
+    assert data["kept-backend-for"] == [
+        "hatch build hooks (custom)",
+        "[tool.hatch.build] artifacts",
+    ]
+    assert (root / "projects.toml").read_text() == before
+
+
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    repo = make_fixture(tmp_path, "flask-quiet")
+    root = _ecosystem(tmp_path, '\n[projects.taken]\nrepo = "pallets-eco/taken"\n')
+    before = (root / "projects.toml").read_text()
+    cases = {
+        ("taken", "--url", str(repo.remote)): "a project named 'taken' is already registered",
+        ("other", "--repo", "pallets-eco/Taken"): "pallets-eco/Taken is already registered",
+        ("other", "--url", str(tmp_path / "missing.git")): "cannot reach the repository",
+        ("Bad Name", "--url", str(repo.remote)): "NAME 'Bad Name': expected lower-case",
+        ("other",): "give exactly one of --repo OWNER/NAME or --url URL",
+        ("other", "--repo", "not a repo"): "--repo 'not a repo': expected",
+    }
+    for args, message in cases.items():
+        result = run_eco("add", *args, cwd=root)
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+    assert (root / "projects.toml").read_text() == before
+
+
+def test_notes_say_what_was_assumed(tmp_path: Path) -> None:
+    """No release tags, a generation that cannot be told: reported, not guessed silently."""
+    repo = make_fixture(tmp_path, "flask-quiet")
+    for tag in FIXTURES["flask-quiet"].tags:
+        git("push", "-q", str(repo.remote), f":refs/tags/{tag}", cwd=repo.clone)
+    root = _ecosystem(tmp_path)
+    result = run_eco("add", "flask-quiet", "--url", str(repo.remote), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "note: tag style: no release tags yet; X.Y.Z (the standard) recorded" in result.stdout
+    assert "note: generation: no uv.lock, [dependency-groups] or requirements/*.in" in (
+        result.stdout
+    )
+
+
+def _source(files: dict[str, str]) -> Source:
+    listing: dict[str, list[str]] = {}
+    for path in files:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            folder = "/".join(parts[:depth])
+            name = parts[depth] + ("/" if depth < len(parts) - 1 else "")
+            listing.setdefault(folder, [])
+            if name not in listing[folder]:
+                listing[folder].append(name)
+    return Source("0" * 40, files, {k: tuple(sorted(v)) for k, v in listing.items()})
+
+
+PYPROJECT = """\
+[project]
+name = "Flask-Thing"
+description = "A thing."
+license = "BSD-3-Clause"
+requires-python = ">=3.8"
+[build-system]
+requires = ["setuptools", "setuptools-scm"]
+build-backend = "setuptools.build_meta"
+[tool.setuptools_scm]
+"""
+
+WORKFLOW = """\
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      search:
+        image: elasticsearch:8.3.3
+        ports: ["9200:9200"]
+      db:
+        image: postgres:16
+        ports: ["5433:5432"]
+    steps:
+      - uses: supercharge/mongodb-github-action@v1.9.0
+        with:
+          mongodb-version: '5.0'
+      - run: sudo apt-get install -y --no-install-recommends libpq-dev ${{ matrix.pkg }}
+"""
+
+
+def test_facts_from_a_contradicting_project() -> None:
+    """MIT text under a BSD claim, an unknown service, a setuptools-scm backend."""
+    source = _source(
+        {
+            "pyproject.toml": PYPROJECT,
+            "LICENSE": MIT.format(year="2020", holder="Someone"),
+            "README.rst": "Thing\n=====\n",
+            "src/flask_thing/__init__.py": "",
+            ".github/workflows/ci.yml": WORKFLOW,
+            "docs/index.rst": "Thing\n=====\n",
+            "docs/changes.rst": ".. include:: ../CHANGES\n",
+            "CHANGES": "1.0\n---\n",
+        }
+    )
+    facts = derive(
+        source,
+        branch="develop",
+        tags=("v1.0", "v1.1", "0.9"),
+        supported=SUPPORTED,
+        default_generation="uv",
+        name="flask-thing",
+    )
+    assert facts.license == "MIT" and facts.license_file == "LICENSE"
+    assert facts.readme == "README.rst" and facts.module == "flask_thing"
+    assert facts.build_backend == "setuptools"
+    assert facts.backend_kept_for == (
+        "build requirements setuptools-scm",
+        "setuptools-scm versions",
+    )
+    assert facts.tag_style == "vX.Y.Z" and facts.generation == "uv"
+    assert facts.python == SUPPORTED
+    assert facts.docs_layout == "single" and facts.docs_pages == {"changelog": "docs/changes.rst"}
+    assert facts.changelog == ""
+    assert [(s.name, s.image, s.port) for s in facts.services] == [
+        ("postgres", "postgres:16", 5433),
+        ("mongodb", "mongo:5.0", 27017),
+    ]
+    assert facts.apt == ("libpq-dev",)
+    notes = "\n".join(facts.notes)
+    for expected in (
+        "licence: LICENSE is the MIT text but pyproject.toml says 'BSD-3-Clause'",
+        "service search (elasticsearch:8.3.3) is not one the shared tests workflow can start",
+        "mongodb is started by the action supercharge/mongodb-github-action",
+        "apt package ${{ matrix.pkg }} is an expression; kept out",
+        "requires-python '>=3.8' allows Pythons older than the ecosystem's 3.10",
+        "changelog CHANGES has no .rst or .md extension",
+        "tag style: 2 of 3 release tags start with v",
+        "generation: no uv.lock",
+    ):
+        assert expected in notes
