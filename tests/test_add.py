@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.adoption_fixtures import FIXTURES
 from tests.adoption_fixtures import make_fixture
 from tests.adoption_fixtures import MIT
 from tests.helpers import git
+from tests.helpers import REPO
 from tests.helpers import run_eco
 
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
@@ -201,3 +203,56 @@ def test_facts_from_a_contradicting_project() -> None:
         "generation: no uv.lock",
     ):
         assert expected in notes
+
+
+def _checked_ecosystem(tmp_path: Path, entries: str) -> Path:
+    """An ecosystem with the real skeleton, committed, for ``eco check``."""
+    root = tmp_path / "eco"
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "projects.toml").write_text(ADOPTION_REGISTRY_HEAD + entries)
+    git("init", "-q", "-b", "main", cwd=root)
+    git("add", "-A", cwd=root)
+    git("commit", "-q", "-m", "ecosystem", cwd=root)
+    return root
+
+
+def test_check_names_the_facts_a_hand_written_entry_gets_wrong(tmp_path: Path) -> None:
+    """A licence the text contradicts fails that project (exit 2), the others still run;
+    every other wrong fact is drift naming the fact."""
+    mit = make_fixture(tmp_path, "flask-mitlike")
+    grouped = make_fixture(tmp_path, "flask-grouped")
+    hooked = make_fixture(tmp_path, "flask-hooked")
+    root = _checked_ecosystem(
+        tmp_path,
+        f'\n[projects.flask-mitlike]\nurl = "{mit.remote}"\n'
+        f'\n[projects.flask-grouped]\nurl = "{grouped.remote}"\nchangelog = "CHANGES.md"\n',
+    )
+    result = run_eco("check", "flask-mitlike", "flask-grouped", cwd=root)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        "FAILED flask-mitlike: flask-mitlike: licence: projects.toml says BSD-3-Clause "
+        "(vars.license) but LICENSE.txt is the MIT text" in result.stderr
+    )
+    for line in (
+        'generation: projects.toml says "pip-tools", the repository says "uv"',
+        "python: projects.toml says 3.10, 3.11, 3.12, 3.13, the repository says "
+        "requires-python >=3.11 (excludes 3.10)",
+        'changelog: projects.toml says "CHANGES.md", the repository says "CHANGES.rst"',
+        'vars.docs_format: projects.toml says "md", the repository says "rst"',
+    ):
+        assert f"  fact          {line}" in result.stdout, result.stdout
+    data = json.loads(run_eco("check", "flask-grouped", "--format", "json", cwd=root).stdout)
+    facts = {f["fact"]: f for f in data["projects"][0]["facts"]}
+    assert facts["generation"] == {
+        "fact": "generation",
+        "registry": '"pip-tools"',
+        "repository": '"uv"',
+    }
+    # The entry eco add writes contradicts nothing.
+    added = run_eco("add", "flask-hooked", "--url", str(hooked.remote), cwd=root)
+    assert added.returncode == 0, added.stderr
+    git("commit", "-q", "-am", "add flask-hooked", cwd=root)
+    result = run_eco("check", "flask-hooked", cwd=root)
+    assert result.returncode == 1, result.stderr  # drift: not adopted yet
+    assert "flask-hooked: drift" in result.stdout
+    assert "  fact " not in result.stdout

@@ -81,6 +81,8 @@ class Facts:
     services: tuple[Service, ...]
     apt: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    # The facts that were assumed, not read (their notes say so): never a contradiction.
+    assumed: frozenset[str] = field(default=frozenset())
 
 
 def derive(
@@ -111,13 +113,25 @@ def derive(
     docs_layout, docs_format, pages = _docs(source)
     requires_python, python = _pythons(project, supported, notes)
     changelog = _changelog(source, notes)
+    generation = _generation(source, pyproject, default_generation, notes)
+    assumed = {
+        fact
+        for fact, prefix in (
+            ("generation", "generation:"),
+            ("build-backend", "no [build-system]"),
+            ("tag-style", "tag style: no release tags"),
+            ("python", "no requires-python"),
+            ("module", "the import package could not be found"),
+        )
+        if any(n.startswith(prefix) for n in notes)
+    }
     return Facts(
         branch=branch,
         pypi=pypi,
         module=module,
         description=description if isinstance(description, str) else "",
         changelog=changelog,
-        generation=_generation(source, pyproject, default_generation, notes),
+        generation=generation,
         tag_style=_tag_style(tags, notes),
         typed=_typed(source, module),
         readme=_readme(source, project, notes),
@@ -134,6 +148,7 @@ def derive(
         services=ci.services,
         apt=ci.apt,
         notes=tuple(notes),
+        assumed=frozenset(assumed),
     )
 
 
