@@ -256,3 +256,28 @@ def test_check_names_the_facts_a_hand_written_entry_gets_wrong(tmp_path: Path) -
     assert result.returncode == 1, result.stderr  # drift: not adopted yet
     assert "flask-hooked: drift" in result.stdout
     assert "  fact " not in result.stdout
+
+
+def test_values_the_registry_refuses_are_left_out_with_a_note(tmp_path: Path) -> None:
+    """The repository is written by contributors: a hostile value never reaches the entry."""
+    repo = make_fixture(tmp_path, "flask-services")
+    pyproject = repo.clone / "pyproject.toml"
+    text = pyproject.read_text()
+    text = text.replace('name = "Flask-Services"', 'name = "Flask Services\\n[evil]"')
+    text = text.replace('name = "flask_services"', 'name = "../../etc"')
+    pyproject.write_text(text)
+    workflow = repo.clone / ".github/workflows/tests.yaml"
+    workflow.write_text(workflow.read_text().replace("redis:7-alpine", "redis:7;rm -rf /"))
+    git("commit", "-q", "-am", "hostile", cwd=repo.clone)
+    git("push", "-q", "origin", "main", cwd=repo.clone)
+    root = _ecosystem(tmp_path)
+    result = run_eco("add", "flask-services", "--url", str(repo.remote), cwd=root)
+    assert result.returncode == 0, result.stderr
+    entry = tomllib.loads((root / "projects.toml").read_text())["projects"]["flask-services"]
+    assert "pypi" not in entry and "module" not in entry
+    assert set(entry["tests"]["services"]) == {"memcached"}
+    assert "note: pypi: the project says 'Flask Services\\n[evil]', which the registry refuses" in (
+        result.stdout
+    )
+    assert "note: module: the project says '../../etc'" in result.stdout
+    assert "service redis has an image eco cannot read ('redis:7;rm -rf /')" in result.stdout

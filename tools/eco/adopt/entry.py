@@ -11,6 +11,7 @@ and ``vars`` that equal ``[defaults]``.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
 
 import tomlkit
@@ -19,37 +20,80 @@ import tomlkit.items
 from eco.adopt.facts import Facts
 from eco.errors import EcoError
 from eco.errors import RegistryError
+from eco.registry import BACKEND_RE
+from eco.registry import CHANGELOG_FORMATS
+from eco.registry import FILE_RE
 from eco.registry import load_registry
+from eco.registry import MODULE_RE
 from eco.registry import parse_registry
+from eco.registry import PYPI_RE
 from eco.registry import Registry
+
+# What the registry accepts for each value read from the project (written by its
+# contributors: a value the registry would refuse is left out, with a note).
+_PATTERNS = {
+    "pypi": PYPI_RE,
+    "module": MODULE_RE,
+    "readme": FILE_RE,
+    "license-file": FILE_RE,
+    "changelog": FILE_RE,
+    "build-backend": BACKEND_RE,
+}
+
+
+def refused(facts: Facts) -> dict[str, str]:
+    """The facts read from the project that the registry would refuse, with why."""
+    values = {
+        "pypi": facts.pypi,
+        "module": facts.module,
+        "readme": facts.readme,
+        "license-file": facts.license_file,
+        "changelog": facts.changelog,
+        "build-backend": facts.build_backend,
+    }
+    out = {}
+    for key, value in values.items():
+        if not value:
+            continue
+        if not _PATTERNS[key].match(value) or (
+            key == "changelog" and Path(value).suffix not in CHANGELOG_FORMATS
+        ):
+            out[key] = (
+                f"{key}: the project says {value[:80]!r}, which the registry refuses; "
+                "set it by hand"
+            )
+    return out
 
 
 def entry_data(
     registry: Registry, facts: Facts, *, repo: str | None, url: str | None
 ) -> dict[str, Any]:
-    """The entry as plain data, in the order it is written."""
+    """The entry as plain data, in the order it is written (refused values left out)."""
+    bad = refused(facts)
     data: dict[str, Any] = {}
     if repo:
         data["repo"] = repo
     if url:
         data["url"] = url
-    if facts.pypi:
+    if facts.pypi and "pypi" not in bad:
         data["pypi"] = facts.pypi
-    data["module"] = facts.module
+    if "module" not in bad:
+        data["module"] = facts.module
     if facts.description:
         data["description"] = facts.description
     data["branch"] = facts.branch
-    data["changelog"] = facts.changelog
+    data["changelog"] = facts.changelog if "changelog" not in bad else ""
     if facts.python != registry.ecosystem.python:
         data["python"] = list(facts.python)
     data["generation"] = facts.generation
     data["tag-style"] = facts.tag_style
     data["typed"] = facts.typed
-    if facts.readme:
+    if facts.readme and "readme" not in bad:
         data["readme"] = facts.readme
-    if facts.license_file:
+    if facts.license_file and "license-file" not in bad:
         data["license-file"] = facts.license_file
-    data["build-backend"] = facts.build_backend
+    if "build-backend" not in bad:
+        data["build-backend"] = facts.build_backend
     data["docs-layout"] = facts.docs_layout
     variables = {}
     if facts.license and facts.license != registry.defaults.get("license"):

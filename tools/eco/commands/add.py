@@ -8,6 +8,7 @@ import click
 
 from eco.adopt.add import plan_add
 from eco.adopt.entry import entry_data
+from eco.adopt.entry import refused
 from eco.adopt.entry import write_registry
 from eco.commands.options import format_option
 from eco.context import Context
@@ -48,7 +49,7 @@ def command(
             "entry": entry_data(registry, facts, repo=repo, url=url),
             "kept-backend-for": list(facts.backend_kept_for),
             "docs-pages": dict(facts.docs_pages),
-            "notes": list(facts.notes),
+            "notes": [*facts.notes, *refused(facts).values()],
             "written": not dry_run,
         }
         click.echo(json.dumps(data, indent=2))
@@ -63,7 +64,7 @@ def command(
         click.echo(
             f"kept: build backend {facts.build_backend}, for " + "; ".join(facts.backend_kept_for)
         )
-    for note in facts.notes:
+    for note in (*facts.notes, *refused(facts).values()):
         click.echo(f"note: {note}")
     if dry_run:
         click.echo(f"dry run: {registry.path.name} not written")
