@@ -68,7 +68,7 @@ def contradictions(
     license = project.vars.get("license")
     if facts.license and license and facts.license != license:
         raise LicenseContradiction(
-            f"{project.name}: licence: projects.toml says {license} (vars.license) but "
+            f"licence: projects.toml says {license} (vars.license) but "
             f"{facts.license_file} is the {facts.license} text; set vars = "
             f'{{ license = "{facts.license}" }} under [projects.{project.name}] '
             "(or correct the licence file)"
