@@ -6,8 +6,14 @@ import json
 import shutil
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tomlkit
+import yaml
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from eco.adopt.facts import derive
 from eco.adopt.source import Source
@@ -21,6 +27,50 @@ from tests.helpers import REPO
 from tests.helpers import run_eco
 
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
+# Keys the fact reader looks at, at any depth, so random shapes reach its code.
+_KEYS = [
+    "project",
+    "tool",
+    "build-system",
+    "dependency-groups",
+    "hatch",
+    "build",
+    "hooks",
+    "targets",
+    "version",
+    "source",
+    "metadata",
+    "flit",
+    "module",
+    "name",
+    "requires",
+    "build-backend",
+    "license",
+    "license-files",
+    "readme",
+    "file",
+    "text",
+    "classifiers",
+    "requires-python",
+    "optional-dependencies",
+    "tests",
+    "test",
+    "include-group",
+    "tox",
+    "env_run_base",
+    "deps",
+    "setuptools",
+    "ext-modules",
+    "jobs",
+    "services",
+    "steps",
+    "image",
+    "ports",
+    "uses",
+    "with",
+    "run",
+    "description",
+]
 
 
 def _ecosystem(tmp_path: Path, extra: str = "") -> Path:
@@ -281,3 +331,40 @@ def test_values_the_registry_refuses_are_left_out_with_a_note(tmp_path: Path) ->
     )
     assert "note: module: the project says '../../etc'" in result.stdout
     assert "service redis has an image eco cannot read ('redis:7;rm -rf /')" in result.stdout
+
+
+_VALUES = st.recursive(
+    st.one_of(st.text(max_size=8), st.integers(), st.booleans()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(_KEYS), inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pyproject=st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=4),
+    workflow=st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=3),
+)
+def test_facts_never_raise_on_any_shape(
+    pyproject: dict[str, Any], workflow: dict[str, Any]
+) -> None:
+    """A contributor can give any key any shape: facts are read or noted, never a crash."""
+    source = _source(
+        {
+            "pyproject.toml": tomlkit.dumps(pyproject),
+            ".github/workflows/x.yaml": yaml.safe_dump(workflow),
+            "tox.ini": "[testenv]\ndeps = pytest\n",
+        }
+    )
+    facts = derive(
+        source,
+        branch="main",
+        tags=(),
+        supported=SUPPORTED,
+        default_generation="pip-tools",
+        name="x",
+    )
+    assert facts.generation in ("pip-tools", "uv")

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from eco.adopt.toml_paths import items
+from eco.adopt.toml_paths import table
 from eco.registry import Service
 
 # image name (without tag and registry prefix) -> the service the shared workflow starts
@@ -81,7 +83,7 @@ def read_ci(workflows: Mapping[str, str]) -> CI:
                         f"{where}: service {found.name} as {found.image} on port {found.port} "
                         f"differs from {known.image} on port {known.port}, which is kept"
                     )
-            for step in job.get("steps") or []:
+            for step in items(job.get("steps")):
                 if isinstance(step, dict) and isinstance(step.get("run"), str):
                     for package in _apt_packages(step["run"], where, notes):
                         if package not in apt:
@@ -99,14 +101,14 @@ def _job_services(job: Mapping[str, Any], where: str, notes: list[str]) -> list[
             service = _service(str(name), image, ports, where, notes)
             if service is not None:
                 out.append(service)
-    for step in job.get("steps") or []:
+    for step in items(job.get("steps")):
         uses = step.get("uses") if isinstance(step, dict) else None
         if not isinstance(uses, str):
             continue
         action = uses.split("@", 1)[0]
         if action in _ACTIONS:
             kind, image, version_input = _ACTIONS[action]
-            inputs = step.get("with") or {}
+            inputs = table(step, "with")
             version = str(inputs.get(version_input, "")) if version_input else ""
             tag = f":{version}" if version and "${{" not in version else ""
             out.append(Service(kind, f"{image}{tag}", _DEFAULT_PORTS[kind]))

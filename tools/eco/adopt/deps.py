@@ -18,6 +18,10 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from eco.adopt.toml_paths import items
+from eco.adopt.toml_paths import strings
+from eco.adopt.toml_paths import table
+
 _GROUPS = ("tests", "test")
 
 
@@ -26,8 +30,8 @@ def test_dependencies(
 ) -> tuple[str, ...]:
     """Requirement strings the tests need (the project itself and ``-r``/``-c`` lines aside)."""
     found: list[str] = []
-    groups = pyproject.get("dependency-groups")
-    if isinstance(groups, dict):
+    groups = table(pyproject, "dependency-groups")
+    if groups:
         for name in _GROUPS:
             if name in groups:
                 found += _group(groups, name, notes, seen=set())
@@ -37,12 +41,11 @@ def test_dependencies(
             found += _requirements_in(name, files, notes, seen=set())
             break
     found += _tox_deps(pyproject, files.get("tox.ini"), notes)
-    optional = pyproject.get("project", {}).get("optional-dependencies", {})
-    if isinstance(optional, dict):
-        for name in _GROUPS:
-            if isinstance(optional.get(name), list):
-                found += [str(r) for r in optional[name]]
-                break
+    optional = table(pyproject, "project", "optional-dependencies")
+    for name in _GROUPS:
+        if name in optional:
+            found += strings(optional[name])
+            break
     return _union(found, notes)
 
 
@@ -51,7 +54,7 @@ def _group(groups: Mapping[str, Any], name: str, notes: list[str], seen: set[str
         return []
     seen.add(name)
     out: list[str] = []
-    for item in groups.get(name) or []:
+    for item in items(groups.get(name)):
         if isinstance(item, str):
             out.append(item)
         elif isinstance(item, dict) and isinstance(item.get("include-group"), str):
@@ -80,9 +83,7 @@ def _requirements_in(
 
 def _tox_deps(pyproject: Mapping[str, Any], tox_ini: str | None, notes: list[str]) -> list[str]:
     out: list[str] = []
-    base = pyproject.get("tool", {}).get("tox", {}).get("env_run_base", {})
-    if isinstance(base, dict) and isinstance(base.get("deps"), list):
-        out += [str(d) for d in base["deps"]]
+    out += strings(table(pyproject, "tool", "tox", "env_run_base").get("deps"))
     if tox_ini:
         parser = configparser.ConfigParser(interpolation=None)
         try:

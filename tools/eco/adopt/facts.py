@@ -24,6 +24,8 @@ from eco.adopt.deps import test_dependencies
 from eco.adopt.licenses import declared
 from eco.adopt.licenses import identify
 from eco.adopt.source import Source
+from eco.adopt.toml_paths import strings
+from eco.adopt.toml_paths import table
 from eco.registry import Service
 
 # build-backend object -> the backend's distribution name (what `build-backend` records)
@@ -98,7 +100,7 @@ def derive(
     ``supported``; ``tags`` are the remote's tag names, ``branch`` its default branch."""
     notes: list[str] = []
     pyproject = _pyproject(source, notes)
-    project = pyproject.get("project", {}) if isinstance(pyproject.get("project"), dict) else {}
+    project = table(pyproject, "project")
     pypi = project.get("name") if isinstance(project.get("name"), str) else None
     if pypi is None:
         notes.append("pyproject.toml has no [project] name: set pypi by hand")
@@ -165,7 +167,7 @@ def _pyproject(source: Source, notes: list[str]) -> dict[str, Any]:
 
 
 def _module(source: Source, pyproject: Mapping[str, Any], dist: str, notes: list[str]) -> str:
-    flit = pyproject.get("tool", {}).get("flit", {}).get("module", {}).get("name")
+    flit = table(pyproject, "tool", "flit", "module").get("name")
     if isinstance(flit, str):
         return flit
     packages = [n.rstrip("/") for n in source.names("src") if n.endswith("/")]
@@ -183,8 +185,8 @@ def _module(source: Source, pyproject: Mapping[str, Any], dist: str, notes: list
 def _backend(
     source: Source, pyproject: Mapping[str, Any], notes: list[str]
 ) -> tuple[str, tuple[str, ...]]:
-    system = pyproject.get("build-system", {})
-    obj = system.get("build-backend") if isinstance(system, dict) else None
+    system = table(pyproject, "build-system")
+    obj = system.get("build-backend")
     if not isinstance(obj, str):
         notes.append("no [build-system] build-backend: setuptools (the legacy default) assumed")
         obj = "setuptools.build_meta:__legacy__"
@@ -192,8 +194,7 @@ def _backend(
     if backend is None:
         backend = re.split(r"[.:]", obj, maxsplit=1)[0].replace("_", "-")
         notes.append(f"build backend {obj!r} is not one eco knows; recorded as {backend!r}")
-    requires = [str(r) for r in system.get("requires", [])] if isinstance(system, dict) else []
-    tool = pyproject.get("tool", {})
+    requires = strings(system.get("requires"))
     reasons: list[str] = []
     others = [
         r
@@ -203,30 +204,23 @@ def _backend(
     ]
     if others:
         reasons.append(f"build requirements {', '.join(others)}")
-    hatch = tool.get("hatch", {}) if isinstance(tool, dict) else {}
-    if isinstance(hatch, dict):
-        build = hatch.get("build", {})
-        if isinstance(build, dict):
-            if build.get("hooks"):
-                reasons.append(f"hatch build hooks ({', '.join(build['hooks'])})")
-            if build.get("artifacts"):
-                reasons.append("[tool.hatch.build] artifacts")
-            for target, spec in (build.get("targets") or {}).items():
-                if isinstance(spec, dict) and spec.get("hooks"):
-                    reasons.append(f"hatch build hooks of the {target} target")
-        version = hatch.get("version", {})
-        if isinstance(version, dict) and version.get("source") not in (None, "regex"):
-            reasons.append(f"hatch version source {version.get('source')!r}")
-        if (
-            hatch.get("metadata", {}).get("hooks")
-            if isinstance(hatch.get("metadata"), dict)
-            else False
-        ):
-            reasons.append("hatch metadata hooks")
-    if isinstance(tool, dict) and ("setuptools_scm" in tool or "setuptools-scm" in tool):
+    build = table(pyproject, "tool", "hatch", "build")
+    if build.get("hooks"):
+        reasons.append(f"hatch build hooks ({', '.join(map(str, table(build, 'hooks')))})")
+    if build.get("artifacts"):
+        reasons.append("[tool.hatch.build] artifacts")
+    for target, spec in table(build, "targets").items():
+        if table(spec, "hooks"):
+            reasons.append(f"hatch build hooks of the {target} target")
+    source_of_version = table(pyproject, "tool", "hatch", "version").get("source")
+    if source_of_version not in (None, "regex"):
+        reasons.append(f"hatch version source {source_of_version!r}")
+    if table(pyproject, "tool", "hatch", "metadata", "hooks"):
+        reasons.append("hatch metadata hooks")
+    tool = table(pyproject, "tool")
+    if "setuptools_scm" in tool or "setuptools-scm" in tool:
         reasons.append("setuptools-scm versions")
-    setuptools = tool.get("setuptools", {}) if isinstance(tool, dict) else {}
-    if isinstance(setuptools, dict) and setuptools.get("ext-modules"):
+    if table(pyproject, "tool", "setuptools").get("ext-modules"):
         reasons.append("setuptools ext-modules")
     setup_py = source.text("setup.py")
     if setup_py is not None:
