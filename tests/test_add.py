@@ -117,6 +117,7 @@ def test_dry_run_writes_nothing_and_json(tmp_path: Path) -> None:
     data = json.loads(out.stdout)
     assert data["version"] == 1 and data["written"] is False
     assert data["entry"]["build-backend"] == "hatchling"
+    assert '+build-backend = "hatchling"' in data["diff"]
     assert data["kept-backend-for"] == [
         "hatch build hooks (custom)",
         "[tool.hatch.build] artifacts",

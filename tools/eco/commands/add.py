@@ -51,6 +51,7 @@ def command(
             "docs-pages": dict(facts.docs_pages),
             "notes": [*facts.notes, *refused(facts).values()],
             "written": not dry_run,
+            "diff": addition.diff,
         }
         click.echo(json.dumps(data, indent=2))
         return
