@@ -183,6 +183,8 @@ requires-python = ">=3.8"
 requires = ["setuptools", "setuptools-scm"]
 build-backend = "setuptools.build_meta"
 [tool.setuptools_scm]
+[tool.rye]
+dev-dependencies = ["pytest"]
 """
 
 WORKFLOW = """\
@@ -197,6 +199,7 @@ jobs:
         image: postgres:16
         ports: ["5433:5432"]
     steps:
+      - uses: hoverkraft-tech/compose-action@v2.0.1
       - uses: supercharge/mongodb-github-action@v1.9.0
         with:
           mongodb-version: '5.0'
@@ -252,6 +255,8 @@ def test_facts_from_a_contradicting_project() -> None:
         "changelog CHANGES has no .rst or .md extension",
         "tag style: 2 of 3 release tags start with v",
         "generation: no uv.lock",
+        "services are started by docker compose (hoverkraft-tech/compose-action)",
+        "[tool.rye] found: rye is not a generation eco manages",
     ):
         assert expected in notes
 

@@ -106,6 +106,12 @@ def _job_services(job: Mapping[str, Any], where: str, notes: list[str]) -> list[
         if not isinstance(uses, str):
             continue
         action = uses.split("@", 1)[0]
+        if "compose" in action:
+            notes.append(
+                f"{where}: services are started by docker compose ({action}); eco cannot read "
+                "them: add them under tests.services by hand, or keep the project's tests "
+                "workflow (skip it, with that reason)"
+            )
         if action in _ACTIONS:
             kind, image, version_input = _ACTIONS[action]
             inputs = table(step, "with")

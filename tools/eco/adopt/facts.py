@@ -326,6 +326,13 @@ def _changelog(source: Source, notes: list[str]) -> str:
 def _generation(
     source: Source, pyproject: Mapping[str, Any], default: str, notes: list[str]
 ) -> str:
+    for tool in ("rye", "poetry", "pdm"):
+        if table(pyproject, "tool", tool):
+            notes.append(
+                f"[tool.{tool}] found: {tool} is not a generation eco manages; its development "
+                "dependencies are not carried over by themselves — list what the tests need "
+                "under tests.dependencies"
+            )
     uv = source.exists("uv.lock") or isinstance(pyproject.get("dependency-groups"), dict)
     pip_tools = any(n.endswith(".in") for n in source.names("requirements"))
     if uv and pip_tools:
