@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -105,7 +106,9 @@ def test_dry_run_writes_nothing_and_json(tmp_path: Path) -> None:
     repo = make_fixture(tmp_path, "flask-hooked")
     root = _ecosystem(tmp_path)
     before = (root / "projects.toml").read_text()
-    result = run_eco("add", "flask-hooked", "--url", str(repo.remote), "-n", cwd=root)
+    relative = os.path.relpath(repo.remote, root)  # a local path is recorded absolute
+    result = run_eco("add", "flask-hooked", "--url", relative, "-n", cwd=root)
+    assert f'+url = "{repo.remote}"' in result.stdout
     assert result.returncode == 0, result.stderr
     assert (root / "projects.toml").read_text() == before
     assert '+build-backend = "hatchling"' in result.stdout
@@ -272,6 +275,7 @@ def _checked_ecosystem(tmp_path: Path, entries: str) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_check_names_the_facts_a_hand_written_entry_gets_wrong(tmp_path: Path) -> None:
     """A licence the text contradicts fails that project (exit 2), the others still run;
     every other wrong fact is drift naming the fact."""

@@ -57,6 +57,10 @@ def plan_add(
         )
     if (repo is None) == (url is None):
         raise EcoError("give exactly one of --repo OWNER/NAME or --url URL")
+    if url is not None and "://" not in url and not url.startswith("git@"):
+        local = Path(url).expanduser()
+        if local.exists():  # a folder given from here: recorded absolute, as eco init does
+            url = str(local.resolve())
     if name in registry.projects:
         raise EcoError(f"{registry.path}: a project named {name!r} is already registered")
     if repo is not None and not REPO_RE.match(repo):
