@@ -26,6 +26,11 @@ from tests.adoption_fixtures import MIT
 from tests.helpers import git
 from tests.helpers import REPO
 from tests.helpers import run_eco
+from tests.helpers import write_files
+from tests.hostile import canary_environment
+from tests.hostile import canary_findings
+from tests.hostile import HostileProject
+from tests.hostile import Proofs
 
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
 # Keys the fact reader looks at, at any depth, so random shapes reach its code.
@@ -378,3 +383,38 @@ def test_facts_never_raise_on_any_shape(
         name="x",
     )
     assert facts.generation in ("pip-tools", "uv")
+
+
+def test_eco_add_runs_nothing_of_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Build hooks, setup.py, conftest.py, docs/conf.py and a licence that is a symbolic
+    link out of the project: eco add reads them as text through git and runs none."""
+    canary_environment(monkeypatch)
+    repo = make_fixture(tmp_path, "flask-hooked")
+    proofs = Proofs(tmp_path / "proofs")
+    hostile = HostileProject.clone(repo.remote, tmp_path, proofs)
+    write_files(
+        hostile.work,
+        {
+            "hatch_build.py": proofs.python("hatch_build") + "\n",
+            "setup.py": proofs.python("setup_py") + "\n",
+            "conftest.py": proofs.python("conftest") + "\n",
+            "docs/conf.py": proofs.python("docs_conf") + "\n",
+            "noxfile.py": proofs.python("noxfile") + "\n",
+        },
+    )
+    hostile.symlink_out("LICENSE.txt")
+    hostile.invalid_utf8("README.md")
+    hostile.push()
+    root = _ecosystem(tmp_path)
+    result = run_eco("add", "flask-hooked", "--url", str(repo.remote), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert proofs.ran() == []
+    assert canary_findings(tmp_path / "workspace", tmp_path / "remotes", root) == []
+    assert (hostile.outside / "secret.txt").read_text() == "outside the project\n"
+    # The symbolic link is not followed: its target path is not a licence text.
+    assert "note: licence: the text of LICENSE.txt is not one eco recognises" in result.stdout
+    entry = tomllib.loads((root / "projects.toml").read_text())["projects"]["flask-hooked"]
+    assert "license" not in entry.get("vars", {})  # pyproject's BSD-3-Clause is the default
+    assert entry["build-backend"] == "hatchling"
