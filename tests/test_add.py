@@ -414,7 +414,7 @@ def test_eco_add_runs_nothing_of_the_project(
     assert canary_findings(tmp_path / "workspace", tmp_path / "remotes", root) == []
     assert (hostile.outside / "secret.txt").read_text() == "outside the project\n"
     # The symbolic link is not followed: its target path is not a licence text.
-    assert "note: licence: the text of LICENSE.txt is not one eco recognises" in result.stdout
+    assert "note: licence: LICENSE.txt is a symbolic link; eco does not follow it" in result.stdout
     entry = tomllib.loads((root / "projects.toml").read_text())["projects"]["flask-hooked"]
     assert "license" not in entry.get("vars", {})  # pyproject's BSD-3-Clause is the default
     assert entry["build-backend"] == "hatchling"

@@ -268,6 +268,8 @@ def _license(
     source: Source, project: Mapping[str, Any], license_file: str | None, notes: list[str]
 ) -> str | None:
     stated = declared(project)
+    if license_file in source.links:
+        notes.append(f"licence: {license_file} is a symbolic link; eco does not follow it")
     text = source.text(license_file) if license_file else None
     from_text = identify(text) if text else None
     if from_text and stated and stated != from_text:

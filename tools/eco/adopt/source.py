@@ -15,6 +15,7 @@ from eco.errors import EcoError
 from eco.errors import GitError
 from eco.git.files import decode
 from eco.git.files import ObjectReader
+from eco.git.files import SYMLINK
 from eco.git.files import TREE
 from eco.git.run import git
 
@@ -41,6 +42,7 @@ class Source:
     commit: str
     files: Mapping[str, str]  # path -> text
     listing: Mapping[str, tuple[str, ...]]  # folder ("" = top) -> names; folders end in "/"
+    links: frozenset[str] = frozenset()  # symbolic links among the wanted files: never read
 
     def text(self, path: str) -> str | None:
         return self.files.get(path)
@@ -59,6 +61,7 @@ def read_source(clone: Path, ref: str) -> Source:
         commit, tree = reader.commit(ref)
         listing: dict[str, tuple[str, ...]] = {}
         wanted: list[tuple[str, str]] = []  # (path, blob sha)
+        modes: dict[str, str] = {}
 
         def walk(folder: str, sha: str) -> dict[str, tuple[str, str]]:
             entries = reader.tree(sha)
@@ -71,6 +74,7 @@ def read_source(clone: Path, ref: str) -> Source:
         for name, (mode, sha) in top.items():
             if mode != TREE and _TOP_FILES.match(name) and name != "uv.lock":
                 wanted.append((name, sha))
+                modes[name] = mode
         for folder, pattern in _FOLDERS.items():
             entry = reader.entry(tree, folder)
             if entry is None or entry.mode != TREE:
@@ -78,6 +82,7 @@ def read_source(clone: Path, ref: str) -> Source:
             for name, (mode, sha) in walk(folder, entry.sha).items():
                 if mode != TREE and pattern.search(name):
                     wanted.append((f"{folder}/{name}", sha))
+                    modes[f"{folder}/{name}"] = mode
         # Where the package may live: src/<pkg>/ or a top-level <pkg>/ (py.typed, hooks).
         for name, (mode, sha) in top.items():
             if mode == TREE and name == "src":
@@ -87,11 +92,15 @@ def read_source(clone: Path, ref: str) -> Source:
             elif mode == TREE and name.isidentifier() and name not in _NOT_PACKAGES:
                 walk(name, sha)
         files: dict[str, str] = {}
+        links = set()
         for path, sha in wanted:
+            if modes.get(path) == SYMLINK:
+                links.add(path)
+                continue
             found = reader.get(sha)
             if found is not None and len(found[2]) <= _MAX_BYTES:
                 files[path] = decode(found[2])
-    return Source(commit=commit, files=files, listing=listing)
+    return Source(commit=commit, files=files, listing=listing, links=frozenset(links))
 
 
 @dataclass(frozen=True)
