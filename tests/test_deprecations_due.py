@@ -214,7 +214,7 @@ def test_cli_due(tmp_path: Path) -> None:
         "json",
         cwd=eco.root,
     )
-    (data,) = json.loads(proc.stdout)
+    (data,) = json.loads(proc.stdout)["projects"]
     assert data["next_version"] == "4.0"
     assert [d["state"] for d in data["deprecations"]] == [
         "overdue",

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import click
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.deprecations.issues import file_issues
@@ -90,16 +92,16 @@ def scan(
     outcomes = run_each(selected, one, jobs=jobs, label="deprecations scan")
     scans = [o.value for o in outcomes if o.value is not None]
     if fmt == "json":
-        click.echo(json_report(scans, names))
+        output.echo(json_report(scans, names))
     elif fmt == "markdown":
-        click.echo(markdown_report(scans, names))
+        output.echo(markdown_report(scans, names))
     else:
         report = text_report(scans)
         if report:
-            click.echo(report)
+            output.echo(report)
     affected = [s for s in scans if s.result.uses]
     total = sum(len(s.result.uses) for s in affected)
-    click.echo(
+    output.echo(
         f"{total} use(s) of {len(names)} name(s) in {len(affected)} of {len(scans)} project(s)",
         err=True,
     )
@@ -109,7 +111,7 @@ def scan(
         for outcome in filed:
             if outcome.value is not None:
                 value = outcome.value
-                click.echo(
+                output.echo(
                     f"{outcome.project.name}: {value.action} issue #{value.number} {value.url}",
                     err=fmt != "text",
                 )
@@ -141,7 +143,7 @@ class ProjectDue:
     ".dev version without .dev (3.2.0.dev -> 3.2.0).",
 )
 @click.option("--all", "show_all", is_flag=True, help="Also list deprecations not due yet.")
-@format_option("text", "json")
+@format_option()
 @fetch_option("works offline on the clones")
 @jobs_option
 @click.pass_obj
@@ -194,7 +196,8 @@ def due_command(
             for o in outcomes
             if o.value is not None
         ]
-        click.echo(json.dumps(data, indent=2))
+        emit_json({"projects": data})
+    rows = []
     for outcome in outcomes:
         result = outcome.value
         if result is None:
@@ -203,13 +206,24 @@ def due_command(
         count = sum(1 for d in result.deprecations if d.state(result.next_version) in DUE_STATES)
         anything_due = anything_due or count > 0
         if fmt == "text":
-            click.echo(
+            output.echo(
                 f"{outcome.project.name} {result.next_version}: {count} due of "
                 f"{len(result.deprecations)} deprecation(s)"
             )
             for item in shown:
                 state = item.state(result.next_version)
-                click.echo(f"  {item.path}:{item.line}: {state}: {item.message}")
+                output.echo(f"  {item.path}:{item.line}: {state}: {item.message}")
+        for item in shown:
+            rows.append(
+                (
+                    outcome.project.name,
+                    f"{item.path}:{item.line}",
+                    item.state(result.next_version),
+                    item.message,
+                )
+            )
+    if fmt == "markdown":
+        output.echo(markdown_table(["project", "where", "state", "message"], rows))
     code = finish(outcomes, "deprecations due")
     if code or anything_due:
         raise SystemExit(1)

@@ -48,6 +48,7 @@ def text_report(scans: Sequence[ProjectScan]) -> str:
 def json_report(scans: Sequence[ProjectScan], names: Sequence[str]) -> str:
     return json.dumps(
         {
+            "version": 1,
             "names": list(names),
             "projects": [
                 {
