@@ -295,7 +295,7 @@ def test_check_names_the_facts_a_hand_written_entry_gets_wrong(tmp_path: Path) -
     result = run_eco("check", "flask-mitlike", "flask-grouped", cwd=root)
     assert result.returncode == 2, result.stdout + result.stderr
     assert (
-        "FAILED flask-mitlike: licence: projects.toml says BSD-3-Clause "
+        "failed flask-mitlike: licence: projects.toml says BSD-3-Clause "
         "(vars.license) but LICENSE.txt is the MIT text" in result.stderr
     )
     for line in (
