@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import click
@@ -29,6 +30,9 @@ from eco.deprecations.report import ProjectScan
 from eco.deprecations.report import text_report
 from eco.deprecations.scan import scan_sources
 from eco.deprecations.sources import read_tree
+from eco.deprecations.spellings import merge
+from eco.deprecations.spellings import pair_also
+from eco.deprecations.spellings import upstream_spellings
 from eco.errors import EcoError
 from eco.forge import connect
 from eco.parallel import run_each
@@ -43,14 +47,22 @@ def command() -> None:
 
 
 @command.command("scan")
-@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@projects_argument
 @click.option(
-    "-p",
-    "--project",
-    "projects",
+    "--name",
+    "names",
     multiple=True,
-    metavar="PROJECT",
-    help="Scan only this project (repeatable). Default: every project.",
+    required=True,
+    metavar="NAME",
+    help="An upstream name to look for, e.g. flask.Markup or werkzeug.urls.url_quote (repeatable).",
+)
+@click.option(
+    "--also",
+    multiple=True,
+    metavar="SPELLING",
+    help="Another spelling of a NAME, e.g. flask.globals._request_ctx_stack for "
+    "flask._request_ctx_stack: it goes with the NAME ending in the same part, or write "
+    "NAME=SPELLING (repeatable).",
 )
 @format_option("text", "json", "markdown")
 @click.option(
@@ -64,30 +76,41 @@ def command() -> None:
 @click.pass_obj
 def scan(
     ctx: Context,
-    names: tuple[str, ...],
     projects: tuple[str, ...],
+    names: tuple[str, ...],
+    also: tuple[str, ...],
     fmt: str,
     open_issues: bool,
     fetch: bool,
     jobs: int | None,
 ) -> None:
-    """Find every use of NAME (e.g. flask.Markup, werkzeug.urls.url_quote) in the code of
-    the managed projects: imports, aliases, attribute chains on imported modules and
-    re-exports, with project, file and line. Comments and strings never match.
+    """Find every use of each NAME in the code of the managed projects (default: every
+    project): imports, aliases, attribute chains on imported modules, re-exports (the
+    project's own too), with project, file and line. Comments and strings never match.
+
+    A NAME's other spellings count as the NAME: those its upstream package gives it,
+    when that package is installed beside eco (its files are read, never run), and
+    those given with --also.
 
     Exits 1 when a use is found, unless --open-issues filed them all.
     """
     for name in names:
         if not MODULE_RE.match(name):
             raise EcoError(f"{name!r} is not a dotted Python name like flask.Markup")
+    spellings = merge(upstream_spellings(names, sys.path), pair_also(names, also))
     selected = ctx.registry.select(projects)
     forge = connect(ctx.registry) if open_issues else None  # missing credentials stop the run first
+    for name in names:
+        others = sorted(spellings[name] - {name})
+        if others:
+            click.echo(f"{name} is also spelled {', '.join(others)}", err=True)
 
     def one(project: Project) -> ProjectScan:
         clone = ctx.workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref)
-        return ProjectScan(project, tree.commit, scan_sources(tree.sources, names))
+        result = scan_sources(tree.sources, names, spellings=spellings)
+        return ProjectScan(project, tree.commit, result)
 
     outcomes = run_each(selected, one, jobs=jobs, label="deprecations scan")
     scans = [o.value for o in outcomes if o.value is not None]
