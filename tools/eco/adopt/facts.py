@@ -19,41 +19,17 @@ from packaging.specifiers import InvalidSpecifier
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from eco.adopt.backend import read_backend
 from eco.adopt.ci import read_ci
 from eco.adopt.deps import test_dependencies
+from eco.adopt.docs import read_changelog
+from eco.adopt.docs import read_docs
 from eco.adopt.licenses import declared
 from eco.adopt.licenses import identify
 from eco.adopt.source import Source
-from eco.adopt.toml_paths import strings
 from eco.adopt.toml_paths import table
 from eco.registry import Service
 
-# build-backend object -> the backend's distribution name (what `build-backend` records)
-BACKENDS = {
-    "flit_core.buildapi": "flit_core",
-    "hatchling.build": "hatchling",
-    "setuptools.build_meta": "setuptools",
-    "setuptools.build_meta:__legacy__": "setuptools",
-    "pdm.backend": "pdm-backend",
-    "poetry.core.masonry.api": "poetry-core",
-    "maturin": "maturin",
-    "scikit_build_core.build": "scikit-build-core",
-}
-_CHANGELOGS = tuple(
-    f"{stem}{suffix}"
-    for stem in ("CHANGES", "CHANGELOG", "HISTORY", "NEWS")
-    for suffix in (".rst", ".md")
-)
-_DOCS_CHANGELOGS = tuple(
-    f"docs/{stem}{suffix}"
-    for stem in ("changes", "changelog", "history")
-    for suffix in (".rst", ".md")
-)
-_LICENSE_PAGES = tuple(
-    f"docs/{stem}{sx}" for stem in ("license", "licence") for sx in (".rst", ".md")
-)
-_INCLUDE_RE = re.compile(r"(?:\.\. include::|\{include\})\s*(\S+)")
-_TOCTREE_RE = re.compile(r"^\s*(?:\.\. toctree::|[`:]{3,}\s*\{toctree\})", re.MULTILINE)
 _VERSION_TAG = re.compile(r"^(v?)\d+(\.\d+)+$")
 
 
@@ -106,15 +82,15 @@ def derive(
         notes.append("pyproject.toml has no [project] name: set pypi by hand")
     module = _module(source, pyproject, pypi or name, notes)
     description = project.get("description", "")
-    backend, kept_for = _backend(source, pyproject, notes)
+    backend, kept_for = read_backend(source, pyproject, notes)
     license_file = _license_file(source, project, notes)
     license = _license(source, project, license_file, notes)
     workflows = {p: t for p, t in source.files.items() if p.startswith(".github/workflows/")}
     ci = read_ci(workflows)
     notes += ci.notes
-    docs_layout, docs_format, pages = _docs(source)
+    docs_layout, docs_format, pages = read_docs(source)
     requires_python, python = _pythons(project, supported, notes)
-    changelog = _changelog(source, notes)
+    changelog = read_changelog(source, notes)
     generation = _generation(source, pyproject, default_generation, notes)
     assumed = {
         fact
@@ -182,65 +158,6 @@ def _module(source: Source, pyproject: Mapping[str, Any], dist: str, notes: list
     return guess
 
 
-def _backend(
-    source: Source, pyproject: Mapping[str, Any], notes: list[str]
-) -> tuple[str, tuple[str, ...]]:
-    system = table(pyproject, "build-system")
-    obj = system.get("build-backend")
-    if not isinstance(obj, str):
-        notes.append("no [build-system] build-backend: setuptools (the legacy default) assumed")
-        obj = "setuptools.build_meta:__legacy__"
-    backend = BACKENDS.get(obj)
-    if backend is None:
-        backend = re.split(r"[.:]", obj, maxsplit=1)[0].replace("_", "-")
-        notes.append(f"build backend {obj!r} is not one eco knows; recorded as {backend!r}")
-    requires = strings(system.get("requires"))
-    reasons: list[str] = []
-    others = [
-        r
-        for r in requires
-        if re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower().replace("_", "-")
-        not in {backend.replace("_", "-"), "wheel"}
-    ]
-    if others:
-        reasons.append(f"build requirements {', '.join(others)}")
-    build = table(pyproject, "tool", "hatch", "build")
-    if build.get("hooks"):
-        reasons.append(f"hatch build hooks ({', '.join(map(str, table(build, 'hooks')))})")
-    if build.get("artifacts"):
-        reasons.append("[tool.hatch.build] artifacts")
-    for target, spec in table(build, "targets").items():
-        if table(spec, "hooks"):
-            reasons.append(f"hatch build hooks of the {target} target")
-    source_of_version = table(pyproject, "tool", "hatch", "version").get("source")
-    if source_of_version not in (None, "regex"):
-        reasons.append(f"hatch version source {source_of_version!r}")
-    if table(pyproject, "tool", "hatch", "metadata", "hooks"):
-        reasons.append("hatch metadata hooks")
-    tool = table(pyproject, "tool")
-    if "setuptools_scm" in tool or "setuptools-scm" in tool:
-        reasons.append("setuptools-scm versions")
-    if table(pyproject, "tool", "setuptools").get("ext-modules"):
-        reasons.append("setuptools ext-modules")
-    setup_py = source.text("setup.py")
-    if setup_py is not None:
-        reasons.append("setup.py with ext_modules" if "ext_modules" in setup_py else "a setup.py")
-    if backend != "flit_core" and not reasons:
-        notes.append(
-            f"build backend {backend} has no hooks or plugins; it is kept — set "
-            'build-backend = "flit_core" to move to the standard backend'
-        )
-    return backend, tuple(dict.fromkeys(reasons))
-
-
-def _first_existing(source: Source, names: tuple[str, ...]) -> str | None:
-    top = {n.lower(): n for n in source.names()}
-    for name in names:
-        if name.lower() in top:
-            return top[name.lower()]
-    return None
-
-
 def _license_file(source: Source, project: Mapping[str, Any], notes: list[str]) -> str | None:
     files = project.get("license-files")
     if isinstance(files, list):
@@ -251,13 +168,12 @@ def _license_file(source: Source, project: Mapping[str, Any], notes: list[str]) 
     if isinstance(value, dict) and isinstance(value.get("file"), str):
         if source.exists(value["file"]):
             return str(value["file"])
-    found = _first_existing(
-        source,
+    found = source.first_of(
         tuple(
             f"{stem}{suffix}"
             for stem in ("LICENSE", "LICENCE", "COPYING")
             for suffix in (".txt", ".rst", ".md", "")
-        ),
+        )
     )
     if found is None:
         notes.append("no licence file found at the top of the repository")
@@ -294,34 +210,9 @@ def _readme(source: Source, project: Mapping[str, Any], notes: list[str]) -> str
         value = value.get("file")
     if isinstance(value, str) and source.exists(value):
         return value
-    found = _first_existing(source, ("README.md", "README.rst", "README.txt", "README"))
+    found = source.first_of(("README.md", "README.rst", "README.txt", "README"))
     if found is None:
         notes.append("no README found at the top of the repository")
-    return found
-
-
-def _changelog(source: Source, notes: list[str]) -> str:
-    found = _first_existing(source, _CHANGELOGS)
-    if found is None:
-        for page in _DOCS_CHANGELOGS:
-            text = source.text(page)
-            if text is not None and not _INCLUDE_RE.search(text):
-                found = page
-                break
-    if found is None:
-        bare = _first_existing(source, ("CHANGES", "CHANGELOG", "HISTORY"))
-        if bare:
-            notes.append(
-                f"changelog {bare} has no .rst or .md extension: eco release cannot read it; "
-                'recorded as none (changelog = "")'
-            )
-        return ""
-    text = source.text(found) or ""
-    if not re.search(r"^(#+ )?Version \d", text, re.MULTILINE):
-        notes.append(
-            f"changelog {found} has no 'Version X.Y.Z' sections (the Pallets format): "
-            "eco release cannot date its entries until it does"
-        )
     return found
 
 
@@ -364,21 +255,6 @@ def _tag_style(tags: tuple[str, ...], notes: list[str]) -> str:
 def _typed(source: Source, module: str) -> bool:
     top = module.split(".")[0]
     return "py.typed" in source.names(f"src/{top}") or "py.typed" in source.names(top)
-
-
-def _docs(source: Source) -> tuple[str, str | None, dict[str, str]]:
-    names = source.names("docs")
-    index = next((f"docs/{n}" for n in ("index.rst", "index.md") if n in names), None)
-    if index is None:
-        return "none", None, {}
-    docs_format = "md" if index.endswith(".md") else "rst"
-    pages = {}
-    for kind, candidates in (("changelog", _DOCS_CHANGELOGS), ("license", _LICENSE_PAGES)):
-        page = next((p for p in candidates if p.rpartition("/")[2] in names), None)
-        if page:
-            pages[kind] = page
-    layout = "multi" if _TOCTREE_RE.search(source.text(index) or "") else "single"
-    return layout, docs_format, pages
 
 
 def _pythons(

@@ -50,6 +50,15 @@ class Source:
     def names(self, folder: str = "") -> tuple[str, ...]:
         return self.listing.get(folder, ())
 
+    def first_of(self, names: tuple[str, ...]) -> str | None:
+        """The first of ``names`` at the top of the project (compared case-insensitively),
+        as the project spells it."""
+        top = {n.lower(): n for n in self.names()}
+        for name in names:
+            if name.lower() in top:
+                return top[name.lower()]
+        return None
+
     def exists(self, path: str) -> bool:
         folder, _, name = path.rpartition("/")
         return name in self.names(folder) or f"{name}/" in self.names(folder)
