@@ -9,8 +9,8 @@ release tags, no requirements at all) are never held against the registry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier
 from packaging.specifiers import SpecifierSet
@@ -18,9 +18,10 @@ from packaging.version import Version
 
 from eco.adopt.facts import derive
 from eco.adopt.facts import Facts
-from eco.adopt.source import read_source
+from eco.adopt.source import read_with
 from eco.adopt.source import Source
 from eco.errors import EcoError
+from eco.git.files import ObjectReader
 from eco.registry import Ecosystem
 from eco.registry import Project
 
@@ -34,15 +35,22 @@ class Contradiction:
     repository: str
 
 
+# Once adopted, only these files' text is compared (the rest is listed, not read).
+_COMPARED = re.compile(r"^(pyproject\.toml|(licen[cs]e|copying)(\.[a-z]+)?)$", re.IGNORECASE)
+
+
 class LicenseContradiction(EcoError):
     """The registry's licence is not the licence text's: an error for that project."""
 
 
 def read_facts(
-    project: Project, ecosystem: Ecosystem, clone: Path, commit: str
+    project: Project, ecosystem: Ecosystem, reader: ObjectReader, commit: str, *, adopted: bool
 ) -> tuple[Source, Facts]:
-    """The project's facts at ``commit`` of its clone (tags are not read: no network)."""
-    source = read_source(clone, commit)
+    """The facts :func:`contradictions` compares, at ``commit``, read through ``reader``
+    (the process sync's own reading used): no tags (no network), no test dependencies or
+    CI services, and the docs only before adoption (afterwards they are the skeleton's)."""
+    folders = ("requirements",) if adopted else ("docs", "requirements")
+    source = read_with(reader, commit, folders, only=_COMPARED if adopted else None)
     facts = derive(
         source,
         branch=project.branch,
@@ -50,8 +58,33 @@ def read_facts(
         supported=ecosystem.python,
         default_generation=ecosystem.generation,
         name=project.name,
+        tests=False,
     )
     return source, facts
+
+
+class FactCheck:
+    """One project's registry facts against its repository, read while sync reads it.
+
+    Give :meth:`visit` to ``Syncer.read(visit=...)``: the facts come from the same commit
+    and the same ``git cat-file`` process; then :meth:`contradictions`.
+    """
+
+    def __init__(self, project: Project, ecosystem: Ecosystem) -> None:
+        self.project = project
+        self.ecosystem = ecosystem
+        self._read: tuple[Source, Facts, bool] | None = None
+
+    def visit(self, reader: ObjectReader, commit: str, adopted: bool) -> None:
+        source, facts = read_facts(self.project, self.ecosystem, reader, commit, adopted=adopted)
+        self._read = (source, facts, adopted)
+
+    def contradictions(self) -> list[Contradiction]:
+        """What the repository contradicts; :class:`LicenseContradiction` for the licence."""
+        if self._read is None:
+            raise RuntimeError("FactCheck.visit was never called")
+        source, facts, adopted = self._read
+        return contradictions(self.project, source, facts, adopted=adopted)
 
 
 def contradictions(

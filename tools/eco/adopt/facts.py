@@ -71,9 +71,12 @@ def derive(
     supported: tuple[str, ...],
     default_generation: str,
     name: str,
+    tests: bool = True,
 ) -> Facts:
     """Every fact of the project whose files are ``source``, in an ecosystem supporting
-    ``supported``; ``tags`` are the remote's tag names, ``branch`` its default branch."""
+    ``supported``; ``tags`` are the remote's tag names, ``branch`` its default branch.
+    ``tests=False`` leaves out what the tests need (dependencies, CI services: reading
+    the workflows' YAML is most of the cost), which no registry check compares."""
     notes: list[str] = []
     pyproject = _pyproject(source, notes)
     project = table(pyproject, "project")
@@ -86,7 +89,7 @@ def derive(
     license_file = _license_file(source, project, notes)
     license = _license(source, project, license_file, notes)
     workflows = {p: t for p, t in source.files.items() if p.startswith(".github/workflows/")}
-    ci = read_ci(workflows)
+    ci = read_ci(workflows if tests else {})
     notes += ci.notes
     docs_layout, docs_format, pages = read_docs(source)
     requires_python, python = _pythons(project, supported, notes)
@@ -122,7 +125,7 @@ def derive(
         docs_pages=pages,
         requires_python=requires_python,
         python=python,
-        test_dependencies=test_dependencies(pyproject, source.files, notes),
+        test_dependencies=test_dependencies(pyproject, source.files, notes) if tests else (),
         services=ci.services,
         apt=ci.apt,
         notes=tuple(notes),

@@ -26,7 +26,7 @@ _TOP_FILES = re.compile(
     re.IGNORECASE,
 )
 # Folders listed (their entries) and whose matching files are read.
-_FOLDERS = {
+FOLDERS = {
     "docs": re.compile(r"\.(rst|md|txt|py)$"),
     "requirements": re.compile(r"\.in$"),
     ".github/workflows": re.compile(r"\.ya?ml$"),
@@ -64,51 +64,67 @@ class Source:
         return name in self.names(folder) or f"{name}/" in self.names(folder)
 
 
-def read_source(clone: Path, ref: str) -> Source:
-    """Read the fact-bearing files of ``ref`` in ``clone`` with one ``git cat-file``."""
+def read_source(clone: Path, ref: str, folders: tuple[str, ...] = tuple(FOLDERS)) -> Source:
+    """Read the fact-bearing files of ``ref`` in ``clone`` with one ``git cat-file``
+    (of the :data:`FOLDERS`, only ``folders``: a check needs fewer than ``eco add``)."""
     with ObjectReader(clone) as reader:
-        commit, tree = reader.commit(ref)
-        listing: dict[str, tuple[str, ...]] = {}
-        wanted: list[tuple[str, str]] = []  # (path, blob sha)
-        modes: dict[str, str] = {}
+        return read_with(reader, ref, folders)
 
-        def walk(folder: str, sha: str) -> dict[str, tuple[str, str]]:
-            entries = reader.tree(sha)
-            listing[folder] = tuple(
-                sorted(f"{n}/" if e.mode == TREE else n for n, e in entries.items())
-            )
-            return {n: (e.mode, e.sha) for n, e in entries.items()}
 
-        top = walk("", tree)
-        for name, (mode, sha) in top.items():
-            if mode != TREE and _TOP_FILES.match(name) and name != "uv.lock":
-                wanted.append((name, sha))
-                modes[name] = mode
-        for folder, pattern in _FOLDERS.items():
-            entry = reader.entry(tree, folder)
-            if entry is None or entry.mode != TREE:
-                continue
-            for name, (mode, sha) in walk(folder, entry.sha).items():
-                if mode != TREE and pattern.search(name):
-                    wanted.append((f"{folder}/{name}", sha))
-                    modes[f"{folder}/{name}"] = mode
-        # Where the package may live: src/<pkg>/ or a top-level <pkg>/ (py.typed, hooks).
-        for name, (mode, sha) in top.items():
-            if mode == TREE and name == "src":
-                for pkg, (pmode, psha) in walk("src", sha).items():
-                    if pmode == TREE:
-                        walk(f"src/{pkg}", psha)
-            elif mode == TREE and name.isidentifier() and name not in _NOT_PACKAGES:
-                walk(name, sha)
-        files: dict[str, str] = {}
-        links = set()
-        for path, sha in wanted:
-            if modes.get(path) == SYMLINK:
-                links.add(path)
-                continue
-            found = reader.get(sha)
-            if found is not None and len(found[2]) <= _MAX_BYTES:
-                files[path] = decode(found[2])
+def read_with(
+    reader: ObjectReader,
+    ref: str,
+    folders: tuple[str, ...] = tuple(FOLDERS),
+    *,
+    only: re.Pattern[str] | None = None,
+) -> Source:
+    """:func:`read_source` through a ``cat-file`` process already open on the clone;
+    with ``only``, the text of just the files whose path it matches (all are listed)."""
+    commit, tree = reader.commit(ref)
+    listing: dict[str, tuple[str, ...]] = {}
+    wanted: list[tuple[str, str]] = []  # (path, blob sha)
+    modes: dict[str, str] = {}
+
+    def walk(folder: str, sha: str) -> dict[str, tuple[str, str]]:
+        entries = reader.tree(sha)
+        listing[folder] = tuple(
+            sorted(f"{n}/" if e.mode == TREE else n for n, e in entries.items())
+        )
+        return {n: (e.mode, e.sha) for n, e in entries.items()}
+
+    top = walk("", tree)
+    for name, (mode, sha) in top.items():
+        if mode != TREE and _TOP_FILES.match(name) and name != "uv.lock":
+            wanted.append((name, sha))
+            modes[name] = mode
+    for folder in folders:
+        pattern = FOLDERS[folder]
+        entry = reader.entry(tree, folder)
+        if entry is None or entry.mode != TREE:
+            continue
+        for name, (mode, sha) in walk(folder, entry.sha).items():
+            if mode != TREE and pattern.search(name):
+                wanted.append((f"{folder}/{name}", sha))
+                modes[f"{folder}/{name}"] = mode
+    # Where the package may live: src/<pkg>/ or a top-level <pkg>/ (py.typed, hooks).
+    for name, (mode, sha) in top.items():
+        if mode == TREE and name == "src":
+            for pkg, (pmode, psha) in walk("src", sha).items():
+                if pmode == TREE:
+                    walk(f"src/{pkg}", psha)
+        elif mode == TREE and name.isidentifier() and name not in _NOT_PACKAGES:
+            walk(name, sha)
+    files: dict[str, str] = {}
+    links = set()
+    for path, sha in wanted:
+        if only is not None and not only.match(path):
+            continue
+        if modes.get(path) == SYMLINK:
+            links.add(path)
+            continue
+        found = reader.get(sha)
+        if found is not None and len(found[2]) <= _MAX_BYTES:
+            files[path] = decode(found[2])
     return Source(commit=commit, files=files, listing=listing, links=frozenset(links))
 
 

@@ -7,8 +7,7 @@ import json
 import click
 
 from eco import output
-from eco.adopt.contradictions import contradictions
-from eco.adopt.contradictions import read_facts
+from eco.adopt.contradictions import FactCheck
 from eco.commands.options import fetch_option
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
@@ -70,13 +69,12 @@ def command(
     _ = syncer.manifest  # a broken manifest is one error (exit 2), not one per project
 
     def one(project: Project) -> ProjectCheck:
-        view = syncer.read(project, fetch=fetch, adopt=True, workflows=True)
+        fact_check = FactCheck(project, registry.ecosystem)
+        view = syncer.read(project, fetch=fetch, adopt=True, workflows=True, visit=fact_check.visit)
         policy = tuple(check_workflows(view.workflows))
         # A licence the text contradicts raises: an error for this project (exit 2).
-        source, facts = read_facts(project, registry.ecosystem, view.clone, view.base)
         found = tuple(
-            FactFinding(c.fact, c.registry, c.repository)
-            for c in contradictions(project, source, facts, adopted=view.adopted)
+            FactFinding(c.fact, c.registry, c.repository) for c in fact_check.contradictions()
         )
         return ProjectCheck(project.name, view.plan, view.adopted, policy, facts=found)
 

@@ -10,6 +10,7 @@ reads and, when something changes, the plumbing of :mod:`eco.git.branch`.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cached_property
@@ -167,8 +168,12 @@ class Syncer:
         fetch: bool = True,
         adopt: bool = False,
         workflows: bool = False,
+        visit: Callable[[ObjectReader, str, bool], None] | None = None,
     ) -> ProjectView:
-        """Fetch the project's clone and plan its sync (nothing is written)."""
+        """Fetch the project's clone and plan its sync (nothing is written).
+
+        ``visit(reader, commit, adopted)``, when given, reads more of the same commit
+        with the same ``git cat-file`` process (``eco check``'s registry facts)."""
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
@@ -200,6 +205,8 @@ class Syncer:
                     f"never synced this project; `eco sync --adopt --dry-run {project.name}` "
                     "shows what adopting it changes"
                 )
+            if visit is not None:
+                visit(reader, read.commit, state is not None)
             base_render = None
             if state is not None and state.template_revision:
                 where = f"{project.name}: {STATE_FILE}"
