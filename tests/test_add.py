@@ -17,7 +17,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from eco.adopt.facts import derive
+from eco.adopt.facts import PYPROJECT_TABLES
 from eco.adopt.source import Source
+from eco.adopt.toml_paths import loads_tables
 from tests.adoption_fixtures import ADOPTION_REGISTRY_HEAD
 from tests.adoption_fixtures import expected_entry
 from tests.adoption_fixtures import FIXTURES
@@ -418,3 +420,35 @@ def test_eco_add_runs_nothing_of_the_project(
     entry = tomllib.loads((root / "projects.toml").read_text())["projects"]["flask-hooked"]
     assert "license" not in entry.get("vars", {})  # pyproject's BSD-3-Clause is the default
     assert entry["build-backend"] == "hatchling"
+
+
+def _restricted(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with only the tables PYPROJECT_TABLES names."""
+    out: dict[str, Any] = {}
+    for name in PYPROJECT_TABLES:
+        *parents, last = name.split(".")
+        source: Any = data
+        for key in parents:
+            source = source.get(key, {}) if isinstance(source, dict) else {}
+        if isinstance(source, dict) and last in source:
+            target = out
+            for key in parents:
+                target = target.setdefault(key, {})
+            target[last] = source[last]
+    return out
+
+
+def test_only_the_tables_facts_need_are_parsed() -> None:
+    """The cut at table headers gives what a full parse gives, for those tables."""
+    texts = [f.files["pyproject.toml"] for f in FIXTURES.values()]
+    texts.append((REPO / "pyproject.toml").read_text())
+    texts.append("[tool]\nhatch.build.hooks.vcs = {}\nruff.line-length = 88\n")
+    # A multi-line string holding a line that looks like a header: the whole is parsed.
+    texts.append('[project]\nname = "x"\ndescription = """\n[tool.ruff]\n"""\n[tool.ruff]\n')
+    for text in texts:
+        parsed = loads_tables(text, PYPROJECT_TABLES)
+        assert _restricted(parsed) == _restricted(tomllib.loads(text)), text
+    # What is cut is really not parsed: the skeleton's tool tables stay out.
+    assert (
+        "ruff" not in loads_tables((REPO / "pyproject.toml").read_text(), PYPROJECT_TABLES)["tool"]
+    )

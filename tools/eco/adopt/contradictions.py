@@ -22,6 +22,7 @@ from eco.adopt.source import read_with
 from eco.adopt.source import Source
 from eco.errors import EcoError
 from eco.git.files import ObjectReader
+from eco.git.files import Snapshot
 from eco.registry import Ecosystem
 from eco.registry import Project
 
@@ -44,13 +45,19 @@ class LicenseContradiction(EcoError):
 
 
 def read_facts(
-    project: Project, ecosystem: Ecosystem, reader: ObjectReader, commit: str, *, adopted: bool
+    project: Project,
+    ecosystem: Ecosystem,
+    reader: ObjectReader,
+    known: Snapshot,
+    *,
+    adopted: bool,
 ) -> tuple[Source, Facts]:
-    """The facts :func:`contradictions` compares, at ``commit``, read through ``reader``
-    (the process sync's own reading used): no tags (no network), no test dependencies or
+    """The facts :func:`contradictions` compares, at the commit sync read (``known``),
+    through the same ``reader``: no tags (no network), no test dependencies or
     CI services, and the docs only before adoption (afterwards they are the skeleton's)."""
     folders = ("requirements",) if adopted else ("docs", "requirements")
-    source = read_with(reader, commit, folders, only=_COMPARED if adopted else None)
+    only = _COMPARED if adopted else None
+    source = read_with(reader, known.commit, folders, only=only, known=known)
     facts = derive(
         source,
         branch=project.branch,
@@ -75,8 +82,8 @@ class FactCheck:
         self.ecosystem = ecosystem
         self._read: tuple[Source, Facts, bool] | None = None
 
-    def visit(self, reader: ObjectReader, commit: str, adopted: bool) -> None:
-        source, facts = read_facts(self.project, self.ecosystem, reader, commit, adopted=adopted)
+    def visit(self, reader: ObjectReader, known: Snapshot, adopted: bool) -> None:
+        source, facts = read_facts(self.project, self.ecosystem, reader, known, adopted=adopted)
         self._read = (source, facts, adopted)
 
     def contradictions(self) -> list[Contradiction]:

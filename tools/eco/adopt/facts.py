@@ -20,16 +20,30 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from eco.adopt.backend import read_backend
-from eco.adopt.ci import read_ci
-from eco.adopt.deps import test_dependencies
 from eco.adopt.docs import read_changelog
 from eco.adopt.docs import read_docs
 from eco.adopt.licenses import declared
 from eco.adopt.licenses import identify
 from eco.adopt.source import Source
+from eco.adopt.toml_paths import loads_tables
 from eco.adopt.toml_paths import table
 from eco.registry import Service
 
+# The tables of pyproject.toml any fact is read from (the rest is never parsed).
+PYPROJECT_TABLES = (
+    "project",
+    "build-system",
+    "dependency-groups",
+    "tool.flit",
+    "tool.hatch",
+    "tool.setuptools",
+    "tool.setuptools_scm",
+    "tool.setuptools-scm",
+    "tool.tox",
+    "tool.rye",
+    "tool.poetry",
+    "tool.pdm",
+)
 _VERSION_TAG = re.compile(r"^(v?)\d+(\.\d+)+$")
 
 
@@ -88,9 +102,18 @@ def derive(
     backend, kept_for = read_backend(source, pyproject, notes)
     license_file = _license_file(source, project, notes)
     license = _license(source, project, license_file, notes)
-    workflows = {p: t for p, t in source.files.items() if p.startswith(".github/workflows/")}
-    ci = read_ci(workflows if tests else {})
-    notes += ci.notes
+    services: tuple[Service, ...] = ()
+    apt: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()
+    if tests:  # imported here: eco check reads no test facts and skips their imports
+        from eco.adopt.ci import read_ci
+        from eco.adopt.deps import test_dependencies
+
+        workflows = {p: t for p, t in source.files.items() if p.startswith(".github/workflows/")}
+        ci = read_ci(workflows)
+        notes += ci.notes
+        services, apt = ci.services, ci.apt
+        dependencies = test_dependencies(pyproject, source.files, notes)
     docs_layout, docs_format, pages = read_docs(source)
     requires_python, python = _pythons(project, supported, notes)
     changelog = read_changelog(source, notes)
@@ -125,9 +148,9 @@ def derive(
         docs_pages=pages,
         requires_python=requires_python,
         python=python,
-        test_dependencies=test_dependencies(pyproject, source.files, notes) if tests else (),
-        services=ci.services,
-        apt=ci.apt,
+        test_dependencies=dependencies,
+        services=services,
+        apt=apt,
         notes=tuple(notes),
         assumed=frozenset(assumed),
     )
@@ -139,7 +162,7 @@ def _pyproject(source: Source, notes: list[str]) -> dict[str, Any]:
         notes.append("no pyproject.toml: the metadata could not be read (a setup.py project?)")
         return {}
     try:
-        return tomllib.loads(text)
+        return loads_tables(text, PYPROJECT_TABLES)
     except tomllib.TOMLDecodeError as exc:
         notes.append(f"pyproject.toml: invalid TOML ({exc}); the metadata could not be read")
         return {}

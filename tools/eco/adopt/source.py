@@ -15,6 +15,7 @@ from eco.errors import EcoError
 from eco.errors import GitError
 from eco.git.files import decode
 from eco.git.files import ObjectReader
+from eco.git.files import Snapshot
 from eco.git.files import SYMLINK
 from eco.git.files import TREE
 from eco.git.run import git
@@ -77,10 +78,12 @@ def read_with(
     folders: tuple[str, ...] = tuple(FOLDERS),
     *,
     only: re.Pattern[str] | None = None,
+    known: Snapshot | None = None,
 ) -> Source:
     """:func:`read_source` through a ``cat-file`` process already open on the clone;
-    with ``only``, the text of just the files whose path it matches (all are listed)."""
-    commit, tree = reader.commit(ref)
+    with ``only``, the text of just the files whose path it matches (all are listed);
+    ``known``: what was read of this same commit already (``ref`` is then its commit)."""
+    commit, tree = (known.commit, known.tree) if known is not None else reader.commit(ref)
     listing: dict[str, tuple[str, ...]] = {}
     wanted: list[tuple[str, str]] = []  # (path, blob sha)
     modes: dict[str, str] = {}
@@ -122,9 +125,13 @@ def read_with(
         if modes.get(path) == SYMLINK:
             links.add(path)
             continue
-        found = reader.get(sha)
-        if found is not None and len(found[2]) <= _MAX_BYTES:
-            files[path] = decode(found[2])
+        if known is not None and path in known.files:
+            content: bytes | None = known.files[path]
+        else:
+            found = reader.get(sha)
+            content = found[2] if found is not None else None
+        if content is not None and len(content) <= _MAX_BYTES:
+            files[path] = decode(content)
     return Source(commit=commit, files=files, listing=listing, links=frozenset(links))
 
 

@@ -25,6 +25,7 @@ from eco.git.files import commit_message
 from eco.git.files import decode
 from eco.git.files import encode
 from eco.git.files import ObjectReader
+from eco.git.files import Snapshot
 from eco.git.run import git
 from eco.git.run import git_env
 from eco.registry import Project
@@ -168,12 +169,13 @@ class Syncer:
         fetch: bool = True,
         adopt: bool = False,
         workflows: bool = False,
-        visit: Callable[[ObjectReader, str, bool], None] | None = None,
+        visit: Callable[[ObjectReader, Snapshot, bool], None] | None = None,
     ) -> ProjectView:
         """Fetch the project's clone and plan its sync (nothing is written).
 
-        ``visit(reader, commit, adopted)``, when given, reads more of the same commit
-        with the same ``git cat-file`` process (``eco check``'s registry facts)."""
+        ``visit(reader, snapshot, adopted)``, when given, reads more of the same commit
+        with the same ``git cat-file`` process, knowing what sync read already
+        (``eco check``'s registry facts)."""
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
@@ -206,7 +208,7 @@ class Syncer:
                     "shows what adopting it changes"
                 )
             if visit is not None:
-                visit(reader, read.commit, state is not None)
+                visit(reader, read, state is not None)
             base_render = None
             if state is not None and state.template_revision:
                 where = f"{project.name}: {STATE_FILE}"
