@@ -10,6 +10,7 @@ reads and, when something changes, the plumbing of :mod:`eco.git.branch`.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cached_property
@@ -24,6 +25,7 @@ from eco.git.files import commit_message
 from eco.git.files import decode
 from eco.git.files import encode
 from eco.git.files import ObjectReader
+from eco.git.files import Snapshot
 from eco.git.run import git
 from eco.git.run import git_env
 from eco.registry import Project
@@ -167,8 +169,13 @@ class Syncer:
         fetch: bool = True,
         adopt: bool = False,
         workflows: bool = False,
+        visit: Callable[[ObjectReader, Snapshot, bool], None] | None = None,
     ) -> ProjectView:
-        """Fetch the project's clone and plan its sync (nothing is written)."""
+        """Fetch the project's clone and plan its sync (nothing is written).
+
+        ``visit(reader, snapshot, adopted)``, when given, reads more of the same commit
+        with the same ``git cat-file`` process, knowing what sync read already
+        (``eco check``'s registry facts)."""
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
@@ -201,6 +208,8 @@ class Syncer:
                     f"never synced this project; `eco sync --adopt --dry-run {project.name}` "
                     "shows what adopting it changes"
                 )
+            if visit is not None:
+                visit(reader, read, state is not None)
             base_render = None
             if state is not None and state.template_revision:
                 where = f"{project.name}: {STATE_FILE}"
