@@ -245,6 +245,19 @@ def open_section(text: str, fmt: str, version: str, where: str = "changelog") ->
         )
     if changelog.find(version) is not None:
         raise ChangelogError(f"{where}: a section for Version {version} already exists")
+    if changelog.sections and changelog.sections[0].released is None:
+        # Entries with no status were never released: a new section above would bury them.
+        newest = changelog.sections[0]
+        if newest.status_line is None or _ENTRY.match(newest.status):
+            state = "has no status line"
+        else:
+            state = f"says {newest.status!r}, not a release date"
+        raise ChangelogError(
+            f"{changelog.line_ref(newest.header)}: Version {newest.version} {state} "
+            f"({UNRELEASED!r} or 'Released YYYY-MM-DD'): its entries were never released; "
+            f"opening {version} above it would bury them. Release {newest.version} first, or "
+            "date its section by hand"
+        )
     newline = _newline(changelog.lines)
     top = changelog.sections[0].header if changelog.sections else None
     # The new header is written in the style of the newest one (underline, '#' level).
