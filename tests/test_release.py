@@ -14,12 +14,14 @@ from eco.release.checkout import infer_project
 from eco.release.checkout import Target
 from eco.release.steps import prepare
 from tests.helpers import git
+from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import refs
 from tests.helpers import run_eco
 from tests.package_index import PackageIndex
 from tests.release_project import CHANGES
 from tests.release_project import make_project
+from tests.release_project import project_files
 
 pytestmark = pytest.mark.slow
 
@@ -542,3 +544,91 @@ def test_refuses_a_checkout_without_the_projects_origin(
     assert "the checkout has no remote 'origin'" in none.stderr
     assert "Traceback" not in fork.stderr + none.stderr
     assert (refs(p.bare), p.index.versions(p.name)) == (before[1], before[3])
+
+
+# Issue 18: what a trial on the real pallets-eco repositories found.
+
+
+def test_an_empty_unreleased_section_is_refused_unless_allowed(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 10: the release notes would be empty; say so, and release with --allow-empty."""
+    empty = "Version 1.2.0\n-------------\n\nUnreleased\n\n\nVersion 1.1.0\n-------------\n\n"
+    empty += "Released 2026-01-01\n\n-   An old change.\n"
+    p = project(tmp_path, package_index, "rel-empty", **{"CHANGES.rst": empty})
+    message = _refused(p)
+    assert (
+        "CHANGES.rst:4: Version 1.2.0 has no entries under 'Unreleased': the release notes "
+        "would be empty; write the changes there, or pass --allow-empty"
+    ) in message
+    allowed = p.release("--allow-empty")
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert "warning: CHANGES.rst:4: Version 1.2.0 has no entries under 'Unreleased'" in (
+        allowed.stdout
+    )
+    assert git("tag", "-l", "1.2.0", cwd=p.bare) == "1.2.0"
+
+
+def test_a_tag_made_by_hand_is_not_offered_resume(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 8: a release made long ago without eco has a tag but no release-X branch;
+    --resume cannot finish anything there, so it is not suggested."""
+    p = project(tmp_path, package_index, "rel-old-tag")
+    git("tag", "-a", "1.2.0", "-m", "by hand", cwd=p.clone)
+    git("push", "-q", "origin", "1.2.0", cwd=p.clone)
+    message = _refused(p)
+    [line] = [line for line in message.splitlines() if "tag 1.2.0" in line]
+    assert "--resume" not in message
+    assert line == (
+        "  - tag 1.2.0 already exists (locally and on origin) and no release-1.2.0 branch: "
+        "1.2.0 was released without eco, or its release is finished; release another version"
+    )
+
+
+def test_the_wrong_branch_is_the_one_problem_named(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 6: a checkout on another branch than the release's is told which branch the
+    release needs, without advice computed against the wrong branch (push, pull)."""
+    p = project(tmp_path, package_index, "rel-wrong")
+    # stable is behind main by one commit; the checkout is on main.
+    git("push", "-q", "origin", "main:stable", cwd=p.clone)
+    (p.clone / "NEW.txt").write_text("new\n")
+    git("add", "NEW.txt", cwd=p.clone)
+    git("commit", "-qm", "new on main", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    message = _refused(p, "1.2.1")
+    assert (
+        "  - 1.2.1 (a fix release A.B.x) is released from 'stable', and this checkout is on "
+        "'main': git switch stable (or pass --base main to release from main)"
+    ) in message.splitlines()
+    assert "push them" not in message and "git pull" not in message
+    # A branch of its own, behind main: the same, and its commit is not called main's.
+    git("switch", "-q", "-c", "development", "HEAD~1", cwd=p.clone)
+    before = p.snapshot()
+    result = p.release()
+    assert result.returncode == 2
+    assert p.snapshot() == before
+    head = git("rev-parse", "HEAD", cwd=p.clone)[:12]
+    assert result.stdout.splitlines()[0] == (
+        f"release rel-wrong 1.2.0 from main; the checkout {p.clone} is on development ({head})"
+    )
+    assert (
+        "  - 1.2.0 (a feature release A.B.0) is released from 'main', and this checkout is on "
+        "'development': git switch main (or pass --base development to release from development)"
+    ) in result.stderr.splitlines()
+    assert "behind origin/main" not in result.stderr
+
+
+def test_outside_the_registry_the_projects_branch_is_origins_default(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 6: a project whose default branch is 'development' releases from it."""
+    bare = make_bare_repo(tmp_path, "rel-devel", project_files("rel-devel"), branch="development")
+    clone = tmp_path / "checkouts" / "rel-devel"
+    git("clone", "-q", str(bare), str(clone), cwd=tmp_path)
+    p = Project("rel-devel", bare, clone, package_index)
+    result = p.release("--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("release rel-devel 1.2.0 from development (")
