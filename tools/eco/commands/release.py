@@ -78,6 +78,12 @@ def _day(value: str | None) -> date:
     "release on main, the next fix on stable) with .dev and a new Unreleased section.",
 )
 @click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Release even though the changelog section has no entries (the release notes "
+    "will be empty); without it, that refuses the release.",
+)
+@click.option(
     "--base",
     help="The branch to release from. Default: the project's branch (main) for A.B.0, "
     "stable for A.B.x, per the Pallets policy.",
@@ -110,6 +116,7 @@ def command(
     dry_run: bool,
     resume: bool,
     next_dev: bool,
+    allow_empty: bool,
     base: str | None,
     day: str | None,
     index_url: str | None,
@@ -137,16 +144,20 @@ def command(
         release_next.run(target, version, base=base, github=github, dry_run=dry_run)
         return
     release = lib.prepare(target, version, day=_day(day), index_url=url, github=github, base=base)
-    _run(release, target, dry_run=dry_run, resume=resume)
+    _run(release, target, dry_run=dry_run, resume=resume, allow_empty=allow_empty)
 
 
-def _run(release: lib.Release, target: Target, *, dry_run: bool, resume: bool) -> None:
+def _run(
+    release: lib.Release, target: Target, *, dry_run: bool, resume: bool, allow_empty: bool
+) -> None:
     where = "workspace clone" if target.workspace else "checkout"
     click.echo(
         f"release {target.project.name} {release.version} from {release.base} "
         f"({release.base_commit[:12]}) in the {where} {release.repo}"
     )
-    result = preflight.preflight(release, resume=resume, dry_run=dry_run)
+    result = preflight.preflight(
+        release, resume=resume, dry_run=dry_run, allow_empty=allow_empty
+    )
     for note in result.notes:
         click.echo(f"  note: {note}")
     for warning in result.warnings:

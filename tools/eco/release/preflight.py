@@ -34,11 +34,15 @@ class Preflight:
     notes: list[str] = field(default_factory=list)
 
 
-def preflight(release: Release, *, resume: bool, dry_run: bool = False) -> Preflight:
+def preflight(
+    release: Release, *, resume: bool, dry_run: bool = False, allow_empty: bool = False
+) -> Preflight:
     """Every check, read-only; ``problems`` refuse the release, ``warnings`` do not.
 
     In a dry run an unreachable package index is a warning (the rehearsal works offline);
     a real release refuses to go on without knowing the version is not published yet.
+    An ``Unreleased`` section with no entries refuses the release (its notes would be
+    empty) unless ``allow_empty``, when it is a warning.
     """
     result = Preflight()
     problems, repo = result.problems, release.repo
@@ -55,7 +59,7 @@ def preflight(release: Release, *, resume: bool, dry_run: bool = False) -> Prefl
         check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
     _check_tag_and_branch(release, remote, resume, result)
     _check_index(release, resume, result, dry_run=dry_run)
-    _check_files(release, problems)
+    _check_files(release, result, allow_empty=allow_empty)
     if pv.parse(release.version).micro == 0:
         _check_deprecations(release, result)
     if release.github is not None:  # without it, the command says GitHub is skipped, once
@@ -206,19 +210,32 @@ def _check_index(release: Release, resume: bool, result: Preflight, *, dry_run: 
         result.notes.append(f"{name} is not on {release.index_url} yet: this is its first release")
 
 
-def _check_files(release: Release, problems: list[str]) -> None:
-    project = release.target.project
+def _check_files(release: Release, result: Preflight, *, allow_empty: bool) -> None:
+    project, problems = release.target.project, result.problems
+    where = release.changelog_path
     try:
-        text = release.read(release.changelog_path)
+        text = release.read(where)
     except EcoError:
-        problems.append(f"{release.changelog_path}: not found in {release.base}")
+        problems.append(f"{where}: not found in {release.base}")
     else:
         try:
-            changelog.check_release(
-                text, project.changelog_format, release.changelog_version, release.changelog_path
+            section = changelog.check_release(
+                text, project.changelog_format, release.changelog_version, where
             )
         except changelog.ChangelogError as exc:
             problems.append(exc.message)
+        else:
+            body = changelog.section_text(text, project.changelog_format, section.version, where)
+            if not body:
+                assert section.status_line is not None
+                empty = (
+                    f"{where}:{section.status_line + 1}: Version {section.version} has no "
+                    f"entries under {changelog.UNRELEASED!r}: the release notes would be empty"
+                )
+                if allow_empty:
+                    result.warnings.append(f"{empty} (--allow-empty)")
+                else:
+                    problems.append(f"{empty}; write the changes there, or pass --allow-empty")
     try:
         source = pv.locate(release.read)
     except EcoError as exc:
