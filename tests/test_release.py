@@ -184,7 +184,7 @@ def test_refuses_unpushed_commits(tmp_path: Path, package_index: PackageIndex) -
 def test_refuses_an_existing_tag(tmp_path: Path, package_index: PackageIndex) -> None:
     p = project(tmp_path, package_index, "rel-tag")
     git("tag", "1.2.0", cwd=p.clone)
-    assert "tag 1.2.0 already exists locally, not on origin" in _refused(p)
+    assert "tag 1.2.0 already exists (locally) and no release-1.2.0 branch" in _refused(p)
 
 
 def test_refuses_a_version_on_the_index(tmp_path: Path, package_index: PackageIndex) -> None:
@@ -578,7 +578,7 @@ def test_a_tag_made_by_hand_is_not_offered_resume(
     git("tag", "-a", "1.2.0", "-m", "by hand", cwd=p.clone)
     git("push", "-q", "origin", "1.2.0", cwd=p.clone)
     message = _refused(p)
-    [line] = [line for line in message.splitlines() if "tag 1.2.0" in line]
+    [line] = [line for line in message.splitlines() if line.startswith("  - tag 1.2.0")]
     assert "--resume" not in message
     assert line == (
         "  - tag 1.2.0 already exists (locally and on origin) and no release-1.2.0 branch: "

@@ -147,7 +147,14 @@ def _check_tag_and_branch(
     if not resume:
         where = [w for w, sha in (("locally", local_tag), ("on origin", remote_tag)) if sha]
         resume_hint = f"continue it with: {eco_command(release, '--resume')}"
-        if remote_tag:
+        if (local_tag or remote_tag) and not (local_branch or remote_branch):
+            # No release branch: not a release eco began, so --resume has nothing to finish.
+            result.problems.append(
+                f"tag {release.tag} already exists ({' and '.join(where)}) and no "
+                f"{release.branch} branch: {release.version} was released without eco, or its "
+                "release is finished; release another version"
+            )
+        elif remote_tag:
             result.problems.append(
                 f"tag {release.tag} already exists ({' and '.join(where)}): "
                 f"{release.version} was released or is being released; to finish its "
