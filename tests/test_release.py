@@ -154,13 +154,13 @@ def test_refuses_the_wrong_branch(tmp_path: Path, package_index: PackageIndex) -
     git("switch", "-q", "-c", "topic", cwd=p.clone)
     message = _refused(p)
     assert (
-        "the checkout is on 'topic', but 1.2.0 (a feature release A.B.0) is made from 'main'"
-        in (message)
-    )
+        "1.2.0 (a feature release A.B.0) is released from 'main', and this checkout is on "
+        "'topic': git switch main (or pass --base topic to release from topic)"
+    ) in message
     git("switch", "-q", "main", cwd=p.clone)
     # A fix release is made from stable.
     message = _refused(p, "1.2.1")
-    assert "1.2.1 (a fix release A.B.x) is made from 'stable'" in message
+    assert "1.2.1 (a fix release A.B.x) is released from 'stable'" in message
 
 
 def test_refuses_behind_the_remote(tmp_path: Path, package_index: PackageIndex) -> None:

@@ -151,13 +151,14 @@ def _run(
     release: lib.Release, target: Target, *, dry_run: bool, resume: bool, allow_empty: bool
 ) -> None:
     where = "workspace clone" if target.workspace else "checkout"
-    click.echo(
-        f"release {target.project.name} {release.version} from {release.base} "
-        f"({release.base_commit[:12]}) in the {where} {release.repo}"
-    )
-    result = preflight.preflight(
-        release, resume=resume, dry_run=dry_run, allow_empty=allow_empty
-    )
+    head = f"release {target.project.name} {release.version} from {release.base}"
+    current = release.current_branch
+    if target.workspace or current == release.base:
+        click.echo(f"{head} ({release.base_commit[:12]}) in the {where} {release.repo}")
+    else:  # the pre-flight refuses: do not call this checkout's commit the base's
+        on = current or "a detached HEAD"
+        click.echo(f"{head}; the checkout {release.repo} is on {on} ({release.base_commit[:12]})")
+    result = preflight.preflight(release, resume=resume, dry_run=dry_run, allow_empty=allow_empty)
     for note in result.notes:
         click.echo(f"  note: {note}")
     for warning in result.warnings:

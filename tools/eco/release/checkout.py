@@ -19,6 +19,7 @@ from pathlib import Path
 from eco.context import Context
 from eco.errors import EcoError
 from eco.errors import NotInEcosystemError
+from eco.git.run import git
 from eco.registry import CHANGELOG_FORMATS
 from eco.registry import Project
 from eco.registry import Registry
@@ -76,9 +77,15 @@ def infer_project(repo: Path) -> Project:
         module=module,
         changelog=changelog,
         changelog_format=CHANGELOG_FORMATS[Path(changelog).suffix],
-        branch="main",
+        branch=default_branch(repo),
         python=(),
     )
+
+
+def default_branch(repo: Path) -> str:
+    """origin's default branch (``origin/HEAD``, set by ``git clone``), else ``main``."""
+    ref = git("symbolic-ref", "-q", "refs/remotes/origin/HEAD", cwd=repo, check=False)
+    return ref.removeprefix("refs/remotes/origin/") if ref.startswith("refs/remotes/") else "main"
 
 
 def _registry(ctx: Context) -> Registry | None:

@@ -73,9 +73,9 @@ def run(
     version = version or following(current_version, base, project.branch)
     pv.normal(version, "the next version")
     if not target.workspace:
-        check_checkout(repo, current, base, version, problems)
-        remote = remote_refs(repo, [f"refs/heads/{base}"], url, env).get(f"refs/heads/{base}")
-        check_up_to_date(repo, base, base_commit, remote, problems)
+        if check_checkout(repo, current, base, version, problems):
+            remote = remote_refs(repo, [f"refs/heads/{base}"], url, env).get(f"refs/heads/{base}")
+            check_up_to_date(repo, base, base_commit, remote, problems)
     branch = f"start-{version}"
     exists = git("rev-parse", "-q", "--verify", f"refs/heads/{branch}", cwd=repo, check=False)
     if exists or remote_refs(repo, [f"refs/heads/{branch}"], url, env):

@@ -46,8 +46,9 @@ def preflight(
     """
     result = Preflight()
     problems, repo = result.problems, release.repo
+    on_base = True
     if not release.target.workspace:
-        check_checkout(
+        on_base = check_checkout(
             release.repo, release.current_branch, release.base, release.version, result.problems
         )
         if release.github is None and not check_origin(release, problems):
@@ -55,7 +56,7 @@ def preflight(
     wanted = [f"refs/heads/{release.base}", f"refs/tags/{release.tag}"]
     remote = remote_refs(repo, [*wanted, f"refs/heads/{release.branch}"], *release.remote())
     remote_base = remote.get(f"refs/heads/{release.base}")
-    if not release.target.workspace:
+    if not release.target.workspace and on_base:  # another branch: comparing would mislead
         check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
     _check_tag_and_branch(release, remote, resume, result)
     _check_index(release, resume, result, dry_run=dry_run)
@@ -73,8 +74,9 @@ def preflight(
 
 def check_checkout(
     repo: Path, current: str | None, base: str, version: str, problems: list[str]
-) -> None:
-    """A maintainer's checkout: a clean working tree on the right branch."""
+) -> bool:
+    """A maintainer's checkout: a clean working tree on the right branch (False when it is
+    on another branch: then its HEAD says nothing about ``base`` and is not compared)."""
     status = git("status", "--porcelain", "--untracked-files=normal", cwd=repo)
     if status:
         listed = ", ".join(line[3:] for line in status.splitlines()[:5])
@@ -82,12 +84,18 @@ def check_checkout(
         problems.append(
             f"the working tree has uncommitted changes: {listed}{more}; commit or stash them"
         )
-    if current != base:
-        kind = "fix release A.B.x" if base == STABLE else "feature release A.B.0"
-        problems.append(
-            f"the checkout is on {current or 'a detached HEAD'!r}, but {version} (a {kind}) "
-            f"is made from {base!r}; git switch {base} (or pass --base)"
-        )
+    if current == base:
+        return True
+    kind = "fix release A.B.x" if base == STABLE else "feature release A.B.0"
+    if current is None:
+        where, other = "a detached HEAD", ""
+    else:
+        where, other = repr(current), f" (or pass --base {current} to release from {current})"
+    problems.append(
+        f"{version} (a {kind}) is released from {base!r}, and this checkout is on {where}: "
+        f"git switch {base}{other}"
+    )
+    return False
 
 
 _GITHUB_SLUG = re.compile(r"github\.com[:/]+([^/]+/[^/]+?)(?:\.git)?/*$", re.IGNORECASE)
