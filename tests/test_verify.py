@@ -222,6 +222,7 @@ def test_release_from_a_pep740_index(
             f"""
 [projects.pypi-attestations]
 repo = "{REPOSITORY}"
+tag-style = "vX.Y.Z"
 vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
 """,
         )
@@ -411,6 +412,7 @@ def test_one_bad_file_of_a_release_fails_it(
         f"""
 [projects.pypi-attestations]
 repo = "{REPOSITORY}"
+tag-style = "vX.Y.Z"
 vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
 """,
     )
