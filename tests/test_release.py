@@ -632,3 +632,102 @@ def test_outside_the_registry_the_projects_branch_is_origins_default(
     result = p.release("--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("release rel-devel 1.2.0 from development (")
+
+
+def test_tags_in_the_v_style_are_seen_and_followed(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 9: outside the registry, a project whose tags are vX.Y.Z is tagged v1.2.0
+    (not 1.2.0 beside it); its existing v-tag is seen by the pre-flight; resume follows."""
+    p = project(tmp_path, package_index, "rel-vtags")
+    git("tag", "-a", "v1.1.0", "-m", "release version 1.1.0", cwd=p.clone)
+    git("push", "-q", "origin", "v1.1.0", cwd=p.clone)
+    dry = p.release("--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "    git tag -a v1.2.0 -m 'release version 1.2.0' release-1.2.0" in dry.stdout
+    assert "    git push --atomic origin release-1.2.0 v1.2.0" in dry.stdout
+    hook = p.bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    stopped = p.release()
+    assert stopped.returncode == 2
+    assert "[ok]   tag: tagged " in stopped.stdout and " as v1.2.0 " in stopped.stdout
+    refused = p.release()
+    assert "tag v1.2.0 already exists locally, not on origin" in refused.stderr
+    hook.unlink()
+    resumed = p.release("--resume")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "[ok]   push: pushed release-1.2.0 and tag v1.2.0 to origin" in resumed.stdout
+    assert "the publish workflow runs for tag v1.2.0" in resumed.stdout
+    assert git("tag", "-l", cwd=p.bare).split() == ["v1.1.0", "v1.2.0"]
+    assert git("rev-parse", "v1.2.0^{commit}", cwd=p.bare) == git(
+        "rev-parse", "release-1.2.0", cwd=p.bare
+    )
+
+
+def test_a_tag_in_the_other_style_is_an_existing_release(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 9: the registry says X.Y.Z, but v1.2.0 was tagged: 1.2.0 is not released again
+    as a second tag beside it."""
+    p = project(tmp_path, package_index, "rel-other-style")
+    git("tag", "-a", "v1.2.0", "-m", "by hand", cwd=p.clone)
+    git("push", "-q", "origin", "v1.2.0", cwd=p.clone)
+    eco = make_ecosystem(tmp_path, f'\n[projects.rel-other-style]\nurl = "{p.bare}"\n')
+    before = p.snapshot()
+    result = run_eco(
+        "--root",
+        str(eco.root),
+        "release",
+        "--path",
+        str(p.clone),
+        "--forge",
+        "local",
+        "--index-url",
+        package_index.url,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        "tag v1.2.0 already exists (locally and on origin): 1.2.0 is tagged in the other "
+        "style than the project's (tag-style 'X.Y.Z' would tag it 1.2.0); set tag-style in "
+        "projects.toml to the style the project uses"
+    ) in result.stderr
+    assert p.snapshot() == before
+
+
+def test_a_project_without_a_changelog(tmp_path: Path, package_index: PackageIndex) -> None:
+    """A registered project with changelog = "" (release notes on GitHub only): the release
+    commit changes the version alone, and --next-dev opens the next version alone."""
+    p = project(tmp_path, package_index, "rel-nolog")
+    git("rm", "-q", "CHANGES.rst", cwd=p.clone)
+    git("commit", "-qm", "no changelog", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    eco = make_ecosystem(tmp_path, f'\n[projects.rel-nolog]\nchangelog = ""\nurl = "{p.bare}"\n')
+
+    def release(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_eco(
+            "--root",
+            str(eco.root),
+            "release",
+            "--path",
+            str(p.clone),
+            "--forge",
+            "local",
+            "--index-url",
+            package_index.url,
+            *args,
+        )
+
+    result = release()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "note: no changelog: write the release notes on GitHub" in result.stdout
+    main = git("rev-parse", "main", cwd=p.bare)
+    head = git("rev-parse", "release-1.2.0", cwd=p.bare)
+    assert git("diff", "--name-only", main, head, cwd=p.bare).split() == ["pyproject.toml"]
+    git("fetch", "-q", "origin", cwd=p.clone)
+    git("merge", "-q", "--no-ff", "-m", "Merge release-1.2.0", "origin/release-1.2.0", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    opened = release("--next-dev")
+    assert opened.returncode == 0, opened.stdout + opened.stderr
+    start = git("rev-parse", "start-1.3.0", cwd=p.bare)
+    assert git("diff", "--name-only", "main", start, cwd=p.bare).split() == ["pyproject.toml"]
