@@ -79,7 +79,21 @@ def infer_project(repo: Path) -> Project:
         changelog_format=CHANGELOG_FORMATS[Path(changelog).suffix],
         branch=default_branch(repo),
         python=(),
+        tag_style=tag_style(repo),
     )
+
+
+_PLAIN_TAG = re.compile(r"^\d+(?:\.\d+)+\S*$")
+_V_TAG = re.compile(r"^v\d+(?:\.\d+)+\S*$")
+
+
+def tag_style(repo: Path) -> str:
+    """The project's tag style read from its tags: ``vX.Y.Z`` when most version tags
+    carry the ``v``, else ``X.Y.Z`` (the Pallets style, also for a project with no tag)."""
+    tags = git("tag", "--list", cwd=repo, check=False).split()
+    prefixed = sum(1 for tag in tags if _V_TAG.match(tag))
+    plain = sum(1 for tag in tags if _PLAIN_TAG.match(tag))
+    return "vX.Y.Z" if prefixed > plain else "X.Y.Z"
 
 
 def default_branch(repo: Path) -> str:

@@ -61,7 +61,7 @@ def run(
     if pv.is_dev(current_version):
         released = pv.release_of(current_version)
         hint = "--next-dev follows a release"
-        if remote_refs(repo, [f"refs/tags/{released}"], url, env):
+        if remote_refs(repo, [f"refs/tags/{project.tag(released)}"], url, env):
             hint = (
                 f"{released} is tagged on origin, but its release branch is not merged into "
                 f"{base} yet: merge release-{released} (with a merge commit) first"
@@ -80,21 +80,20 @@ def run(
     exists = git("rev-parse", "-q", "--verify", f"refs/heads/{branch}", cwd=repo, check=False)
     if exists or remote_refs(repo, [f"refs/heads/{branch}"], url, env):
         problems.append(f"branch {branch} already exists: version {version} is already opened")
-    text = read_file(repo, base_commit, project.changelog)
-    try:
-        opened = changelog.open_section(text, project.changelog_format, version, project.changelog)
-    except changelog.ChangelogError as exc:
-        problems.append(exc.message)
-        opened = text
+    new = {source.path: source.with_version(f"{version}.dev")}
+    if project.has_changelog:
+        text = read_file(repo, base_commit, project.changelog)
+        try:
+            new[project.changelog] = changelog.open_section(
+                text, project.changelog_format, version, project.changelog
+            )
+        except changelog.ChangelogError as exc:
+            problems.append(exc.message)
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise ReleaseRefused(
             f"opening {project.name} {version} refused; nothing was changed:\n{lines}"
         )
-    new = {
-        source.path: source.with_version(f"{version}.dev"),
-        project.changelog: opened,
-    }
     message = f"start version {version}"
     click.echo(f"open {project.name} {version}.dev on {branch} from {base} ({base_commit[:12]})")
     if dry_run:

@@ -53,14 +53,20 @@ def preflight(
         )
         if release.github is None and not check_origin(release, problems):
             return result  # nowhere to compare with or push to: the rest would only fail
-    wanted = [f"refs/heads/{release.base}", f"refs/tags/{release.tag}"]
-    remote = remote_refs(repo, [*wanted, f"refs/heads/{release.branch}"], *release.remote())
+    wanted = [
+        f"refs/heads/{release.base}",
+        f"refs/tags/{release.tag}",
+        f"refs/tags/{release.other_tag}",
+        f"refs/heads/{release.branch}",
+    ]
+    remote = remote_refs(repo, wanted, *release.remote())
     remote_base = remote.get(f"refs/heads/{release.base}")
     if not release.target.workspace and on_base:  # another branch: comparing would mislead
         check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
     _check_tag_and_branch(release, remote, resume, result)
     _check_index(release, resume, result, dry_run=dry_run)
-    _check_files(release, result, allow_empty=allow_empty)
+    _check_changelog(release, result, allow_empty=allow_empty)
+    _check_version(release, problems)
     if pv.parse(release.version).micro == 0:
         _check_deprecations(release, result)
     if release.github is not None:  # without it, the command says GitHub is skipped, once
@@ -147,6 +153,7 @@ def check_up_to_date(
 def _check_tag_and_branch(
     release: Release, remote: dict[str, str], resume: bool, result: Preflight
 ) -> None:
+    _check_other_style(release, remote, result)
     tag_ref = f"refs/tags/{release.tag}"
     local_tag = release.local_ref(tag_ref)
     remote_tag = remote.get(tag_ref)
@@ -204,6 +211,22 @@ def _check_tag_and_branch(
         )
 
 
+def _check_other_style(release: Release, remote: dict[str, str], result: Preflight) -> None:
+    """``v1.2.0`` where the project's style says ``1.2.0`` (or the reverse): the version is
+    tagged already, and a second tag beside it would start a second publish workflow."""
+    ref = f"refs/tags/{release.other_tag}"
+    places = (("locally", release.local_ref(ref)), ("on origin", remote.get(ref)))
+    where = [place for place, sha in places if sha]
+    if where:
+        style = release.target.project.tag_style
+        result.problems.append(
+            f"tag {release.other_tag} already exists ({' and '.join(where)}): "
+            f"{release.version} is tagged in the other style than the project's (tag-style "
+            f"{style!r} would tag it {release.tag}); set tag-style in projects.toml to the "
+            "style the project uses"
+        )
+
+
 def _check_index(release: Release, resume: bool, result: Preflight, *, dry_run: bool) -> None:
     name = release.target.project.pypi
     try:
@@ -225,14 +248,22 @@ def _check_index(release: Release, resume: bool, result: Preflight, *, dry_run: 
         result.notes.append(f"{name} is not on {release.index_url} yet: this is its first release")
 
 
-def _check_files(release: Release, result: Preflight, *, allow_empty: bool) -> None:
+def _check_changelog(release: Release, result: Preflight, *, allow_empty: bool) -> None:
     project, problems = release.target.project, result.problems
     where = release.changelog_path
-    try:
-        text = release.read(where)
-    except EcoError:
-        problems.append(f"{where}: not found in {release.base}")
+    if not project.has_changelog:
+        result.notes.append("no changelog: write the release notes on GitHub")
+        text = None
     else:
+        try:
+            text = release.read(where)
+        except EcoError:
+            problems.append(
+                f"{where}: not found in {release.base}; a project that keeps no changelog "
+                'says changelog = "" in projects.toml (release notes on GitHub only)'
+            )
+            text = None
+    if text is not None:
         try:
             section = changelog.check_release(
                 text, project.changelog_format, release.changelog_version, where
@@ -251,6 +282,9 @@ def _check_files(release: Release, result: Preflight, *, allow_empty: bool) -> N
                     result.warnings.append(f"{empty} (--allow-empty)")
                 else:
                     problems.append(f"{empty}; write the changes there, or pass --allow-empty")
+
+
+def _check_version(release: Release, problems: list[str]) -> None:
     try:
         source = pv.locate(release.read)
     except EcoError as exc:
