@@ -10,6 +10,7 @@ import pytest
 
 from eco.release import build as builder
 from tests.helpers import git
+from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
 from tests.release_project import make_project
@@ -176,3 +177,117 @@ def test_build_a_tag_of_a_registered_project(tmp_path: Path) -> None:
     unknown = run_eco("--root", str(eco.root), "build", "build-ws", "--rev", "9.9.9", "--once")
     assert unknown.returncode == 2
     assert "9.9.9" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+# Issue 18, point 2: files the build backend declares are not strays.
+
+HATCH_PYPROJECT = """\
+[project]
+name = "hatch-babel"
+version = "2.0.0"
+description = "A hatchling project whose build hook compiles its translations."
+readme = "README.md"
+license = "BSD-3-Clause"
+requires-python = ">=3.11"
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[tool.hatch.build]
+artifacts = ["src/hatch_babel/translations/*/LC_MESSAGES/*.mo"]
+exclude = ["docs/_build"]
+
+[tool.hatch.build.hooks.custom]
+"""
+
+# A stand-in for Babel's compile step: each .po becomes its .mo beside it (git ignores them).
+HATCH_HOOK = """\
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class CustomBuildHook(BuildHookInterface):
+    def initialize(self, version, build_data):
+        for po in Path(self.root, "src").rglob("*.po"):
+            po.with_suffix(".mo").write_bytes(b"compiled " + po.read_bytes())
+"""
+
+
+def test_hatch_artifacts_built_by_a_hook_are_not_strays(tmp_path: Path) -> None:
+    """flask-babel's shape: compiled .mo files declared in [tool.hatch.build] artifacts,
+    built by the project's hook, ignored by git, shipped in the sdist on purpose."""
+    files = {
+        "pyproject.toml": HATCH_PYPROJECT,
+        "hatch_build.py": HATCH_HOOK,
+        ".gitignore": "*.mo\ndist/\n",
+        "README.md": "# hatch-babel\n",
+        "LICENSE.txt": "BSD-3-Clause\n",
+        "src/hatch_babel/__init__.py": '"""Translations."""\n',
+        "docs/index.md": "# Docs\n",
+    }
+    for lang in ("de", "fr", "ja"):
+        files[f"src/hatch_babel/translations/{lang}/LC_MESSAGES/messages.po"] = (
+            f'msgid ""\n# {lang}\n'
+        )
+    bare = make_bare_repo(tmp_path, "hatch-babel", files)
+    clone = tmp_path / "hatch-babel"
+    git("clone", "-q", str(bare), str(clone), cwd=tmp_path)
+    report = builder.build(clone, tmp_path / "out", twice=False)
+    sdist = next(d for d in report.dists if d.name.endswith(".tar.gz"))
+    members = builder.sdist_members(sdist)
+    assert "src/hatch_babel/translations/fr/LC_MESSAGES/messages.mo" in members
+    [check] = [c for c in report.checks if c.name == "sdist files tracked by git"]
+    assert check.ok, check.detail
+    assert check.detail.endswith("(3 declared build artefacts)")
+
+
+def test_declared_excludes_and_artefacts_of_each_backend(tmp_path: Path) -> None:
+    """hatch exclude/artifacts, flit sdist exclude/include, setuptools' MANIFEST.in: what a
+    backend declares it leaves out or builds in is neither missing nor stray."""
+    _bare, clone = make_project(tmp_path, "sdist-rules")
+    (clone / "docs/_build").mkdir(parents=True)
+    (clone / "docs/_build/index.html").write_text("x")
+    (clone / "docs/index.md").write_text("x")
+    git("add", "-A", cwd=clone)
+    git("commit", "-qm", "docs", cwd=clone)
+    tracked = git("ls-files", cwd=clone).split()
+    sdist = tmp_path / "pkg-1.0.tar.gz"
+    shipped = {n: b"x" for n in tracked if not n.startswith("docs/")}
+    generated = {"src/sdist_rules/_version.py": b"x", "src/sdist_rules/l/fr.mo": b"x"}
+    _tar(sdist, {"PKG-INFO": b"x", **shipped, **generated})
+    check = builder.sdist_check([sdist], clone)
+    assert not check.ok  # flit, nothing declared: both strays and the docs are named
+    assert "2 file(s) in pkg-1.0.tar.gz are not in git ls-files" in check.detail
+    assert "docs/_build/index.html, docs/index.md" in check.detail
+    pyproject = (clone / "pyproject.toml").read_text()
+    flit_backend = 'requires = ["flit_core>=3.11,<4"]\nbuild-backend = "flit_core.buildapi"'
+
+    def backend(requires: str, name: str) -> str:
+        return pyproject.replace(
+            flit_backend, f'requires = ["{requires}"]\nbuild-backend = "{name}"'
+        )
+
+    hatch = backend("hatchling", "hatchling.build").split("[tool.flit")[0]
+    layouts = {
+        "hatch": hatch + '[tool.hatch.build.targets.sdist]\nexclude = ["/docs"]\n'
+        'artifacts = ["_version.py", "*.mo"]\n',
+        "flit": pyproject.replace('include = ["tests/", "CHANGES.rst"]', 'include = ["src/"]')
+        + 'exclude = ["docs/"]\n',
+    }
+    for backend, text in layouts.items():
+        (clone / "pyproject.toml").write_text(text)
+        check = builder.sdist_check([sdist], clone)
+        if backend == "flit":  # flit includes files; it cannot declare generated ones
+            assert check.detail.startswith("2 file(s) in pkg-1.0.tar.gz are not in git ls-files")
+        else:
+            assert check.ok, (backend, check.detail)
+    setuptools = backend("setuptools>=77", "setuptools.build_meta")
+    (clone / "pyproject.toml").write_text(setuptools.split("[tool.flit")[0])
+    (clone / "MANIFEST.in").write_text(
+        "graft src\nrecursive-include src *.mo\ninclude src/sdist_rules/_version.py\n"
+        "prune docs\nglobal-exclude *.pyc\n"
+    )
+    check = builder.sdist_check([sdist], clone)
+    assert check.ok, check.detail
