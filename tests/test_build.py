@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from eco.release import build as builder
+from eco.release import sdist_rules
 from tests.helpers import git
 from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
@@ -276,13 +277,14 @@ def test_declared_excludes_and_artefacts_of_each_backend(tmp_path: Path) -> None
         "flit": pyproject.replace('include = ["tests/", "CHANGES.rst"]', 'include = ["src/"]')
         + 'exclude = ["docs/"]\n',
     }
-    for backend, text in layouts.items():
+    for kind, text in layouts.items():
         (clone / "pyproject.toml").write_text(text)
         check = builder.sdist_check([sdist], clone)
-        if backend == "flit":  # flit includes files; it cannot declare generated ones
+        if kind == "flit":  # flit includes files; it cannot declare generated ones
             assert check.detail.startswith("2 file(s) in pkg-1.0.tar.gz are not in git ls-files")
+            assert "docs/" not in check.detail  # excluded on purpose
         else:
-            assert check.ok, (backend, check.detail)
+            assert check.ok, (kind, check.detail)
     setuptools = backend("setuptools>=77", "setuptools.build_meta")
     (clone / "pyproject.toml").write_text(setuptools.split("[tool.flit")[0])
     (clone / "MANIFEST.in").write_text(
@@ -291,3 +293,41 @@ def test_declared_excludes_and_artefacts_of_each_backend(tmp_path: Path) -> None
     )
     check = builder.sdist_check([sdist], clone)
     assert check.ok, check.detail
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "expected"),
+    [
+        (
+            "src/pkg/translations/fr/LC_MESSAGES/m.mo",
+            "src/pkg/translations/*/LC_MESSAGES/*.mo",
+            True,
+        ),
+        ("src/pkg/translations/fr/m.mo", "src/pkg/translations/*/LC_MESSAGES/*.mo", False),
+        ("src/pkg/deep/x.mo", "*.mo", True),
+        ("docs/_build/index.html", "docs/_build", True),
+        ("docs/_build/index.html", "/docs/", True),
+        ("src/docs/index.md", "/docs", False),
+        ("src/docs/index.md", "docs", True),
+        ("src/a/b/c.py", "src/**/c.py", True),
+        ("src/c.py", "src/**/c.py", True),
+        ("x.py", "!x.py", False),
+    ],
+)
+def test_sdist_patterns(path: str, pattern: str, expected: bool) -> None:
+    assert sdist_rules.matches(path, pattern) is expected
+
+
+def test_manifest_in_rules() -> None:
+    built_in, left_out = sdist_rules.manifest_rules(
+        "# comment\ninclude README.md\nrecursive-include src *.mo *.json\n"
+        "global-exclude *.py[co]\nprune docs/_build\ngraft tests\nunknown x\n"
+    )
+    assert built_in == ("/README.md", "src/**/*.mo", "src/**/*.json", "/tests/")
+    assert left_out == ("*.py[co]", "/docs/_build/")
+
+
+def test_sdist_pattern_character_classes() -> None:
+    assert sdist_rules.matches("src/pkg/x.pyc", "*.py[co]")
+    assert not sdist_rules.matches("src/pkg/x.py", "*.py[co]")
+    assert sdist_rules.matches("a1.txt", "a[0-9].txt")

@@ -8,13 +8,14 @@ results are checked the way a maintainer would before uploading:
 - ``twine check --strict`` on the distributions only (``*.attestation`` files and other
   strays next to them make twine fail for the wrong reason);
 - ``check-wheel-contents`` on the wheel;
-- every file of the sdist is tracked by git (``git ls-files`` at that commit);
+- every file of the sdist is tracked by git (``git ls-files`` at that commit) or declared a
+  build artefact by the backend, and every tracked file is in it unless the backend
+  excludes it (:mod:`~eco.release.sdist_rules`);
 - the two builds are byte-identical (same SHA-256 per file): the build is reproducible.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import shutil
@@ -22,7 +23,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from eco.errors import EcoError
 from eco.git.run import git
+from eco.release import sdist_rules as sdist_rules_lib
 from eco.secrets import scrub
 
 # Files a build backend writes into an sdist that git does not track.
@@ -145,40 +146,40 @@ def _listed(names: Sequence[str]) -> str:
     return ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
 
 
-def flit_sdist_excludes(source: Path) -> list[str]:
-    """``[tool.flit.sdist] exclude``: what the project leaves out of its sdist on purpose."""
-    try:
-        data = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return []
-    exclude = data.get("tool", {}).get("flit", {}).get("sdist", {}).get("exclude", [])
-    return [str(p) for p in exclude] if isinstance(exclude, list) else []
+def sdist_rules(source: Path) -> sdist_rules_lib.SdistRules:
+    """What the checkout's build backend declares about its sdist (see :mod:`sdist_rules`)."""
+
+    def text(name: str) -> str | None:
+        try:
+            return (source / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return sdist_rules_lib.read(text("pyproject.toml") or "", text("MANIFEST.in"))
 
 
-def left_out_on_purpose(path: str, excludes: Sequence[str]) -> bool:
-    """Dotfiles and dot-folders (``.github/``, ``.gitignore``) never ship; nor what the
-    project excludes (a glob, or a folder with everything under it)."""
-    if any(part.startswith(".") for part in path.split("/")):
-        return True
-    for pattern in excludes:
-        folder = pattern.rstrip("/")
-        if fnmatch.fnmatch(path, folder) or fnmatch.fnmatch(path, f"{folder}/*"):
-            return True
-    return False
+def is_dotfile(path: str) -> bool:
+    """Dotfiles and dot-folders (``.github/``, ``.gitignore``) never ship."""
+    return any(part.startswith(".") for part in path.split("/"))
 
 
 def sdist_check(dists: Sequence[Path], source: Path) -> Check:
-    """The sdist against ``git ls-files``, both ways: nothing untracked gets in, and no
-    tracked file is left out unless it is a dotfile or excluded on purpose."""
+    """The sdist against ``git ls-files``, both ways: nothing untracked gets in unless the
+    backend declares it a build artefact, and no tracked file is left out unless it is a
+    dotfile or the backend excludes it."""
     sdists = [d for d in dists if d.name.endswith(".tar.gz")]
     if not sdists:
         return Check("sdist files tracked by git", False, "no sdist was built")
     tracked = set(git("ls-files", "-z", cwd=source).split("\0")) - {""}
     members = sdist_members(sdists[0])
-    stray = [name for name in members if name not in tracked and not generated(name)]
-    excludes = flit_sdist_excludes(source)
+    rules = sdist_rules(source)
+    untracked = [name for name in members if name not in tracked and not generated(name)]
+    declared = [name for name in untracked if rules.is_built_in(name)]
+    stray = [name for name in untracked if not rules.is_built_in(name)]
     inside = set(members)
-    missing = sorted(name for name in tracked - inside if not left_out_on_purpose(name, excludes))
+    missing = sorted(
+        name for name in tracked - inside if not is_dotfile(name) and not rules.is_left_out(name)
+    )
     problems = []
     if stray:
         problems.append(
@@ -187,11 +188,12 @@ def sdist_check(dists: Sequence[Path], source: Path) -> Check:
     if missing:
         problems.append(
             f"{len(missing)} file(s) tracked by git are not in {sdists[0].name}: "
-            f"{_listed(missing)} (add them to [tool.flit.sdist] include, or exclude them)"
+            f"{_listed(missing)} (add them to {rules.hint})"
         )
     if problems:
         return Check("sdist files tracked by git", False, "\n".join(problems))
-    return Check("sdist files tracked by git", True, f"{len(members)} files")
+    artefacts = f" ({len(declared)} declared build artefacts)" if declared else ""
+    return Check("sdist files tracked by git", True, f"{len(members)} files{artefacts}")
 
 
 def reproducible_check(first: Sequence[Path], second: Sequence[Path]) -> Check:
