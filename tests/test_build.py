@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from tests.helpers import git
 from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
+from tests.package_index import PackageIndex
 from tests.release_project import make_project
 
 pytestmark = pytest.mark.slow
@@ -331,3 +335,54 @@ def test_sdist_pattern_character_classes() -> None:
     assert sdist_rules.matches("src/pkg/x.pyc", "*.py[co]")
     assert not sdist_rules.matches("src/pkg/x.py", "*.py[co]")
     assert sdist_rules.matches("a1.txt", "a[0-9].txt")
+
+
+def test_rebuilding_a_published_tag_pins_the_backend_of_its_wheel(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 3: 1.2.0 was published built by flit_core 3.11.0; today's flit_core builds
+    other bytes. Rebuilding the tag pins the backend to the version the published
+    wheel's WHEEL file names, and compares each file with the index's hashes."""
+    _bare, clone = make_project(tmp_path, "build-pinned", version="1.2.0")
+    git("tag", "-a", "1.2.0", "-m", "release version 1.2.0", cwd=clone)
+    # The publish workflow's build, back then: the same commit and epoch, flit_core 3.11.0.
+    source = tmp_path / "then"
+    git("clone", "-q", "--branch", "1.2.0", str(clone), str(source), cwd=tmp_path)
+    constraint = tmp_path / "then.txt"
+    constraint.write_text("flit_core==3.11.0\n")
+    epoch = git("log", "-1", "--pretty=%ct", cwd=clone)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "PIP_CONSTRAINT": str(constraint)}
+    published = tmp_path / "published"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(published), str(source)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    package_index.publish(*published.iterdir())
+    # Today's backend gives a different wheel: the pin is what makes them comparable.
+    today = builder.build(clone, tmp_path / "today", rev="1.2.0", twice=False)
+    wheel = "build_pinned-1.2.0-py3-none-any.whl"
+    assert today.hashes[wheel] != builder.sha256(published / wheel)
+    result = run_eco(
+        "build",
+        "--path",
+        str(clone),
+        "--rev",
+        "1.2.0",
+        "--index-url",
+        package_index.url,
+        "--outdir",
+        str(tmp_path / "out"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "backend: flit_core==3.11.0, as the published wheel's WHEEL names it "
+        "(Generator: flit 3.11.0)"
+    ) in result.stdout
+    assert "ok      same SHA-256 as the index" in result.stdout
+    lines = result.stdout.splitlines()
+    assert f"        {wheel}: matches the index" in lines
+    assert "        build_pinned-1.2.0.tar.gz: matches the index" in lines
+    for name in (wheel, "build_pinned-1.2.0.tar.gz"):
+        assert builder.sha256(tmp_path / "out" / name) == builder.sha256(published / name)
