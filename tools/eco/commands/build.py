@@ -9,6 +9,9 @@ import click
 from eco.context import Context
 from eco.release import build as builder
 from eco.release.checkout import resolve
+from eco.release.published import for_tag
+
+PYPI = "https://pypi.org/simple"
 
 
 @click.command("build")
@@ -31,6 +34,11 @@ from eco.release.checkout import resolve
     help="Where the distributions are written. Default: DIR/dist with --path, else ./dist.",
 )
 @click.option(
+    "--index-url",
+    help="The package index a published tag is compared with. Default: [ecosystem] "
+    "index-url, else https://pypi.org/simple.",
+)
+@click.option(
     "--once",
     is_flag=True,
     help="Build once: skip the reproducibility check (which builds a second time).",
@@ -42,6 +50,7 @@ def command(
     path: Path | None,
     rev: str | None,
     outdir: Path | None,
+    index_url: str | None,
     once: bool,
 ) -> None:
     """Build PROJECT's sdist and wheel exactly as its publish workflow does, and check them.
@@ -49,18 +58,37 @@ def command(
     From a clean checkout of the commit: SOURCE_DATE_EPOCH set to the commit's time,
     `python -m build`, `twine check --strict` on the distributions only,
     check-wheel-contents, every sdist file tracked by git, and a second build that must
-    give the same SHA-256 for every file. Exit status 1 when a check fails.
+    give the same SHA-256 for every file.
+
+    A tag already on the package index is rebuilt with the build backend version its
+    published wheel names (Generator in its WHEEL file), and every file is compared with
+    the index's SHA-256: only the same backend version gives the same bytes. Exit status
+    1 when a check fails, 2 when the build itself fails.
     """
     target = resolve(ctx, project, path)
     if rev is None:
         rev = "HEAD" if not target.workspace else f"origin/{target.project.branch}"
-    elif target.workspace:
-        builder.fetch_tag(target.repo, rev)
+    else:
+        rev = builder.tag_of(target.repo, rev, target.project.tag(rev), fetch=target.workspace)
     if outdir is None:
         outdir = target.repo / "dist" if not target.workspace else Path("dist")
+    registry = target.registry
+    url = index_url or (registry.ecosystem.index_url if registry else PYPI)
     click.echo(f"building {target.project.name} at {rev} ({target.repo})", err=True)
-    report = builder.build(target.repo, outdir, rev=rev, twice=not once)
+    published, note = for_tag(target.repo, target.project.pypi, rev, url)
+    if note:
+        click.echo(note, err=True)
+    report = builder.build(
+        target.repo,
+        outdir,
+        rev=rev,
+        twice=not once,
+        published=published,
+        progress=lambda line: click.echo(f"  {line}", err=True),
+    )
     click.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
+    for note in report.notes:
+        click.echo(note)
     for dist in report.dists:
         click.echo(f"  {report.hashes[dist.name]}  {dist}")
     others = [d.name for d in builder.distributions(outdir) if d not in report.dists]

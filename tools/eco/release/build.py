@@ -11,18 +11,22 @@ results are checked the way a maintainer would before uploading:
 - every file of the sdist is tracked by git (``git ls-files`` at that commit) or declared a
   build artefact by the backend, and every tracked file is in it unless the backend
   excludes it (:mod:`~eco.release.sdist_rules`);
-- the two builds are byte-identical (same SHA-256 per file): the build is reproducible.
+- the two builds are byte-identical (same SHA-256 per file): the build is reproducible;
+- for a release already on the index, the backend is pinned to the version its wheel
+  names and every file is compared with the index's SHA-256 (:mod:`~eco.release.published`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -31,6 +35,7 @@ from pathlib import Path
 from eco.errors import EcoError
 from eco.git.run import git
 from eco.release import sdist_rules as sdist_rules_lib
+from eco.release.published import Published
 from eco.secrets import scrub
 
 # Files a build backend writes into an sdist that git does not track.
@@ -55,6 +60,7 @@ class BuildReport:
     dists: list[Path] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -80,15 +86,41 @@ def fetch_tag(repo: Path, rev: str) -> None:
         git("fetch", "--quiet", "--no-tags", "origin", f"+{ref}:{ref}", cwd=repo)
 
 
+def tag_of(repo: Path, rev: str, styled: str, *, fetch: bool) -> str:
+    """``rev`` as given if it is a tag, else ``styled`` (the project's tag of that version,
+    ``1.2.0`` -> ``v1.2.0``) if that is one; ``fetch``: ask origin first (eco's
+    workspace clones have no tags)."""
+    for candidate in dict.fromkeys([rev, styled]):
+        if fetch:
+            fetch_tag(repo, candidate)
+        if git("rev-parse", "-q", "--verify", f"refs/tags/{candidate}", cwd=repo, check=False):
+            return candidate
+    return rev
+
+
 def export_commit(repo: Path, commit: str, dest: Path) -> None:
     """A clean checkout of ``commit`` at ``dest`` (a local clone; ``repo`` is not touched)."""
     git("clone", "--quiet", "--shared", "--no-checkout", str(repo), str(dest))
     git("-c", "advice.detachedHead=false", "checkout", "--quiet", commit, cwd=dest)
 
 
-def run_build(source: Path, outdir: Path, epoch: int) -> list[Path]:
+# Credentials the project's build (its backend, its hooks) must never see.
+_SECRET_VARIABLES = re.compile(r"TOKEN|PASSWORD|PRIVATE_KEY|SECRET", re.IGNORECASE)
+
+
+def build_env(epoch: int, constraint: Path | None = None) -> dict[str, str]:
+    """The environment of ``python -m build``: the commit's epoch, no credentials (the
+    build runs the project's code), and the backend pin as a pip constraint."""
+    env = {k: v for k, v in os.environ.items() if not _SECRET_VARIABLES.search(k)}
+    env["SOURCE_DATE_EPOCH"] = str(epoch)
+    if constraint is not None:
+        env["PIP_CONSTRAINT"] = str(constraint)  # read by the pip that fills build's env
+    return env
+
+
+def run_build(source: Path, outdir: Path, epoch: int, constraint: Path | None = None) -> list[Path]:
     """``python -m build`` (sdist, then the wheel from the sdist) with the commit's epoch."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    env = build_env(epoch, constraint)
     proc = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(outdir), str(source)],
         env=env,
@@ -209,26 +241,90 @@ def reproducible_check(first: Sequence[Path], second: Sequence[Path]) -> Check:
     )
 
 
-def build(repo: Path, outdir: Path, *, rev: str = "HEAD", twice: bool = True) -> BuildReport:
+def published_check(built: dict[str, str], release: Published, pin: str | None) -> Check:
+    """Each built file against the index's SHA-256 of the same file, saying why one that
+    cannot be pinned (an sdist records no generator) may differ. Fails when a wheel
+    differs: its backend was pinned, so only the source or the build can explain it."""
+    name = "same SHA-256 as the index"
+    lines, wheel_differs = [], False
+    for filename, digest in sorted(built.items()):
+        if filename not in release.hashes:
+            lines.append(f"{filename}: not on the index")
+            continue
+        theirs = release.hashes[filename]
+        if theirs is None:
+            lines.append(f"{filename}: the index gives no SHA-256 to compare with")
+        elif theirs == digest:
+            lines.append(f"{filename}: matches the index")
+        elif filename.endswith(".whl"):
+            wheel_differs = True
+            backend = pin or "an unpinned backend"
+            lines.append(f"{filename}: DIFFERS from the index, built with {backend}")
+        elif pin:
+            lines.append(
+                f"{filename}: differs from the index; an sdist records no generator, so it "
+                f"was rebuilt with the wheel's {pin}, right only if the workflow built both "
+                "in one run"
+            )
+        else:
+            lines.append(
+                f"{filename}: differs from the index; the backend version that built it is "
+                f"unknown ({release.why_not})"
+            )
+    return Check(name, not wheel_differs, "\n".join(lines))
+
+
+def build(
+    repo: Path,
+    outdir: Path,
+    *,
+    rev: str = "HEAD",
+    twice: bool = True,
+    published: Published | None = None,
+    progress: Callable[[str], None] = lambda _line: None,
+) -> BuildReport:
     """Build ``rev`` of ``repo`` into ``outdir`` and run every check; never raises on a
-    failed check (see :attr:`BuildReport.ok`), only when the build itself fails."""
+    failed check (see :attr:`BuildReport.ok`), only when the build itself fails.
+
+    With ``published`` (the release on the index), the backend is pinned to the version
+    its wheel names and each file is compared with the index's. ``progress`` is told
+    each step as it starts."""
     commit = git("rev-parse", "--verify", f"{rev}^{{commit}}", cwd=repo)
     epoch = commit_epoch(repo, commit)
     report = BuildReport(commit=commit, epoch=epoch)
+    pin = published.pin if published else None
+    if published is not None:
+        if pin:
+            report.notes.append(
+                f"backend: {pin}, as the published wheel's WHEEL names it "
+                f"(Generator: {published.generator})"
+            )
+        else:
+            report.notes.append(f"backend: not pinned, {published.why_not}")
     with tempfile.TemporaryDirectory(prefix="eco-build-") as scratch:
         tmp = Path(scratch)
+        constraint = None
+        if pin:
+            constraint = tmp / "backend-constraint.txt"
+            constraint.write_text(pin + "\n", encoding="utf-8")
         source = tmp / "src"
         export_commit(repo, commit, source)
-        first = run_build(source, tmp / "first", epoch)
+        progress(f"building {commit[:12]} (python -m build{', ' + pin if pin else ''})")
+        first = run_build(source, tmp / "first", epoch, constraint)
+        progress("checking: twine check --strict, check-wheel-contents, sdist against git")
         report.checks.append(twine_check(first))
         report.checks.append(wheel_contents_check(first))
         report.checks.append(sdist_check(first, source))
         if twice:
             # A second, independent checkout: nothing cached by the first build is reused.
+            progress("building again from a second checkout (reproducibility)")
             again = tmp / "src-again"
             export_commit(repo, commit, again)
-            second = run_build(again, tmp / "second", epoch)
+            second = run_build(again, tmp / "second", epoch, constraint)
             report.checks.append(reproducible_check(first, second))
+        if published is not None:
+            built = {dist.name: sha256(dist) for dist in first}
+            report.checks.append(published_check(built, published, pin))
         outdir.mkdir(parents=True, exist_ok=True)
         for dist in first:
             target = outdir / dist.name
