@@ -23,6 +23,11 @@ from eco.release.hosting import hosting_for
 DEFAULT_INDEX = "https://pypi.org/simple"
 
 
+def _progress(line: str) -> None:
+    """One plain progress line on stderr (stdout keeps the release's own report)."""
+    click.echo(f"  {line}", err=True)
+
+
 def _split_args(args: tuple[str, ...], path: Path | None) -> tuple[str | None, str | None]:
     """``PROJECT [VERSION]``; with ``--path`` the project may be left out."""
     if len(args) > 2:
@@ -134,6 +139,8 @@ def command(
     workflow, triggered by the tag, builds and uploads once its environment is approved.
     """
     name, version = _split_args(args, path)
+    if path is None and name is not None:
+        _progress(f"fetching {name} into eco's workspace")
     target = resolve(ctx, name, path)
     registry = target.registry
     url = index_url or (registry.ecosystem.index_url if registry else DEFAULT_INDEX)
@@ -158,7 +165,9 @@ def _run(
     else:  # the pre-flight refuses: do not call this checkout's commit the base's
         on = current or "a detached HEAD"
         click.echo(f"{head}; the checkout {release.repo} is on {on} ({release.base_commit[:12]})")
-    result = preflight.preflight(release, resume=resume, dry_run=dry_run, allow_empty=allow_empty)
+    result = preflight.preflight(
+        release, resume=resume, dry_run=dry_run, allow_empty=allow_empty, progress=_progress
+    )
     for note in result.notes:
         click.echo(f"  note: {note}")
     for warning in result.warnings:

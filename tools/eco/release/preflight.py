@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -35,14 +36,20 @@ class Preflight:
 
 
 def preflight(
-    release: Release, *, resume: bool, dry_run: bool = False, allow_empty: bool = False
+    release: Release,
+    *,
+    resume: bool,
+    dry_run: bool = False,
+    allow_empty: bool = False,
+    progress: Callable[[str], None] = lambda _line: None,
 ) -> Preflight:
     """Every check, read-only; ``problems`` refuse the release, ``warnings`` do not.
 
     In a dry run an unreachable package index is a warning (the rehearsal works offline);
     a real release refuses to go on without knowing the version is not published yet.
     An ``Unreleased`` section with no entries refuses the release (its notes would be
-    empty) unless ``allow_empty``, when it is a warning.
+    empty) unless ``allow_empty``, when it is a warning. ``progress`` is told each check
+    that asks the network as it starts.
     """
     result = Preflight()
     problems, repo = result.problems, release.repo
@@ -59,17 +66,21 @@ def preflight(
         f"refs/tags/{release.other_tag}",
         f"refs/heads/{release.branch}",
     ]
+    progress("pre-flight: asking origin for the branch and the tag")
     remote = remote_refs(repo, wanted, *release.remote())
     remote_base = remote.get(f"refs/heads/{release.base}")
     if not release.target.workspace and on_base:  # another branch: comparing would mislead
         check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
     _check_tag_and_branch(release, remote, resume, result)
+    progress(f"pre-flight: asking {release.index_url} whether {release.version} is published")
     _check_index(release, resume, result, dry_run=dry_run)
     _check_changelog(release, result, allow_empty=allow_empty)
     _check_version(release, problems)
     if pv.parse(release.version).micro == 0:
+        progress("pre-flight: looking for deprecations due for removal")
         _check_deprecations(release, result)
     if release.github is not None:  # without it, the command says GitHub is skipped, once
+        progress(f"pre-flight: asking GitHub for CI on {release.base_commit[:12]}")
         state = release.github.ci_state(release.base_commit)
         if state:
             problems.append(state)
