@@ -734,21 +734,30 @@ def test_a_project_without_a_changelog(tmp_path: Path, package_index: PackageInd
 
 
 def test_progress_lines_on_stderr(tmp_path: Path, package_index: PackageIndex) -> None:
-    """Long single steps say what they are doing, on stderr, before doing it."""
+    """Long single steps say what they are doing, on stderr, before doing it; -q silences
+    them."""
     p = project(tmp_path, package_index, "rel-progress")
     result = p.release("--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr.splitlines() == [
-        "  pre-flight: asking origin for the branch and the tag",
-        f"  pre-flight: asking {package_index.url} whether 1.2.0 is published",
-        "  pre-flight: looking for deprecations due for removal",
+        "pre-flight checks ...",
+        "pre-flight: asking origin for the branch and the tag",
+        f"pre-flight: asking {package_index.url} whether 1.2.0 is published",
+        "pre-flight: looking for deprecations due for removal",
     ]
     built = run_eco("build", "--path", str(p.clone), "--outdir", str(tmp_path / "out"))
     assert built.returncode == 0, built.stdout + built.stderr
-    head = git("rev-parse", "HEAD", cwd=p.clone)[:12]
+    head = git("rev-parse", "HEAD", cwd=p.clone)
+    epoch = git("log", "-1", "--pretty=%ct", cwd=p.clone)
     assert built.stderr.splitlines() == [
         f"building rel-progress at HEAD ({p.clone})",
-        f"  building {head} (python -m build)",
-        "  checking: twine check --strict, check-wheel-contents, sdist against git",
-        "  building again from a second checkout (reproducibility)",
+        f"python -m build (commit {head[:12]}, SOURCE_DATE_EPOCH={epoch}) ...",
+        "twine check --strict ...",
+        "check-wheel-contents ...",
+        "second build, to compare (--once skips it) ...",
     ]
+    quiet = run_eco(
+        "-q", "build", "--path", str(p.clone), "--once", "--outdir", str(tmp_path / "q")
+    )
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert quiet.stderr == ""

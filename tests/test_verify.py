@@ -120,7 +120,8 @@ def row(stdout: str, filename: str) -> tuple[str, str]:
 
 
 def verify(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return run_eco("verify", "--offline", *args, env=env)
+    """``eco -q verify --offline ARGS``: stderr holds nothing but errors and warnings."""
+    return run_eco("-q", "verify", "--offline", *args, env=env)
 
 
 def verify_signed(
@@ -145,7 +146,7 @@ def test_provenance_verifies_offline(
     result = verify_signed("provenance", provenance_file, str(real_sdist), env=offline_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert row(result.stdout, SDIST) == (
-        "verified",
+        "ok",
         f"1 attestation(s), GitHub {REPOSITORY} release.yml",
     )
     assert "sigstore trust root: local copy (offline)" in result.stdout
@@ -186,7 +187,7 @@ def test_provenance_mismatch_is_named(
     )
     assert result.returncode == 1, result.stdout + result.stderr
     outcome, detail = row(result.stdout, SDIST)
-    assert outcome == "FAILED" and detail.startswith(message), detail
+    assert outcome == "failed" and detail.startswith(message), detail
 
 
 def test_provenance_for_a_changed_file_fails(
@@ -236,7 +237,7 @@ vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
             env=offline_env,
         )
         assert ok.returncode == 0, ok.stdout + ok.stderr
-        assert row(ok.stdout, SDIST)[0] == "verified"
+        assert row(ok.stdout, SDIST)[0] == "ok"
         # The registry's default environment is "publish": this release had none.
         eco.write_registry(
             (eco.root / "projects.toml").read_text().replace(', publish_environment = ""', "")
@@ -304,7 +305,7 @@ def test_bundle_verifies_under_the_right_policy(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert row(result.stdout, SDIST) == (
-        "verified",
+        "ok",
         f"in-toto statement for {SDIST} (https://docs.pypi.org/attestations/publish/v1), "
         f"{REPOSITORY} release.yml at v0.0.19",
     )
@@ -355,7 +356,7 @@ def test_bundle_fails_under_a_wrong_policy(
     )
     assert result.returncode == 1, result.stdout + result.stderr
     outcome, detail = row(result.stdout, SDIST)
-    assert outcome == "FAILED" and detail.startswith(message), detail
+    assert outcome == "failed" and detail.startswith(message), detail
 
 
 def test_bundle_fails_for_a_changed_file(
@@ -419,6 +420,7 @@ vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
 
     def run(url: str) -> subprocess.CompletedProcess[str]:
         return run_eco(
+            "-q",
             "verify",
             "--offline",
             "--index-url",
@@ -431,8 +433,8 @@ vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
     with serve(served) as url:
         result = run(url)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert row(result.stdout, SDIST)[0] == "verified"
-    assert row(result.stdout, wheel)[0] == "FAILED"
+    assert row(result.stdout, SDIST)[0] == "ok"
+    assert row(result.stdout, wheel)[0] == "failed"
     assert "Traceback" not in result.stderr
     with serve(served) as url:
         pass  # the server is gone: its port refuses connections
@@ -460,7 +462,7 @@ def test_the_default_version_is_the_newest_final_release(
         env=offline_env,
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert row(result.stdout, "verify_default-1.0.0-py3-none-any.whl")[0] == "FAILED"
+    assert row(result.stdout, "verify_default-1.0.0-py3-none-any.whl")[0] == "failed"
     assert "1.1.0rc1" not in result.stdout
 
 
@@ -490,6 +492,7 @@ def test_no_route_to_sigstore_is_could_not_check(
         "no_proxy": "",
     }
     result = run_eco(
+        "-q",  # progress silenced: what is left is the one line
         "verify",
         "--provenance",
         str(provenance_file),
@@ -520,7 +523,7 @@ def test_an_unreadable_trust_root_is_could_not_check(
     damaged.write_text("{not json")
     result = verify_signed("provenance", provenance_file, str(real_sdist), env=offline_env)
     assert result.returncode == 2, result.stdout + result.stderr
-    [line] = result.stderr.splitlines()
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert line.startswith(f"error: could not check: sigstore's trust root {damaged} ")
     assert "Traceback" not in result.stderr
 
@@ -538,7 +541,7 @@ def test_the_workflow_path_people_copy_from_github(
         env=offline_env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert row(result.stdout, SDIST)[0] == "verified"
+    assert row(result.stdout, SDIST)[0] == "ok"
     bad = verify_signed(
         "provenance", provenance_file, str(real_sdist), workflow="ci/release.yml", env=offline_env
     )
@@ -586,11 +589,11 @@ def test_a_package_outside_the_registry(
         )
         assert ok.returncode == 0, ok.stdout + ok.stderr
         assert row(ok.stdout, SDIST) == (
-            "verified",
+            "ok",
             f"1 attestation(s), GitHub {REPOSITORY} release.yml",
         )
         missing = run_eco(
-            *base, "--package", "pypi-attestations", "0.0.19", cwd=outside, env=offline_env
+            "-q", *base, "--package", "pypi-attestations", "0.0.19", cwd=outside, env=offline_env
         )
     assert missing.returncode == 2
     assert missing.stderr.startswith("error: no repository to verify against")
@@ -636,4 +639,4 @@ vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
             env=offline_env,
         )
     assert result.returncode == (0 if ok else 1), result.stdout + result.stderr
-    assert row(result.stdout, SDIST) == ("verified" if ok else "FAILED", detail)
+    assert row(result.stdout, SDIST) == ("ok" if ok else "failed", detail)

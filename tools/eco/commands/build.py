@@ -6,6 +6,11 @@ from pathlib import Path
 
 import click
 
+from eco import output
+from eco.commands.options import emit_json
+from eco.commands.options import format_option
+from eco.commands.options import index_url_option
+from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.release import build as builder
 from eco.release.checkout import resolve
@@ -33,16 +38,15 @@ PYPI = "https://pypi.org/simple"
     default=None,
     help="Where the distributions are written. Default: DIR/dist with --path, else ./dist.",
 )
-@click.option(
-    "--index-url",
-    help="The package index a published tag is compared with. Default: [ecosystem] "
-    "index-url, else https://pypi.org/simple.",
+@index_url_option(
+    f"[ecosystem] index-url, else {PYPI}; a tag already published there is compared with it"
 )
 @click.option(
     "--once",
     is_flag=True,
     help="Build once: skip the reproducibility check (which builds a second time).",
 )
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -52,11 +56,12 @@ def command(
     outdir: Path | None,
     index_url: str | None,
     once: bool,
+    fmt: str,
 ) -> None:
     """Build PROJECT's sdist and wheel exactly as its publish workflow does, and check them.
 
     From a clean checkout of the commit: SOURCE_DATE_EPOCH set to the commit's time,
-    `python -m build`, `twine check --strict` on the distributions only,
+    python -m build, twine check --strict on the distributions only,
     check-wheel-contents, every sdist file tracked by git, and a second build that must
     give the same SHA-256 for every file.
 
@@ -74,36 +79,54 @@ def command(
         outdir = target.repo / "dist" if not target.workspace else Path("dist")
     registry = target.registry
     url = index_url or (registry.ecosystem.index_url if registry else PYPI)
-    click.echo(f"building {target.project.name} at {rev} ({target.repo})", err=True)
-    published, note = for_tag(target.repo, target.project.pypi, rev, url)
-    if note:
-        click.echo(note, err=True)
-    report = builder.build(
-        target.repo,
-        outdir,
-        rev=rev,
-        twice=not once,
-        published=published,
-        progress=lambda line: click.echo(f"  {line}", err=True),
-    )
-    click.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
-    for note in report.notes:
-        click.echo(note)
-    for dist in report.dists:
-        click.echo(f"  {report.hashes[dist.name]}  {dist}")
+    output.note(f"building {target.project.name} at {rev} ({target.repo})")
+    published, said = for_tag(target.repo, target.project.pypi, rev, url)
+    if said:
+        output.note(said)
+    report = builder.build(target.repo, outdir, rev=rev, twice=not once, published=published)
     others = [d.name for d in builder.distributions(outdir) if d not in report.dists]
     if others:
-        click.echo(
+        output.echo(
             f"warning: {outdir} also holds {', '.join(others)}, not from this build; "
             f"remove them before uploading {outdir}/*",
             err=True,
         )
-    for check in report.checks:
-        click.echo(f"{'ok    ' if check.ok else 'FAILED'}  {check.name}")
-        if check.detail:
-            for line in check.detail.splitlines():
-                click.echo(f"        {line}")
+    if fmt == "json":
+        emit_json(
+            {
+                "project": target.project.name,
+                "commit": report.commit,
+                "source_date_epoch": report.epoch,
+                "notes": report.notes,
+                "files": [{"path": str(d), "sha256": report.hashes[d.name]} for d in report.dists],
+                "checks": [
+                    {"name": c.name, "status": "ok" if c.ok else "failed", "detail": c.detail}
+                    for c in report.checks
+                ],
+                "status": "ok" if report.ok else "failed",
+            }
+        )
+    elif fmt == "markdown":
+        output.echo(f"Commit `{report.commit}`, SOURCE_DATE_EPOCH={report.epoch}.\n")
+        for note in report.notes:
+            output.echo(f"{note}\n")
+        files = [(f"`{d}`", f"`{report.hashes[d.name]}`") for d in report.dists]
+        output.echo(markdown_table(["file", "sha256"], files) + "\n")
+        rows = [(c.name, "ok" if c.ok else "failed", c.detail) for c in report.checks]
+        output.echo(markdown_table(["check", "status", "detail"], rows))
+    else:
+        output.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
+        for note in report.notes:
+            output.echo(note)
+        for dist in report.dists:
+            output.echo(f"  {report.hashes[dist.name]}  {dist}")
+        for check in report.checks:
+            word = output.status("ok" if check.ok else "failed")
+            output.echo(f"{word}{' ' * (6 - len('ok' if check.ok else 'failed'))}  {check.name}")
+            if check.detail:
+                for line in check.detail.splitlines():
+                    output.echo(f"        {line}")
     if not report.ok:
         failed = sum(not c.ok for c in report.checks)
-        click.echo(f"build: {failed} check(s) failed", err=True)
+        output.echo(f"build: {failed} check(s) failed", err=True)
         raise SystemExit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -10,7 +10,11 @@ import click
 from packaging.version import Version
 
 from eco import index as simple_index
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import format_option
+from eco.commands.options import index_url_option
+from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.errors import EcoError
 from eco.errors import NotInEcosystemError
@@ -99,10 +103,8 @@ def _registry(ctx: Context) -> Registry | None:
     help="Do not refresh sigstore's trust root over the network: use the local copy "
     "(sigstore's embedded root on first use).",
 )
-@click.option(
-    "--index-url", help=f"The package index (default: [ecosystem] index-url, else {PYPI})."
-)
-@format_option("text", "json")
+@index_url_option(f"[ecosystem] index-url, else {PYPI}")
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -121,13 +123,13 @@ def command(
 ) -> None:
     """Verify where a release came from.
 
-    `eco verify PROJECT [VERSION]` downloads each file of the release (default: the newest
+    eco verify PROJECT [VERSION] downloads each file of the release (default: the newest
     final version) from the package index with its PEP 740 provenance and verifies it with
     pypi-attestations against the project's trusted publisher: its repository, its publish
-    workflow, the publish environment and the release's tag. `eco verify --package NAME
-    VERSION` does the same for any package on the index, registered or not.
+    workflow, the publish environment and the release's tag. eco verify --package NAME
+    VERSION does the same for any package on the index, registered or not.
 
-    `eco verify --provenance FILE DIST` and `eco verify --bundle FILE.sigstore.json DIST`
+    eco verify --provenance FILE DIST and eco verify --bundle FILE.sigstore.json DIST
     verify a local distribution.
 
     Exit status: 0 every file verified; 1 a file is not verified (the report says why);
@@ -149,14 +151,15 @@ def command(
         if ref is None and project is not None and dist_version is not None:
             ref = project.tag(str(dist_version))
         expected = expected_for(project, repository, workflow, environment, ref)
-        trust = lib.load_trust(offline=offline)
-        if provenance is not None:
-            results = [
-                lib.verify_provenance(lib.load_provenance(provenance), dist, expected, trust=trust)
-            ]
-        else:
-            assert bundle is not None
-            results = [lib.verify_bundle(lib.load_bundle(bundle), dist, expected, trust=trust)]
+        trust = _trust(offline)
+        with output.step(f"verifying {dist.name}"):
+            if provenance is not None:
+                evidence = lib.load_provenance(provenance)
+                results = [lib.verify_provenance(evidence, dist, expected, trust=trust)]
+            else:
+                assert bundle is not None
+                signed = lib.load_bundle(bundle)
+                results = [lib.verify_bundle(signed, dist, expected, trust=trust)]
     else:
         if package is not None:
             if len(args) > 1:
@@ -172,15 +175,21 @@ def command(
             project = _select(ctx, args[0])
             name, wanted = project.pypi, (args[1] if len(args) > 1 else None)
         url = index_url or (registry.ecosystem.index_url if registry else PYPI)
-        version = pick_version(url, name, wanted)
-        if ref is None and project is not None:
-            ref = project.tag(version)
         expected = expected_for(project, repository, workflow, environment, ref)
-        trust = lib.load_trust(offline=offline)
+        version = pick_version(url, name, wanted)
+        if ref is None and project is not None:  # the release's tag, in the project's style
+            expected = dataclasses.replace(expected, ref=project.tag(version))
+        trust = _trust(offline)
         results = verify_release(name, version, url, expected, trust)
     report(results, expected, offline, fmt)
     if not all(r.ok for r in results):
         raise SystemExit(1)
+
+
+def _trust(offline: bool) -> lib.Trust:
+    what = "the local copy" if offline else "a refresh over TUF"
+    with output.step(f"sigstore's trust root: {what}"):
+        return lib.load_trust(offline=offline)
 
 
 def _select(ctx: Context, name: str) -> Project:
@@ -199,7 +208,8 @@ def _by_pypi_name(registry: Registry | None, name: str) -> Project | None:
 def pick_version(index_url: str, name: str, version: str | None) -> str:
     """``version`` if the index has it, else (``None``) the newest final release, as pip
     would pick; a pre-release only when that is all there is."""
-    files = simple_index.project_files(index_url, name)
+    with output.step(f"reading {name} from {index_url}"):
+        files = simple_index.project_files(index_url, name)
     if not files:
         raise EcoError(f"{name} is not on the index {index_url}")
     versions = sorted({f.version for f in files if f.version is not None})
@@ -223,7 +233,8 @@ def verify_release(
     with tempfile.TemporaryDirectory(prefix="eco-verify-") as scratch:
         for file in chosen:
             dist = Path(scratch) / file.filename
-            dist.write_bytes(simple_index.fetch(file.url))
+            with output.step(f"downloading {file.filename}"):
+                dist.write_bytes(simple_index.fetch(file.url))
             if file.sha256 and lib.sha256(dist) != file.sha256:
                 results.append(lib.Result(file.filename, False, "sha256 differs from the index's"))
                 continue
@@ -240,14 +251,15 @@ def verify_release(
             path = dist.with_name(dist.name + ".provenance")
             path.write_bytes(data)
             provenance = lib.load_provenance(path)
-            results.append(lib.verify_provenance(provenance, dist, expected, trust=trust))
+            with output.step(f"verifying {file.filename}"):
+                verified = lib.verify_provenance(provenance, dist, expected, trust=trust)
+            results.append(verified)
     return results
 
 
 def report(results: list[lib.Result], expected: lib.Expected, offline: bool, fmt: str) -> None:
     if fmt == "json":
         data = {
-            "version": 1,
             "expected": {
                 "repository": expected.repository,
                 "workflow": expected.workflow,
@@ -257,11 +269,15 @@ def report(results: list[lib.Result], expected: lib.Expected, offline: bool, fmt
             "offline": offline,
             "files": [{"file": r.filename, "ok": r.ok, "detail": r.detail} for r in results],
         }
-        click.echo(json.dumps(data, indent=2))
+        emit_json(data)
         return
     trust = (
         "sigstore trust root: local copy (offline)" if offline else "sigstore trust root: refreshed"
     )
-    click.echo(f"expected publisher: {expected.describe()}; {trust}")
-    rows = [(r.filename, "verified" if r.ok else "FAILED", r.detail) for r in results]
-    click.echo(table(["file", "result", "detail"], rows))
+    output.echo(f"expected publisher: {expected.describe()}; {trust}")
+    rows = [(r.filename, "ok" if r.ok else "failed", r.detail) for r in results]
+    if fmt == "markdown":
+        output.echo(markdown_table(["file", "result", "detail"], rows))
+        return
+    styled = [(name, output.status(word), detail) for name, word, detail in rows]
+    output.echo(table(["file", "result", "detail"], styled))

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from eco.errors import EcoError
 from eco.git.run import git
+from eco.output import step
 from eco.release import sdist_rules as sdist_rules_lib
 from eco.release.published import Published
 from eco.secrets import scrub
@@ -281,14 +281,13 @@ def build(
     rev: str = "HEAD",
     twice: bool = True,
     published: Published | None = None,
-    progress: Callable[[str], None] = lambda _line: None,
 ) -> BuildReport:
     """Build ``rev`` of ``repo`` into ``outdir`` and run every check; never raises on a
     failed check (see :attr:`BuildReport.ok`), only when the build itself fails.
 
     With ``published`` (the release on the index), the backend is pinned to the version
-    its wheel names and each file is compared with the index's. ``progress`` is told
-    each step as it starts."""
+    its wheel names and each file is compared with the index's. Each long step says it
+    is starting (:func:`eco.output.step`)."""
     commit = git("rev-parse", "--verify", f"{rev}^{{commit}}", cwd=repo)
     epoch = commit_epoch(repo, commit)
     report = BuildReport(commit=commit, epoch=epoch)
@@ -309,18 +308,20 @@ def build(
             constraint.write_text(pin + "\n", encoding="utf-8")
         source = tmp / "src"
         export_commit(repo, commit, source)
-        progress(f"building {commit[:12]} (python -m build{', ' + pin if pin else ''})")
-        first = run_build(source, tmp / "first", epoch, constraint)
-        progress("checking: twine check --strict, check-wheel-contents, sdist against git")
-        report.checks.append(twine_check(first))
-        report.checks.append(wheel_contents_check(first))
+        backend = f", {pin}" if pin else ""
+        with step(f"python -m build (commit {commit[:12]}, SOURCE_DATE_EPOCH={epoch}{backend})"):
+            first = run_build(source, tmp / "first", epoch, constraint)
+        with step("twine check --strict"):
+            report.checks.append(twine_check(first))
+        with step("check-wheel-contents"):
+            report.checks.append(wheel_contents_check(first))
         report.checks.append(sdist_check(first, source))
         if twice:
             # A second, independent checkout: nothing cached by the first build is reused.
-            progress("building again from a second checkout (reproducibility)")
             again = tmp / "src-again"
             export_commit(repo, commit, again)
-            second = run_build(again, tmp / "second", epoch, constraint)
+            with step("second build, to compare (--once skips it)"):
+                second = run_build(again, tmp / "second", epoch, constraint)
             report.checks.append(reproducible_check(first, second))
         if published is not None:
             built = {dist.name: sha256(dist) for dist in first}
