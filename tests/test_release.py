@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import subprocess
 from dataclasses import dataclass
 from datetime import date
@@ -761,3 +762,12 @@ def test_progress_lines_on_stderr(tmp_path: Path, package_index: PackageIndex) -
     )
     assert quiet.returncode == 0, quiet.stdout + quiet.stderr
     assert quiet.stderr == ""
+
+
+def test_json_report_keeps_its_format_version(tmp_path: Path, package_index: PackageIndex) -> None:
+    """The release's own version must not overwrite the report's "version": 1."""
+    p = project(tmp_path, package_index, "rel-json")
+    result = p.release("--dry-run", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert (data["version"], data["release"], data["dry_run"]) == (1, "1.2.0", True)

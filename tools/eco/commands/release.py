@@ -168,7 +168,7 @@ class Report:
             emit_json(
                 {
                     "project": target.project.name,
-                    "version": str(release.version),
+                    "release": str(release.version),
                     "base": release.base,
                     "base_commit": release.base_commit,
                     "dry_run": dry_run,
