@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from eco.release import build as builder
+from eco.release import published
 from eco.release import sdist_rules
 from tests.helpers import git
 from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
+from tests.package_index import make_wheel
 from tests.package_index import PackageIndex
 from tests.release_project import make_project
 
@@ -386,3 +388,38 @@ def test_rebuilding_a_published_tag_pins_the_backend_of_its_wheel(
     assert "        build_pinned-1.2.0.tar.gz: matches the index" in lines
     for name in (wheel, "build_pinned-1.2.0.tar.gz"):
         assert builder.sha256(tmp_path / "out" / name) == builder.sha256(published / name)
+
+
+def test_the_build_environment_carries_no_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build runs the project's code (backend, hooks): no token reaches it; a pin is
+    added to the machine's own pip constraints, not put in their place."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "TWINE_PASSWORD", "ECO_GITHUB_APP_PRIVATE_KEY"):
+        monkeypatch.setenv(name, "s3cret-value")
+    monkeypatch.setenv("PIP_CONSTRAINT", "/etc/site-constraints.txt")
+    env = builder.build_env(1700000000, tmp_path / "pin.txt")
+    assert "s3cret-value" not in env.values()
+    assert env["SOURCE_DATE_EPOCH"] == "1700000000"
+    assert env["PIP_CONSTRAINT"] == f"/etc/site-constraints.txt {tmp_path / 'pin.txt'}"
+
+
+@pytest.mark.parametrize(
+    ("generator", "pin"),
+    [
+        ("flit 3.11.0", "flit_core==3.11.0"),
+        ("hatchling 1.30.0", "hatchling==1.30.0"),
+        ("setuptools (80.9.0)", "setuptools==80.9.0"),
+        ("poetry-core 2.1.3", "poetry-core==2.1.3"),
+        ("bdist_wheel (0.43.0)", None),  # the wheel package: says nothing of setuptools
+        ("eco-tests", None),
+    ],
+)
+def test_the_backend_a_wheel_names(generator: str, pin: str | None) -> None:
+    assert published.backend_requirement(generator) == pin
+
+
+def test_a_wheels_generator_is_read_from_its_wheel_file(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, "gen-test", "1.0")
+    assert published.wheel_generator(wheel.read_bytes()) == "eco-tests"
+    assert published.wheel_generator(b"not a zip") is None

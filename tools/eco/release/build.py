@@ -113,8 +113,8 @@ def build_env(epoch: int, constraint: Path | None = None) -> dict[str, str]:
     build runs the project's code), and the backend pin as a pip constraint."""
     env = {k: v for k, v in os.environ.items() if not _SECRET_VARIABLES.search(k)}
     env["SOURCE_DATE_EPOCH"] = str(epoch)
-    if constraint is not None:
-        env["PIP_CONSTRAINT"] = str(constraint)  # read by the pip that fills build's env
+    if constraint is not None:  # read by the pip that fills build's isolated environment
+        env["PIP_CONSTRAINT"] = " ".join(filter(None, [env.get("PIP_CONSTRAINT"), str(constraint)]))
     return env
 
 

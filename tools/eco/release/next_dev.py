@@ -133,7 +133,8 @@ def run(
     )
     click.echo(f"[ok]   push: {branch} to origin")
     if github is not None:
-        click.echo(f"[ok]   pull request: {github.open_pull(branch, base, message, _BODY)}")
+        body = _BODY if project.has_changelog else _BODY_NO_CHANGELOG
+        click.echo(f"[ok]   pull request: {github.open_pull(branch, base, message, body)}")
     else:
         click.echo(
             f"next: merge {branch} into {base} (no GitHub forge: open the pull request by hand)"
@@ -141,3 +142,4 @@ def run(
 
 
 _BODY = "Opens the next version: `.dev` in the version and a new `Unreleased` changelog section.\n"
+_BODY_NO_CHANGELOG = "Opens the next version: `.dev` in the version.\n"

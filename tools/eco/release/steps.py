@@ -3,7 +3,8 @@
 Policy (pallets/website): ``main`` carries the next feature release ``A.B.0``, ``stable``
 the fixes ``A.B.x``. A release is a ``release-A.B.C`` branch holding one commit, "release
 version A.B.C", that drops ``.dev`` from the version and dates the changelog's
-``Unreleased`` section; the annotated tag ``A.B.C`` ("release version A.B.C") on it is
+``Unreleased`` section; the annotated tag ``A.B.C`` ("release version A.B.C") on it, or
+``vA.B.C`` in a project whose tag style says so (:meth:`eco.registry.Project.tag`), is
 pushed, and the project's publish workflow builds, attests and uploads once a maintainer
 approves its ``publish`` environment. The branch is merged back with a merge commit.
 
