@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from packaging.version import InvalidVersion
 from packaging.version import Version
 
 from eco import index as simple_index
@@ -214,7 +215,11 @@ def pick_version(index_url: str, name: str, version: str | None) -> str:
         raise EcoError(f"{name} is not on the index {index_url}")
     versions = sorted({f.version for f in files if f.version is not None})
     if version is not None:
-        if Version(version) not in versions:
+        try:
+            wanted = Version(version)
+        except InvalidVersion:
+            raise EcoError(f"VERSION {version!r}: expected a version like 1.2.0") from None
+        if wanted not in versions:
             raise EcoError(f"{name} {version} is not on the index {index_url}")
         return version
     if not versions:

@@ -16,6 +16,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import InvalidVersion
+from packaging.version import Version
+
 from eco.context import Context
 from eco.errors import EcoError
 from eco.errors import NotInEcosystemError
@@ -83,17 +86,26 @@ def infer_project(repo: Path) -> Project:
     )
 
 
-_PLAIN_TAG = re.compile(r"^\d+(?:\.\d+)+\S*$")
-_V_TAG = re.compile(r"^v\d+(?:\.\d+)+\S*$")
+_VERSION_TAG = re.compile(r"^(v?)(\d+(?:\.\d+)+\S*)$")
 
 
 def tag_style(repo: Path) -> str:
-    """The project's tag style read from its tags: ``vX.Y.Z`` when most version tags
-    carry the ``v``, else ``X.Y.Z`` (the Pallets style, also for a project with no tag)."""
-    tags = git("tag", "--list", cwd=repo, check=False).split()
-    prefixed = sum(1 for tag in tags if _V_TAG.match(tag))
-    plain = sum(1 for tag in tags if _PLAIN_TAG.match(tag))
-    return "vX.Y.Z" if prefixed > plain else "X.Y.Z"
+    """The project's tag style read from its tags: the style of its newest version tag
+    (``v1.4.0`` -> ``vX.Y.Z``), so a project that changed style follows its latest; with
+    no version tag, ``X.Y.Z`` (the Pallets style)."""
+    newest: tuple[Version, str] | None = None
+    for tag in git("tag", "--list", cwd=repo, check=False).split():
+        match = _VERSION_TAG.match(tag)
+        if not match:
+            continue
+        try:
+            version = Version(match.group(2))
+        except InvalidVersion:
+            continue
+        style = "vX.Y.Z" if match.group(1) else "X.Y.Z"
+        if newest is None or version > newest[0]:
+            newest = (version, style)
+    return newest[1] if newest else "X.Y.Z"
 
 
 def default_branch(repo: Path) -> str:
