@@ -185,7 +185,10 @@ def test_refuses_unpushed_commits(tmp_path: Path, package_index: PackageIndex) -
 def test_refuses_an_existing_tag(tmp_path: Path, package_index: PackageIndex) -> None:
     p = project(tmp_path, package_index, "rel-tag")
     git("tag", "1.2.0", cwd=p.clone)
-    assert "tag 1.2.0 already exists (locally) and no release-1.2.0 branch" in _refused(p)
+    message = _refused(p)
+    assert "tag 1.2.0 already exists (locally) and no release-1.2.0 branch" in message
+    assert "release another version (a tag made by mistake: git tag -d 1.2.0)" in message
+    assert "--resume" not in message
 
 
 def test_refuses_a_version_on_the_index(tmp_path: Path, package_index: PackageIndex) -> None:

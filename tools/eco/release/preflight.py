@@ -175,10 +175,11 @@ def _check_tag_and_branch(
         resume_hint = f"continue it with: {eco_command(release, '--resume')}"
         if (local_tag or remote_tag) and not (local_branch or remote_branch):
             # No release branch: not a release eco began, so --resume has nothing to finish.
+            mistake = "" if remote_tag else f" (a tag made by mistake: git tag -d {release.tag})"
             result.problems.append(
                 f"tag {release.tag} already exists ({' and '.join(where)}) and no "
                 f"{release.branch} branch: {release.version} was released without eco, or its "
-                "release is finished; release another version"
+                f"release is finished; release another version{mistake}"
             )
         elif remote_tag:
             result.problems.append(
