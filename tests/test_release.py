@@ -774,3 +774,30 @@ def test_json_report_keeps_its_format_version(tmp_path: Path, package_index: Pac
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads(result.stdout)
     assert (data["version"], data["release"], data["dry_run"]) == (1, "1.2.0", True)
+
+
+def test_a_keep_a_changelog_checkout_is_refused_saying_what_eco_reads(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 5, end to end: a checkout outside the registry with a Keep-a-Changelog
+    CHANGELOG.md (0.8.0 long released) is refused naming the format, not its entries."""
+    keep = "# Changelog\n\n## [Unreleased]\n\n## [0.8.0] - 2024-03-26\n\n- A thing.\n"
+    p = project(tmp_path, package_index, "rel-kac", version="0.8.1.dev", **{"CHANGELOG.md": keep})
+    git("rm", "-q", "CHANGES.rst", cwd=p.clone)
+    git("commit", "-qm", "Keep a Changelog", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    message = _refused(p, "--base", "main")
+    assert "CHANGELOG.md: no 'Version X' section found; eco reads the Pallets format" in message
+    assert "CHANGELOG.md:3: '## [Unreleased]' looks like Keep a Changelog" in message
+    assert "entries above" not in message
+
+
+def test_next_dev_refuses_to_bury_an_undated_section(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 7, end to end: nothing is opened above a section that was never dated."""
+    undated = "Version 1.2.0\n-------------\n\n-   Never released.\n"
+    p = project(tmp_path, package_index, "rel-undated", version="1.2.0", **{"CHANGES.rst": undated})
+    message = _refused(p, "--next-dev")
+    assert "CHANGES.rst:1: Version 1.2.0 has no status line" in message
+    assert "opening 1.3.0 above it would bury them" in message
