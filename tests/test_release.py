@@ -667,6 +667,15 @@ def test_tags_in_the_v_style_are_seen_and_followed(
     assert git("rev-parse", "v1.2.0^{commit}", cwd=p.bare) == git(
         "rev-parse", "release-1.2.0", cwd=p.bare
     )
+    # eco build --rev 1.2.0 builds the tag v1.2.0.
+    out = tmp_path / "dist"
+    built = run_eco(
+        "build", "--path", str(p.clone), "--rev", "1.2.0", "--once", "--outdir", str(out)
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    commit = git("rev-parse", "v1.2.0^{commit}", cwd=p.clone)
+    assert f"commit {commit}," in built.stdout
+    assert "rel_vtags-1.2.0.tar.gz" in [d.name for d in out.iterdir()]
 
 
 def test_a_tag_in_the_other_style_is_an_existing_release(
