@@ -65,7 +65,7 @@ def test_release_an_eco_init_project(tmp_path: Path, package_index: PackageIndex
     assert refs(bare) == before
     report = eco_run(eco, "release", NAME, "-n", "--format", "json", "--date", "2026-11-21", *index)
     data = json.loads(report.stdout)
-    assert (data["version"], data["release_version"], data["dry_run"]) == (1, "0.1.0", True)
+    assert (data["version"], data["release"], data["dry_run"]) == (1, "0.1.0", True)
     assert [s["state"] for s in data["steps"]][:3] == ["todo", "todo", "todo"]
     assert refs(bare) == before
     result = eco_run(eco, "release", NAME, "--date", "2026-11-21", *index)
