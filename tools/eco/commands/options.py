@@ -58,3 +58,9 @@ def finish(outcomes: Sequence[Outcome[Any]], verb: str) -> int:
     for line in summary_lines(outcomes, verb):
         click.echo(line, err=True)
     return 1 if any(not o.ok for o in outcomes) else 0
+
+
+def quiet_option(func: F) -> F:
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="No progress lines on stderr (the report still prints)."
+    )(func)

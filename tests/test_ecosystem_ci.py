@@ -1,0 +1,214 @@
+"""``eco test`` end to end: real uv environments, real pytest runs, a real package index.
+
+The fixtures (tests/ecosystem_ci_fixtures.py) give an upstream whose 2.0.0 removes one
+function, deprecates another and fixes a bug, and five downstream projects of both
+generations. One run against 2.0.0 is made per module and shared by the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eco.ecosystem_ci.against import parse_upstream
+from eco.ecosystem_ci.against import pin
+from eco.ecosystem_ci.environments import Installer
+from eco.ecosystem_ci.project import ProjectTest
+from eco.ecosystem_ci.project import run_project
+from eco.ecosystem_ci.project import RunRequest
+from eco.ecosystem_ci.report import document
+from eco.parallel import Outcome
+from eco.parallel import run_each
+from eco.registry import load_registry
+from eco.workspace import Workspace
+from tests.ecosystem_ci_fixtures import make_downstream
+from tests.ecosystem_ci_fixtures import Upstream
+from tests.ecosystem_ci_fixtures import upstream  # noqa: F401  (the session fixture)
+from tests.helpers import make_ecosystem
+from tests.helpers import run_eco
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Scene:
+    root: Path
+    workspace: Path
+    index_url: str
+    upstream: Upstream
+
+    def run(self, *against: str, names: Sequence[str] = ()) -> tuple[dict[str, Any], Installer]:
+        """``eco test`` through the library: the report and the installer (runs counted)."""
+        registry = load_registry(self.root / "projects.toml")
+        workspace = Workspace(self.workspace, registry_root=self.root)
+        request = RunRequest(
+            against=tuple(pin(parse_upstream(a)) for a in against),
+            index_url=self.index_url,
+            cache=self.workspace / ".eco-test",
+            timeout=300,
+        )
+        installer = Installer(self.index_url)
+
+        def work(project: Any) -> ProjectTest:
+            return run_project(workspace, project, request, installer)
+
+        outcomes: list[Outcome[ProjectTest]] = run_each(
+            registry.select(names), work, jobs=2, progress=io.StringIO()
+        )
+        return document(outcomes, list(against), []), installer
+
+    def cli(self, *args: str) -> Any:
+        return run_eco(
+            "--root",
+            str(self.root),
+            "--workspace",
+            str(self.workspace),
+            "test",
+            *args,
+            "--index-url",
+            self.index_url,
+        )
+
+
+@pytest.fixture(scope="module")
+def scene(upstream: Upstream, tmp_path_factory: pytest.TempPathFactory) -> Scene:  # noqa: F811
+    tmp = tmp_path_factory.mktemp("ecotest")
+    eco = make_ecosystem(tmp, make_downstream(tmp), copy=())
+    return Scene(eco.root, tmp / "workspace", upstream.index.url, upstream)
+
+
+@pytest.fixture(scope="module")
+def first(scene: Scene) -> tuple[dict[str, Any], Installer]:
+    return scene.run("ecotest-up==2.0.0")
+
+
+def by_name(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["project"]: p for p in doc["projects"]}
+
+
+# -- acceptance 1: the verdicts ---------------------------------------------------------
+
+
+def test_removed_function_is_a_regression_named_with_its_error(first: Any) -> None:
+    project = by_name(first[0])["ext-removed"]
+    assert project["status"] == "regressed"
+    assert project["fails_run"] is True
+    assert project["regressions"] == [
+        {
+            "id": "tests/test_it.py::test_helper",
+            "error": "AttributeError: module 'ecotest_up' has no attribute 'old_helper'",
+        }
+    ]
+    assert project["versions"] == {"ecotest-up": {"baseline": "1.0.0", "candidate": "2.0.0"}}
+    assert project["tests"]["candidate"] == {"passed": 1, "failed": 1, "skipped": 0}
+
+
+def test_deprecation_shows_warnings_and_is_not_a_regression(first: Any) -> None:
+    # the project's filterwarnings = ["error"] would have made the warning a failure
+    project = by_name(first[0])["ext-deprecated"]
+    assert project["status"] == "new-deprecation-warnings"
+    assert project["regressions"] == []
+    assert project["fails_run"] is False
+    assert project["new_warnings"] == {
+        "count": 1,
+        "first": [
+            {
+                "category": "DeprecationWarning",
+                "message": "'legacy' is deprecated and will be removed in 3.0; use 'add'",
+                "location": "src/ext_deprecated/__init__.py:7",
+            }
+        ],
+    }
+    assert project["requirements"] == "pyproject.toml [dependency-groups] tests"
+
+
+def test_bug_fix_is_fixed(first: Any) -> None:
+    project = by_name(first[0])["ext-fixed"]
+    assert project["status"] == "fixed"
+    assert project["fixed"] == ["tests/test_it.py::test_four"]
+    assert project["tests"]["baseline"]["failed"] == 1
+
+
+def test_same_failure_on_both_is_unchanged(first: Any) -> None:
+    project = by_name(first[0])["ext-same"]
+    assert project["status"] == "unchanged"
+    assert project["tests"]["baseline"] == project["tests"]["candidate"]
+    assert project["tests"]["candidate"] == {"passed": 1, "failed": 1, "skipped": 0}
+
+
+def test_a_test_failing_once_is_flaky_not_fixed_or_regressed(first: Any) -> None:
+    project = by_name(first[0])["ext-flaky"]
+    assert project["status"] == "flaky"
+    assert project["flaky"] == ["tests/test_it.py::test_once"]
+    assert project["regressions"] == [] and project["fixed"] == []
+
+
+# -- acceptance 3: a second run reuses every environment ---------------------------------
+
+
+def test_second_run_starts_no_installer(scene: Scene, first: Any) -> None:
+    assert first[1].runs == 25  # per project: venv + install, and venv + install + candidate
+    doc, installer = scene.run("ecotest-up==2.0.0")
+    assert installer.runs == 0
+    assert {p["project"]: p["environments"] for p in doc["projects"]} == {
+        name: {"baseline": "reused", "candidate": "reused"} for name in by_name(first[0])
+    }
+    assert [p["status"] for p in doc["projects"]] == [p["status"] for p in first[0]["projects"]]
+
+
+def test_another_candidate_remakes_only_the_candidate_environment(scene: Scene, first: Any) -> None:
+    doc, installer = scene.run("ecotest-up==2.1.0rc1", names=["ext-removed"])
+    project = by_name(doc)["ext-removed"]
+    assert project["environments"] == {"baseline": "reused", "candidate": "created"}
+    assert project["versions"] == {"ecotest-up": {"baseline": "1.0.0", "candidate": "2.1.0rc1"}}
+    assert project["status"] == "regressed"
+    assert installer.runs == 3  # uv venv, the project's requirements, the candidate
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def test_cli_exits_1_on_a_regression_and_prints_each_format(scene: Scene, first: Any) -> None:
+    result = scene.cli("--format", "json", "-q")
+    assert result.returncode == 2  # --against is required
+    assert "--against is required" in result.stderr
+    result = scene.cli("ext-removed", "ext-fixed", "--against", "ecotest-up==2.0.0", "-q")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+    assert "ext-removed  regressed" in result.stdout
+    assert (
+        "ext-removed: regressed: tests/test_it.py::test_helper: "
+        "AttributeError: module 'ecotest_up' has no attribute 'old_helper'"
+    ) in result.stdout
+    markdown = scene.cli("ext-fixed", "--against", "ecotest-up==2.0.0", "--format", "markdown")
+    assert markdown.returncode == 0, markdown.stderr
+    assert markdown.stdout.startswith("## eco test against `ecotest-up==2.0.0`\n")
+    assert "| ext-fixed | ✅ fixed |" in markdown.stdout
+    data = json.loads(
+        scene.cli("ext-same", "--against", "ecotest-up==2.0.0", "--format", "json").stdout
+    )
+    assert data["version"] == 1 and data["projects"][0]["status"] == "unchanged"
+
+
+# -- acceptance 2: three kinds of candidate ------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["path", "git", "pre-release"])
+def test_against_a_path_a_git_ref_and_a_pre_release(scene: Scene, first: Any, kind: str) -> None:
+    against = {
+        "path": f"ecotest-up={scene.upstream.v2_source}",
+        "git": f"ecotest-up @ git+{scene.upstream.git_url}@2.0.0",
+        "pre-release": "ecotest-up==2.1.0rc1",
+    }[kind]
+    doc, _ = scene.run(against, names=["ext-removed", "ext-fixed"])
+    projects = by_name(doc)
+    expected = "2.1.0rc1" if kind == "pre-release" else "2.0.0"
+    assert projects["ext-removed"]["versions"]["ecotest-up"]["candidate"] == expected
+    assert projects["ext-removed"]["status"] == "regressed"
+    assert projects["ext-fixed"]["status"] == "fixed"

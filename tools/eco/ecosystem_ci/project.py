@@ -1,0 +1,160 @@
+"""One project end to end: its source at its branch, the baseline and candidate
+environments, its suite under each, one re-run of what changed, the verdict.
+
+The source is exported from the workspace clone (``git archive`` of ``origin/<branch>``,
+extracted with tarfile's ``data`` filter, so no link or path leaves the folder) into
+``<cache>/<project>/src``; the clone's own working tree is never touched. Every step that
+runs project code — building it, its suite — runs in a subprocess without tokens and
+under the project's time limit, which all steps share.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tarfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+
+from eco.ecosystem_ci.against import Pinned
+from eco.ecosystem_ci.environments import choose_python
+from eco.ecosystem_ci.environments import Environment
+from eco.ecosystem_ci.environments import EnvironmentSpec
+from eco.ecosystem_ci.environments import Installer
+from eco.ecosystem_ci.environments import InstallError
+from eco.ecosystem_ci.requirements import read_test_requirements
+from eco.ecosystem_ci.services import needs
+from eco.ecosystem_ci.suite import run_suite
+from eco.ecosystem_ci.suite import SuiteRun
+from eco.ecosystem_ci.verdict import changed_tests
+from eco.ecosystem_ci.verdict import judge
+from eco.ecosystem_ci.verdict import Verdict
+from eco.git.run import git
+from eco.git.run import git_bytes
+from eco.registry import Project
+from eco.workspace import Workspace
+
+ROLES = ("baseline", "candidate")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What every project of one ``eco test`` run is tested against."""
+
+    against: tuple[Pinned, ...]
+    index_url: str
+    cache: Path  # where sources and environments are kept
+    baseline: tuple[Pinned, ...] = ()  # overrides of the baseline (default: none)
+    timeout: float = 1800.0  # seconds per project, every step included
+    fetch: bool = True
+
+
+@dataclass(frozen=True)
+class ProjectTest:
+    """The outcome of one project."""
+
+    project: Project
+    commit: str
+    python: str
+    verdict: Verdict
+    runs: dict[str, SuiteRun]  # by role
+    environments: dict[str, str]  # role -> "created" or "reused"
+    versions: dict[str, dict[str, str]]  # upstream name -> role -> installed version
+    requirements_source: str
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass
+class _Deadline:
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    start: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.start = self.clock()
+
+    def left(self) -> float:
+        return max(self.seconds - (self.clock() - self.start), 0.0)
+
+
+def run_project(
+    workspace: Workspace, project: Project, request: RunRequest, installer: Installer
+) -> ProjectTest:
+    """Test ``project`` against ``request``; install and suite failures are in the verdict."""
+    started = time.perf_counter()
+    deadline = _Deadline(request.timeout)
+    clone = workspace.ensure(project, fetch=request.fetch)
+    commit = git("rev-parse", f"{clone.remote_branch}^{{commit}}", cwd=clone.path)
+    folder = request.cache / project.name
+    source = export_source(clone.path, commit, folder / "src")
+    requirements = read_test_requirements(project, source)
+    python, python_note = choose_python(project.python)
+    notes = [*needs(project), *requirements.notes]
+    if python_note:
+        notes.append(python_note)
+    overrides = {"baseline": request.baseline, "candidate": (*request.baseline, *request.against)}
+    runs: dict[str, SuiteRun] = {}
+    environments: dict[str, str] = {}
+    envs: dict[str, Environment] = {}
+    for role in ROLES:
+        spec = EnvironmentSpec(python, source, requirements, overrides[role], request.index_url)
+        try:
+            env = installer.ensure(folder / role, spec, deadline.left())
+        except InstallError as exc:
+            runs[role] = SuiteRun("errored", {}, reason=f"install: {exc.message}")
+            environments[role] = "failed"
+            continue
+        envs[role] = env
+        environments[role] = "created" if env.created else "reused"
+        runs[role] = run_suite(env.python, source, folder / "runs" / role, deadline.left())
+    baseline_rerun = candidate_rerun = None
+    if all(run.state == "ran" for run in runs.values()):
+        regressed, fixed = changed_tests(runs["baseline"], runs["candidate"])
+        if regressed:
+            candidate_rerun = run_suite(
+                envs["candidate"].python,
+                source,
+                folder / "runs" / "candidate-rerun",
+                deadline.left(),
+                regressed,
+            )
+        if fixed:
+            baseline_rerun = run_suite(
+                envs["baseline"].python,
+                source,
+                folder / "runs" / "baseline-rerun",
+                deadline.left(),
+                fixed,
+            )
+    verdict = judge(runs["baseline"], runs["candidate"], candidate_rerun, baseline_rerun)
+    versions = {
+        upstream.name: {role: env.versions.get(upstream.name, "-") for role, env in envs.items()}
+        for upstream in request.against
+    }
+    return ProjectTest(
+        project=project,
+        commit=commit,
+        python=python,
+        verdict=verdict,
+        runs=runs,
+        environments=environments,
+        versions=versions,
+        requirements_source=requirements.source,
+        notes=tuple(notes),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def export_source(repo: Path, commit: str, target: Path) -> Path:
+    """The files of ``commit`` in ``target`` (replacing what was there), nothing else."""
+    archive = git_bytes("archive", "--format=tar", commit, cwd=repo)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target

@@ -1,0 +1,210 @@
+"""``eco test``'s report: one JSON document (``"version": 1``), rendered as a text table or
+as Markdown for a pull-request comment or a workflow's step summary.
+
+Text and Markdown are made from the JSON document only, so the reports of many matrix
+jobs, merged with :func:`merge`, render exactly as one local run does. The document's
+fields are described in docs/maintainer/ecosystem-ci.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from eco.ecosystem_ci.project import ProjectTest
+from eco.ecosystem_ci.suite import SuiteRun
+from eco.errors import EcoError
+from eco.parallel import Outcome
+from eco.tables import table
+
+VERSION = 1
+FIRST_WARNINGS = 3  # new deprecation warnings shown per project
+STATUSES = (
+    "regressed",
+    "errored",
+    "failed",
+    "new-deprecation-warnings",
+    "fixed",
+    "flaky",
+    "unchanged",
+)
+_MARK = {
+    "regressed": "❌",
+    "errored": "⚠️",
+    "failed": "⚠️",
+    "new-deprecation-warnings": "🟡",
+    "fixed": "✅",
+    "flaky": "🔁",
+    "unchanged": "✔️",
+}
+
+
+def document(
+    outcomes: Sequence[Outcome[ProjectTest]], against: Sequence[str], baseline: Sequence[str]
+) -> dict[str, Any]:
+    """The JSON report of one run."""
+    return {
+        "version": VERSION,
+        "against": list(against),
+        "baseline": list(baseline),
+        "projects": [_project(o) for o in outcomes],
+    }
+
+
+def _project(outcome: Outcome[ProjectTest]) -> dict[str, Any]:
+    value = outcome.value
+    if value is None:  # eco could not test it at all (clone, export, bad project file)
+        return {
+            "project": outcome.project.name,
+            "status": "failed",
+            "errored_on": None,
+            "reason": outcome.error,
+        }
+    verdict = value.verdict
+    return {
+        "project": value.project.name,
+        "status": verdict.status,
+        "errored_on": verdict.errored_on,
+        "reason": verdict.reason,
+        "fails_run": verdict.fails_run,
+        "commit": value.commit,
+        "python": value.python,
+        "requirements": value.requirements_source,
+        "versions": value.versions,
+        "environments": value.environments,
+        "tests": {role: _counts(run) for role, run in value.runs.items()},
+        "regressions": [{"id": r.id, "error": r.error} for r in verdict.regressions],
+        "fixed": list(verdict.fixed),
+        "flaky": list(verdict.flaky),
+        "new_warnings": {
+            "count": len(verdict.new_warnings),
+            "first": [
+                {"category": w.category, "message": w.message, "location": w.location}
+                for w in verdict.new_warnings[:FIRST_WARNINGS]
+            ],
+        },
+        "notes": list(value.notes),
+        "seconds": round(value.seconds, 2),
+    }
+
+
+def _counts(run: SuiteRun) -> dict[str, int]:
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    for result in run.tests.values():
+        counts[result.outcome] += 1
+    return counts
+
+
+def fails(doc: Mapping[str, Any]) -> bool:
+    """Exit status 1: a project regressed, errored on the candidate only, or was not tested."""
+    return any(p.get("fails_run") or p["status"] == "failed" for p in doc["projects"])
+
+
+def merge(docs: Iterable[Mapping[str, Any]], names: Iterable[str] = ()) -> dict[str, Any]:
+    """One report from several (one per matrix job); ``names`` say where each came from."""
+    merged: dict[str, Any] = {"version": VERSION, "against": [], "baseline": [], "projects": []}
+    labels = list(names)
+    for number, doc in enumerate(docs):
+        name = labels[number] if number < len(labels) else f"report {number + 1}"
+        if not isinstance(doc, Mapping) or doc.get("version") != VERSION:
+            raise EcoError(
+                f'{name or "report"}: not an eco test report (expected "version": {VERSION})'
+            )
+        for key in ("against", "baseline"):
+            for item in doc.get(key, []):
+                if item not in merged[key]:
+                    merged[key].append(item)
+        merged["projects"] += list(doc.get("projects", []))
+    merged["projects"].sort(key=lambda p: (STATUSES.index(p["status"]), p["project"]))
+    return merged
+
+
+def text(doc: Mapping[str, Any]) -> str:
+    """A table, then one line per regression, fix, flaky test, new warning and note."""
+    rows = []
+    details = []
+    for p in doc["projects"]:
+        name = p["project"]
+        rows.append((name, _status(p), _tests(p), _versions(p)))
+        details += _details(p, lambda s: s)
+    head = f"against {', '.join(doc['against'])}" + (
+        f" (baseline {', '.join(doc['baseline'])})" if doc["baseline"] else ""
+    )
+    body = table(["project", "verdict", "tests (baseline -> candidate)", "upstream"], rows)
+    return "\n".join([head, body, *details])
+
+
+def markdown(doc: Mapping[str, Any]) -> str:
+    """For a pull-request comment or ``$GITHUB_STEP_SUMMARY``."""
+    against = ", ".join(f"`{a}`" for a in doc["against"])
+    lines = [f"## eco test against {against}", ""]
+    counts = {s: sum(p["status"] == s for p in doc["projects"]) for s in STATUSES}
+    lines += [", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no projects", ""]
+    lines += [
+        "| project | verdict | tests (baseline → candidate) | upstream |",
+        "| --- | --- | --- | --- |",
+    ]
+    for p in doc["projects"]:
+        mark = _MARK[p["status"]]
+        lines.append(f"| {p['project']} | {mark} {_status(p)} | {_tests(p)} | {_versions(p)} |")
+    for p in doc["projects"]:
+        details = _details(p, lambda s: s.replace("|", "\\|"))
+        if details:
+            lines += ["", f"<details><summary>{p['project']}: {_status(p)}</summary>", ""]
+            lines += [f"- {_md_line(d, p['project'])}" for d in details]
+            lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def _md_line(detail: str, project: str) -> str:
+    detail = detail.removeprefix(f"{project}: ")
+    kind, _, rest = detail.partition(": ")
+    return f"{kind}: `{rest}`" if kind in ("regressed", "fixed", "flaky") else detail
+
+
+def _status(p: Mapping[str, Any]) -> str:
+    if p["status"] == "errored":
+        return f"errored on {p['errored_on']}" if p["errored_on"] != "both" else "errored on both"
+    if p["status"] == "new-deprecation-warnings":
+        return f"{p['new_warnings']['count']} new deprecation warnings"
+    return str(p["status"])
+
+
+def _tests(p: Mapping[str, Any]) -> str:
+    tests = p.get("tests")
+    if not tests:
+        return "-"
+    return " -> ".join(_count_text(tests[r]) for r in ("baseline", "candidate") if r in tests)
+
+
+def _count_text(counts: Mapping[str, int]) -> str:
+    shown = [f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts.get(k)]
+    return ", ".join(shown) or "none"
+
+
+def _versions(p: Mapping[str, Any]) -> str:
+    out = []
+    for name, roles in (p.get("versions") or {}).items():
+        out.append(f"{name} {roles.get('baseline', '-')} -> {roles.get('candidate', '-')}")
+    return "; ".join(out) or "-"
+
+
+def _details(p: Mapping[str, Any], escape: Any) -> list[str]:
+    name = p["project"]
+    out = []
+    if p.get("reason"):
+        out.append(f"{name}: {escape(p['reason'])}")
+    out += [f"{name}: regressed: {r['id']}: {escape(r['error'])}" for r in p.get("regressions", [])]
+    out += [f"{name}: fixed: {t}" for t in p.get("fixed", [])]
+    out += [f"{name}: flaky: {t}" for t in p.get("flaky", [])]
+    warnings = p.get("new_warnings") or {"count": 0, "first": []}
+    for w in warnings["first"]:
+        out.append(f"{name}: new warning: {w['location']}: {w['category']}: {escape(w['message'])}")
+    if warnings["count"] > len(warnings["first"]):
+        out.append(
+            f"{name}: ... and {warnings['count'] - len(warnings['first'])} more new warnings"
+        )
+    out += [f"{name}: note: {escape(n)}" for n in p.get("notes", [])]
+    return out
