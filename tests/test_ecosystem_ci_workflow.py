@@ -116,7 +116,8 @@ def test_merge_step_writes_the_markdown_summary(tmp_path: Path) -> None:
 
 def test_read_only_no_secrets_never_pull_request_target() -> None:
     doc = _load()
-    assert list(doc[True]) == ["workflow_call"]  # yaml reads the key `on` as True
+    triggers: dict[Any, Any] = doc
+    assert list(triggers[True]) == ["workflow_call"]  # yaml reads the key `on` as True
     assert doc["permissions"] == {}
     for job in doc["jobs"].values():
         assert job["permissions"] == {"contents": "read"}
