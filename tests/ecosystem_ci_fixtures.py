@@ -18,7 +18,6 @@ generations — are bare git remotes registered in a scratch ecosystem: see
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -101,10 +100,8 @@ def uv_env(index_url: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def upstream(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFactory) -> Upstream:
-    """The index serving the upstream's versions and the tools; the upstream's sources."""
-    base = tmp_path_factory.mktemp("ecotest-upstream")
+def publish_upstream(index: PackageIndex, base: Path) -> Upstream:
+    """Build and publish the upstream's versions and the tools; make its git remote."""
     tools = base / "tools"
     subprocess.run(  # from this machine's package registry, as pip is configured here
         [sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-d", str(tools)]
@@ -112,7 +109,7 @@ def upstream(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFacto
         check=True,
         capture_output=True,
     )
-    package_index.publish(*sorted(tools.glob("*.whl")))
+    index.publish(*sorted(tools.glob("*.whl")))
     wheels = base / "wheels"
     for version in ("1.0.0", "2.0.0", "2.1.0rc1"):
         source = base / f"src-{version}"
@@ -121,9 +118,9 @@ def upstream(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFacto
             [uv_binary(), "build", "--wheel", "--out-dir", str(wheels), str(source)],
             check=True,
             capture_output=True,
-            env=uv_env(package_index.url),
+            env=uv_env(index.url),
         )
-    package_index.publish(*sorted(wheels.glob("*.whl")))
+    index.publish(*sorted(wheels.glob("*.whl")))
     bare = make_bare_repo(base, "ecotest-up", upstream_files("1.0.0"))
     work = base / "ecotest-up-work"
     git("clone", "-q", str(bare), str(work), cwd=base)
@@ -131,7 +128,13 @@ def upstream(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFacto
     git("commit", "-q", "-am", "2.0.0", cwd=work)
     git("tag", "2.0.0", cwd=work)
     git("push", "-q", "origin", "main", "2.0.0", cwd=work)
-    return Upstream(package_index, base / "src-2.0.0", bare.as_uri())
+    return Upstream(index, base / "src-2.0.0", bare.as_uri())
+
+
+@pytest.fixture(scope="session")
+def upstream(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFactory) -> Upstream:
+    """The session's index serving the upstream and the tools; the upstream's sources."""
+    return publish_upstream(package_index, tmp_path_factory.mktemp("ecotest-upstream"))
 
 
 # -- the downstream projects ---------------------------------------------------------
@@ -165,7 +168,7 @@ def project_files(name: str, generation: str, module_code: str, tests: str) -> d
     module = name.replace("-", "_")
     files = {
         f"src/{module}/__init__.py": f'"""{name}, a downstream fixture."""\n\n' + module_code,
-        "tests/test_it.py": tests,
+        "tests/test_it.py": tests.replace("MODULE", module),
     }
     if generation == "uv":
         files["pyproject.toml"] = _pyproject(name, '\n[dependency-groups]\ntests = ["pytest"]\n')
@@ -186,25 +189,24 @@ DOWNSTREAM: dict[str, tuple[str, str, str]] = {
     "ext-removed": (
         "pip-tools",
         "import ecotest_up\n\n\ndef helper():\n    return ecotest_up.old_helper()\n",
-        "import ext_removed\n\n\ndef test_helper():\n    assert ext_removed.helper() == 'old'\n"
+        "import MODULE\n\n\ndef test_helper():\n    assert MODULE.helper() == 'old'\n"
         "\n\ndef test_unrelated():\n    assert True\n",
     ),
     "ext-deprecated": (
         "uv",
         "import ecotest_up\n\n\ndef name():\n    return ecotest_up.legacy()\n",
-        "import ext_deprecated\n\n\n"
-        "def test_name():\n    assert ext_deprecated.name() == 'legacy'\n",
+        "import MODULE\n\n\ndef test_name():\n    assert MODULE.name() == 'legacy'\n",
     ),
     "ext-fixed": (
         "pip-tools",
         "import ecotest_up\n\n\ndef four():\n    return ecotest_up.add(2, 2)\n",
-        "import ext_fixed\n\n\ndef test_four():\n    assert ext_fixed.four() == 4\n",
+        "import MODULE\n\n\ndef test_four():\n    assert MODULE.four() == 4\n",
     ),
     "ext-same": (
         "uv",
         "VALUE = 1\n",
-        "import ext_same\n\n\ndef test_broken():\n    assert ext_same.VALUE == 2\n"
-        "\n\ndef test_fine():\n    assert ext_same.VALUE == 1\n",
+        "import MODULE\n\n\ndef test_broken():\n    assert MODULE.VALUE == 2\n"
+        "\n\ndef test_fine():\n    assert MODULE.VALUE == 1\n",
     ),
     "ext-flaky": (
         "pip-tools",
@@ -227,17 +229,15 @@ def registry_entries(remotes: Mapping[str, Path], generations: Mapping[str, str]
     )
 
 
-def make_downstream(tmp: Path, names: tuple[str, ...] = tuple(DOWNSTREAM)) -> str:
-    """Bare remotes for ``names``; returns their registry entries."""
+def make_downstream(tmp: Path, copies: int = 1) -> str:
+    """Bare remotes for each kind of :data:`DOWNSTREAM` project, ``copies`` times (the
+    second copy of ``ext-same`` is ``ext-same-2``); returns their registry entries."""
     remotes = {}
     generations = {}
-    for name in names:
-        generation, code, tests = DOWNSTREAM[name]
-        remotes[name] = make_bare_repo(tmp, name, project_files(name, generation, code, tests))
-        generations[name] = generation
+    for copy in range(1, copies + 1):
+        for kind, (generation, code, tests) in DOWNSTREAM.items():
+            name = kind if copy == 1 else f"{kind}-{copy}"
+            files = project_files(name, generation, code, tests)
+            remotes[name] = make_bare_repo(tmp, name, files)
+            generations[name] = generation
     return registry_entries(remotes, generations)
-
-
-def copy_tree(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    return target
