@@ -229,13 +229,14 @@ def registry_entries(remotes: Mapping[str, Path], generations: Mapping[str, str]
     )
 
 
-def make_downstream(tmp: Path, copies: int = 1) -> str:
-    """Bare remotes for each kind of :data:`DOWNSTREAM` project, ``copies`` times (the
-    second copy of ``ext-same`` is ``ext-same-2``); returns their registry entries."""
+def make_downstream(tmp: Path, copies: int = 1, kinds: tuple[str, ...] = tuple(DOWNSTREAM)) -> str:
+    """Bare remotes for each of ``kinds`` of :data:`DOWNSTREAM` project, ``copies`` times
+    (the second copy of ``ext-same`` is ``ext-same-2``); returns their registry entries."""
     remotes = {}
     generations = {}
     for copy in range(1, copies + 1):
-        for kind, (generation, code, tests) in DOWNSTREAM.items():
+        for kind in kinds:
+            generation, code, tests = DOWNSTREAM[kind]
             name = kind if copy == 1 else f"{kind}-{copy}"
             files = project_files(name, generation, code, tests)
             remotes[name] = make_bare_repo(tmp, name, files)

@@ -32,6 +32,12 @@ from tests.ecosystem_ci_fixtures import Upstream
 from tests.ecosystem_ci_fixtures import upstream  # noqa: F401  (the session fixture)
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
+from tests.helpers import write_files
+from tests.hostile import CANARY
+from tests.hostile import canary_environment
+from tests.hostile import canary_findings
+from tests.hostile import HostileProject
+from tests.hostile import Proofs
 
 pytestmark = pytest.mark.slow
 
@@ -171,6 +177,21 @@ def test_another_candidate_remakes_only_the_candidate_environment(scene: Scene, 
     assert installer.runs == 3  # uv venv, the project's requirements, the candidate
 
 
+def test_a_candidate_that_cannot_install_is_errored_on_the_candidate(
+    scene: Scene, first: Any
+) -> None:
+    doc, _ = scene.run("ecotest-up==9.9.9", names=["ext-same"])
+    project = by_name(doc)["ext-same"]
+    assert (project["status"], project["errored_on"], project["fails_run"]) == (
+        "errored",
+        "candidate",
+        True,
+    )
+    assert project["reason"].startswith("install: could not install ecotest-up==9.9.9: ")
+    assert "9.9.9" in project["reason"]
+    assert project["environments"] == {"baseline": "reused", "candidate": "failed"}
+
+
 # -- the command line ---------------------------------------------------------------------
 
 
@@ -212,3 +233,61 @@ def test_against_a_path_a_git_ref_and_a_pre_release(scene: Scene, first: Any, ki
     assert projects["ext-removed"]["versions"]["ecotest-up"]["candidate"] == expected
     assert projects["ext-removed"]["status"] == "regressed"
     assert projects["ext-fixed"]["status"] == "fixed"
+
+
+# -- project code never sees a token ------------------------------------------------------
+
+
+def test_project_code_runs_without_the_token(
+    upstream: Upstream,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A project whose build backend and conftest leave proof of the token they see, whose
+    requirements name another index, and whose tree holds a link out of it."""
+    canary_environment(monkeypatch)
+    proofs = Proofs(tmp_path / "proofs")
+    eco = make_ecosystem(tmp_path, make_downstream(tmp_path, kinds=("ext-fixed",)), copy=())
+    project = HostileProject.clone(tmp_path / "remotes" / "ext-fixed.git", tmp_path, proofs)
+    pyproject = (project.work / "pyproject.toml").read_text()
+    write_files(
+        project.work,
+        {
+            "pyproject.toml": pyproject.replace(
+                'build-backend = "flit_core.buildapi"',
+                'build-backend = "backend"\nbackend-path = ["_build"]',
+            ),
+            "_build/backend.py": f"from flit_core.buildapi import *\n{proofs.python('backend')}\n",
+            "tests/conftest.py": proofs.python("conftest") + "\n",
+            "requirements/tests.txt": (
+                "--extra-index-url http://127.0.0.1:9/simple\necotest-up==1.0.0\npytest\n"
+            ),
+        },
+    )
+    project.push()
+    workspace = tmp_path / "workspace"
+    result = run_eco(
+        "--root", str(eco.root), "--workspace", str(workspace), "test", "--format", "json",
+        "--against", "ecotest-up==2.0.0", "--index-url", upstream.index.url,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)["projects"][0]
+    assert report["status"] == "fixed"
+    assert report["notes"] == [
+        "requirements/tests.txt:1: --extra-index-url ignored (packages come from the index)"
+    ]
+    assert proofs.ran() == ["backend", "conftest"]  # both ran, in their subprocesses...
+    assert {proofs.path(p).read_text() for p in proofs.ran()} == {"ran: "}  # ...tokenless
+    assert canary_findings(workspace, tmp_path / "remotes") == []
+    assert CANARY not in result.stdout + result.stderr
+
+    project.symlink_out("tests/data.txt")
+    project.push("a link out of the project")
+    result = run_eco(
+        "--root", str(eco.root), "--workspace", str(workspace), "test",
+        "--against", "ecotest-up==2.0.0", "--index-url", upstream.index.url,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "ext-fixed  failed" in result.stdout
+    assert "refused to export" in result.stdout
+    assert not (workspace / ".eco-test" / "ext-fixed" / "src" / "tests" / "data.txt").exists()

@@ -32,6 +32,7 @@ from eco.ecosystem_ci.suite import SuiteRun
 from eco.ecosystem_ci.verdict import changed_tests
 from eco.ecosystem_ci.verdict import judge
 from eco.ecosystem_ci.verdict import Verdict
+from eco.errors import EcoError
 from eco.git.run import git
 from eco.git.run import git_bytes
 from eco.registry import Project
@@ -156,5 +157,8 @@ def export_source(repo: Path, commit: str, target: Path) -> Path:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
+        try:
+            tar.extractall(target, filter="data")
+        except tarfile.FilterError as exc:  # a link out of the project, say
+            raise EcoError(f"{commit[:12]}: refused to export: {exc}") from None
     return target
