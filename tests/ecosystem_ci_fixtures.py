@@ -221,10 +221,18 @@ DOWNSTREAM: dict[str, tuple[str, str, str]] = {
 }
 
 
+# Registry lines of a project beyond its remote and generation.
+EXTRA_ENTRY = {
+    "ext-same": (
+        'tests.apt = ["libxml2-dev"]\ntests.services.redis = { image = "redis:7", port = 6379 }\n'
+    )
+}
+
+
 def registry_entries(remotes: Mapping[str, Path], generations: Mapping[str, str]) -> str:
     return "".join(
         f'\n[projects.{name}]\nurl = "{path}"\npython = ["3.11"]\n'
-        f'generation = "{generations[name]}"\nchangelog = ""\n'
+        f'generation = "{generations[name]}"\nchangelog = ""\n{EXTRA_ENTRY.get(name, "")}'
         for name, path in remotes.items()
     )
 

@@ -23,6 +23,7 @@ from eco.ecosystem_ci.project import ProjectTest
 from eco.ecosystem_ci.project import run_project
 from eco.ecosystem_ci.project import RunRequest
 from eco.ecosystem_ci.report import document
+from eco.ecosystem_ci.services import Services
 from eco.parallel import Outcome
 from eco.parallel import run_each
 from eco.registry import load_registry
@@ -60,9 +61,10 @@ class Scene:
             timeout=300,
         )
         installer = Installer(self.index_url)
+        services = Services.detect()
 
         def work(project: Any) -> ProjectTest:
-            return run_project(workspace, project, request, installer)
+            return run_project(workspace, project, request, installer, services)
 
         outcomes: list[Outcome[ProjectTest]] = run_each(
             registry.select(names), work, jobs=2, progress=io.StringIO()
@@ -144,6 +146,13 @@ def test_bug_fix_is_fixed(first: Any) -> None:
 def test_same_failure_on_both_is_unchanged(first: Any) -> None:
     project = by_name(first[0])["ext-same"]
     assert project["status"] == "unchanged"
+    # its registry entry asks for redis and a Debian package; the suite ran all the same
+    apt, redis = project["notes"]
+    assert apt == "needs Debian packages libxml2-dev, not installed by eco"
+    if Services.detect().docker is None:
+        assert redis == "needs redis, not started (no container engine here)"
+    else:
+        assert redis.startswith(("redis started (redis:7", "needs redis, not started: "))
     assert project["tests"]["baseline"] == project["tests"]["candidate"]
     assert project["tests"]["candidate"] == {"passed": 1, "failed": 1, "skipped": 0}
 

@@ -17,6 +17,7 @@ from eco.ecosystem_ci.report import markdown
 from eco.ecosystem_ci.report import merge
 from eco.ecosystem_ci.report import text
 from eco.ecosystem_ci.requirements import read_test_requirements
+from eco.ecosystem_ci.services import Services
 from eco.ecosystem_ci.suite import CaseResult
 from eco.ecosystem_ci.suite import read_junit
 from eco.ecosystem_ci.suite import RecordedWarning
@@ -25,6 +26,7 @@ from eco.ecosystem_ci.suite import SuiteRun
 from eco.ecosystem_ci.verdict import judge
 from eco.errors import EcoError
 from eco.registry import Project
+from eco.registry import Service
 from tests.helpers import git
 from tests.helpers import make_bare_repo
 from tests.helpers import run_eco
@@ -346,3 +348,61 @@ def test_test_report_command_merges_files(tmp_path: Path) -> None:
     (tmp_path / "c.json").write_text("{")
     bad = run_eco("test-report", str(tmp_path / "c.json"))
     assert bad.returncode == 2 and bad.stderr.startswith(f"error: {tmp_path / 'c.json'}: not JSON")
+
+
+# -- services ------------------------------------------------------------------------------
+
+
+def fake_docker(tmp_path: Path, run_status: int = 0) -> tuple[str, Path]:
+    """A ``docker`` executable that logs its arguments: ``run`` prints a container id."""
+    log = tmp_path / "docker.log"
+    script = tmp_path / "docker"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> "{log}"\n'
+        f'if [ "$1" = run ]; then [ {run_status} = 0 ] || {{ echo "no such image" >&2; exit 1; }}\n'
+        "echo c0ffee; fi\n"
+    )
+    script.chmod(0o755)
+    return str(script), log
+
+
+def with_services(**services: tuple[str, int]) -> Project:
+    entries = tuple(Service(name, image, port) for name, (image, port) in services.items())
+    return project("pip-tools", services=entries, apt=("libpq-dev",))
+
+
+def test_services_start_wait_for_their_port_and_stop(tmp_path: Path) -> None:
+    docker, log = fake_docker(tmp_path)
+    answers = iter([False, False, True, True])
+    waits: list[float] = []
+    services = Services(docker, ready=lambda port: next(answers), wait=waits.append)
+    needs = with_services(redis=("redis:7", 6379), postgres=("postgres:17", 5432))
+    with services.running(needs) as notes:
+        assert log.read_text().splitlines() == [
+            "run --detach --rm --publish 127.0.0.1:5432:5432 postgres:17",
+            "run --detach --rm --publish 127.0.0.1:6379:6379 redis:7",
+        ]
+    assert notes == [
+        "needs Debian packages libpq-dev, not installed by eco",
+        "postgres started (postgres:17, port 5432)",
+        "redis started (redis:7, port 6379)",
+    ]
+    assert waits == [0.5, 0.5]
+    assert log.read_text().splitlines()[2:] == ["stop c0ffee", "stop c0ffee"]
+
+
+def test_a_service_that_cannot_start_is_a_note(tmp_path: Path) -> None:
+    docker, _ = fake_docker(tmp_path, run_status=1)
+    with Services(docker, ready=lambda port: True).running(
+        with_services(redis=("redis:7", 6379))
+    ) as notes:
+        pass
+    assert notes[1] == "needs redis, not started: no such image"
+
+
+def test_without_a_container_engine_the_need_is_noted() -> None:
+    needs = with_services(redis=("redis:7", 6379), memcached=("memcached:1", 11211))
+    with Services(None).running(needs) as notes:
+        pass
+    assert notes[1] == "needs redis, memcached, not started (no container engine here)"

@@ -24,6 +24,7 @@ from eco.ecosystem_ci.report import document
 from eco.ecosystem_ci.report import fails
 from eco.ecosystem_ci.report import markdown
 from eco.ecosystem_ci.report import text
+from eco.ecosystem_ci.services import Services
 from eco.errors import EcoError
 from eco.parallel import run_each
 from eco.registry import Project
@@ -112,9 +113,10 @@ def command(
         fetch=fetch,
     )
     installer = Installer(request.index_url)
+    services = Services.detect()
 
     def work(project: Project) -> ProjectTest:
-        return run_project(workspace, project, request, installer)
+        return run_project(workspace, project, request, installer, services)
 
     progress = io.StringIO() if quiet else None
     outcomes = run_each(selected, work, jobs=jobs, progress=progress, label="test")

@@ -26,7 +26,7 @@ from eco.ecosystem_ci.environments import EnvironmentSpec
 from eco.ecosystem_ci.environments import Installer
 from eco.ecosystem_ci.environments import InstallError
 from eco.ecosystem_ci.requirements import read_test_requirements
-from eco.ecosystem_ci.services import needs
+from eco.ecosystem_ci.services import Services
 from eco.ecosystem_ci.suite import run_suite
 from eco.ecosystem_ci.suite import SuiteRun
 from eco.ecosystem_ci.verdict import changed_tests
@@ -83,7 +83,11 @@ class _Deadline:
 
 
 def run_project(
-    workspace: Workspace, project: Project, request: RunRequest, installer: Installer
+    workspace: Workspace,
+    project: Project,
+    request: RunRequest,
+    installer: Installer,
+    services: Services,
 ) -> ProjectTest:
     """Test ``project`` against ``request``; install and suite failures are in the verdict."""
     started = time.perf_counter()
@@ -94,43 +98,27 @@ def run_project(
     source = export_source(clone.path, commit, folder / "src")
     requirements = read_test_requirements(project, source)
     python, python_note = choose_python(project.python)
-    notes = [*needs(project), *requirements.notes]
+    notes = list(requirements.notes)
     if python_note:
         notes.append(python_note)
     overrides = {"baseline": request.baseline, "candidate": (*request.baseline, *request.against)}
     runs: dict[str, SuiteRun] = {}
     environments: dict[str, str] = {}
     envs: dict[str, Environment] = {}
-    for role in ROLES:
-        spec = EnvironmentSpec(python, source, requirements, overrides[role], request.index_url)
-        try:
-            env = installer.ensure(folder / role, spec, deadline.left())
-        except InstallError as exc:
-            runs[role] = SuiteRun("errored", {}, reason=f"install: {exc.message}")
-            environments[role] = "failed"
-            continue
-        envs[role] = env
-        environments[role] = "created" if env.created else "reused"
-        runs[role] = run_suite(env.python, source, folder / "runs" / role, deadline.left())
-    baseline_rerun = candidate_rerun = None
-    if all(run.state == "ran" for run in runs.values()):
-        regressed, fixed = changed_tests(runs["baseline"], runs["candidate"])
-        if regressed:
-            candidate_rerun = run_suite(
-                envs["candidate"].python,
-                source,
-                folder / "runs" / "candidate-rerun",
-                deadline.left(),
-                regressed,
-            )
-        if fixed:
-            baseline_rerun = run_suite(
-                envs["baseline"].python,
-                source,
-                folder / "runs" / "baseline-rerun",
-                deadline.left(),
-                fixed,
-            )
+    with services.running(project) as service_notes:
+        notes[:0] = service_notes
+        for role in ROLES:
+            spec = EnvironmentSpec(python, source, requirements, overrides[role], request.index_url)
+            try:
+                env = installer.ensure(folder / role, spec, deadline.left())
+            except InstallError as exc:
+                runs[role] = SuiteRun("errored", {}, reason=f"install: {exc.message}")
+                environments[role] = "failed"
+                continue
+            envs[role] = env
+            environments[role] = "created" if env.created else "reused"
+            runs[role] = run_suite(env.python, source, folder / "runs" / role, deadline.left())
+        baseline_rerun, candidate_rerun = _reruns(runs, envs, source, folder, deadline)
     verdict = judge(runs["baseline"], runs["candidate"], candidate_rerun, baseline_rerun)
     versions = {
         upstream.name: {role: env.versions.get(upstream.name, "-") for role, env in envs.items()}
@@ -148,6 +136,30 @@ def run_project(
         notes=tuple(notes),
         seconds=time.perf_counter() - started,
     )
+
+
+def _reruns(
+    runs: dict[str, SuiteRun],
+    envs: dict[str, Environment],
+    source: Path,
+    folder: Path,
+    deadline: _Deadline,
+) -> tuple[SuiteRun | None, SuiteRun | None]:
+    """The fixed tests run again on the baseline, the regressed ones on the candidate."""
+    if not all(run.state == "ran" for run in runs.values()):
+        return None, None
+    regressed, fixed = changed_tests(runs["baseline"], runs["candidate"])
+    again = folder / "runs"
+    baseline_rerun = candidate_rerun = None
+    if fixed:
+        baseline_rerun = run_suite(
+            envs["baseline"].python, source, again / "baseline-rerun", deadline.left(), fixed
+        )
+    if regressed:
+        candidate_rerun = run_suite(
+            envs["candidate"].python, source, again / "candidate-rerun", deadline.left(), regressed
+        )
+    return baseline_rerun, candidate_rerun
 
 
 def export_source(repo: Path, commit: str, target: Path) -> Path:
