@@ -327,7 +327,21 @@ def test_merged_reports_render_worst_first() -> None:
     assert "ext-a: regressed: t::x: E: a|b" in text(merged)
     md = markdown(merged)
     assert "| ext-a | ❌ regressed |" in md
-    assert "- regressed: `t::x: E: a\\|b`" in md
+    assert "- regressed: `t::x` `E: a|b`" in md
+
+
+def test_markdown_shows_project_text_as_code_never_as_markup() -> None:
+    doc = report(
+        "ext-a",
+        "errored",
+        errored_on="candidate",
+        reason="<img src=x> @maintainer `quoted` **bold**",
+        notes=["needs redis, not started (no container engine here)"],
+    )
+    md = markdown(doc)
+    assert "- reason: ``<img src=x> @maintainer `quoted` **bold**``" in md
+    assert "- note: needs redis, not started (no container engine here)" in md
+    assert "| ext-a | ⚠️ errored on candidate |" in md
 
 
 def test_merge_refuses_what_is_not_a_report() -> None:

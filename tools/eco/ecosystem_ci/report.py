@@ -8,6 +8,7 @@ fields are described in docs/maintainer/ecosystem-ci.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -126,9 +127,10 @@ def text(doc: Mapping[str, Any]) -> str:
     rows = []
     details = []
     for p in doc["projects"]:
-        name = p["project"]
-        rows.append((name, _status(p), _tests(p), _versions(p)))
-        details += _details(p, lambda s: s)
+        rows.append((p["project"], _status(p), _tests(p), _versions(p)))
+        for kind, subject, message in _details(p):
+            parts = [p["project"], kind, subject, message]
+            details.append(": ".join(part for part in parts if part))
     head = f"against {', '.join(doc['against'])}" + (
         f" (baseline {', '.join(doc['baseline'])})" if doc["baseline"] else ""
     )
@@ -137,8 +139,9 @@ def text(doc: Mapping[str, Any]) -> str:
 
 
 def markdown(doc: Mapping[str, Any]) -> str:
-    """For a pull-request comment or ``$GITHUB_STEP_SUMMARY``."""
-    against = ", ".join(f"`{a}`" for a in doc["against"])
+    """For a pull-request comment or ``$GITHUB_STEP_SUMMARY``. What a project's code wrote
+    (error lines, warning messages, reasons) is shown in code spans, never as Markdown."""
+    against = ", ".join(_code(a) for a in doc["against"])
     lines = [f"## eco test against {against}", ""]
     counts = {s: sum(p["status"] == s for p in doc["projects"]) for s in STATUSES}
     lines += [", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no projects", ""]
@@ -150,23 +153,27 @@ def markdown(doc: Mapping[str, Any]) -> str:
         mark = _MARK[p["status"]]
         lines.append(f"| {p['project']} | {mark} {_status(p)} | {_tests(p)} | {_versions(p)} |")
     for p in doc["projects"]:
-        details = _details(p, lambda s: s.replace("|", "\\|"))
+        details = _details(p)
         if details:
             lines += ["", f"<details><summary>{p['project']}: {_status(p)}</summary>", ""]
-            lines += [f"- {_md_line(d, p['project'])}" for d in details]
+            for kind, subject, message in details:
+                shown = " ".join(_code(part) for part in (subject, message) if part)
+                lines.append(f"- {kind}: {shown}" if kind != "note" else f"- note: {message}")
             lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
 
-def _md_line(detail: str, project: str) -> str:
-    detail = detail.removeprefix(f"{project}: ")
-    kind, _, rest = detail.partition(": ")
-    return f"{kind}: `{rest}`" if kind in ("regressed", "fixed", "flaky") else detail
+def _code(text: str) -> str:
+    """``text`` as one Markdown code span, whatever backticks it holds."""
+    text = " ".join(text.split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _status(p: Mapping[str, Any]) -> str:
     if p["status"] == "errored":
-        return f"errored on {p['errored_on']}" if p["errored_on"] != "both" else "errored on both"
+        return f"errored on {p['errored_on']}"
     if p["status"] == "new-deprecation-warnings":
         return f"{p['new_warnings']['count']} new deprecation warnings"
     return str(p["status"])
@@ -191,20 +198,19 @@ def _versions(p: Mapping[str, Any]) -> str:
     return "; ".join(out) or "-"
 
 
-def _details(p: Mapping[str, Any], escape: Any) -> list[str]:
-    name = p["project"]
-    out = []
+def _details(p: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """``(kind, subject, message)`` for each line under a project's row."""
+    out: list[tuple[str, str, str]] = []
     if p.get("reason"):
-        out.append(f"{name}: {escape(p['reason'])}")
-    out += [f"{name}: regressed: {r['id']}: {escape(r['error'])}" for r in p.get("regressions", [])]
-    out += [f"{name}: fixed: {t}" for t in p.get("fixed", [])]
-    out += [f"{name}: flaky: {t}" for t in p.get("flaky", [])]
+        out.append(("reason", "", p["reason"]))
+    out += [("regressed", r["id"], r["error"]) for r in p.get("regressions", [])]
+    out += [("fixed", t, "") for t in p.get("fixed", [])]
+    out += [("flaky", t, "") for t in p.get("flaky", [])]
     warnings = p.get("new_warnings") or {"count": 0, "first": []}
     for w in warnings["first"]:
-        out.append(f"{name}: new warning: {w['location']}: {w['category']}: {escape(w['message'])}")
-    if warnings["count"] > len(warnings["first"]):
-        out.append(
-            f"{name}: ... and {warnings['count'] - len(warnings['first'])} more new warnings"
-        )
-    out += [f"{name}: note: {escape(n)}" for n in p.get("notes", [])]
+        out.append(("new warning", w["location"], f"{w['category']}: {w['message']}"))
+    more = warnings["count"] - len(warnings["first"])
+    if more > 0:
+        out.append(("note", "", f"and {more} more new deprecation warnings"))
+    out += [("note", "", n) for n in p.get("notes", [])]
     return out
