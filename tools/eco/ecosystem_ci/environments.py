@@ -28,6 +28,8 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from eco.ecosystem_ci.against import Pinned
 from eco.ecosystem_ci.process import last_lines
 from eco.ecosystem_ci.process import run_limited
@@ -169,7 +171,7 @@ class Installer:
             raise InstallError(f"could not list the environment: {last_lines(finished.output)}")
         output = finished.output
         listed = json.loads(output[output.find("[") : output.rfind("]") + 1])
-        return {str(p["name"]).lower().replace("_", "-"): str(p["version"]) for p in listed}
+        return {canonicalize_name(str(p["name"])): str(p["version"]) for p in listed}
 
 
 def _read_key(folder: Path) -> dict[str, Any] | None:

@@ -124,6 +124,9 @@ def run_project(
         upstream.name: {role: env.versions.get(upstream.name, "-") for role, env in envs.items()}
         for upstream in request.against
     }
+    for name, installed in versions.items():
+        if installed.get("baseline") == "-":
+            notes.append(f"{name} is not installed by the project today; the candidate adds it")
     return ProjectTest(
         project=project,
         commit=commit,
