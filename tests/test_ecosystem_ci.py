@@ -50,12 +50,15 @@ class Scene:
     index_url: str
     upstream: Upstream
 
-    def run(self, *against: str, names: Sequence[str] = ()) -> tuple[dict[str, Any], Installer]:
+    def run(
+        self, *against: str, names: Sequence[str] = (), baseline: Sequence[str] = ()
+    ) -> tuple[dict[str, Any], Installer]:
         """``eco test`` through the library: the report and the installer (runs counted)."""
         registry = load_registry(self.root / "projects.toml")
         workspace = Workspace(self.workspace, registry_root=self.root)
         request = RunRequest(
             against=tuple(pin(parse_upstream(a)) for a in against),
+            baseline=tuple(pin(parse_upstream(b, "--baseline")) for b in baseline),
             index_url=self.index_url,
             cache=self.workspace / ".eco-test",
             timeout=300,
@@ -69,7 +72,7 @@ class Scene:
         outcomes: list[Outcome[ProjectTest]] = run_each(
             registry.select(names), work, jobs=2, progress=io.StringIO()
         )
-        return document(outcomes, list(against), []), installer
+        return document(outcomes, list(against), list(baseline)), installer
 
     def cli(self, *args: str) -> Any:
         return run_eco(
@@ -199,6 +202,16 @@ def test_a_candidate_that_cannot_install_is_errored_on_the_candidate(
     assert project["reason"].startswith("install: could not install ecotest-up==9.9.9: ")
     assert "9.9.9" in project["reason"]
     assert project["environments"] == {"baseline": "reused", "candidate": "failed"}
+
+
+def test_baseline_override_compares_two_candidates(scene: Scene, first: Any) -> None:
+    doc, _ = scene.run(
+        "ecotest-up==2.1.0rc1", names=["ext-removed"], baseline=["ecotest-up==2.0.0"]
+    )
+    project = by_name(doc)["ext-removed"]
+    assert project["versions"] == {"ecotest-up": {"baseline": "2.0.0", "candidate": "2.1.0rc1"}}
+    assert project["status"] == "unchanged"  # old_helper is gone from both
+    assert project["tests"]["baseline"] == {"passed": 1, "failed": 1, "skipped": 0}
 
 
 # -- the command line ---------------------------------------------------------------------
