@@ -92,8 +92,8 @@ class Environment:
 
 @dataclass
 class Installer:
-    """Makes environments with uv. ``runs`` counts the uv processes it started (the tests
-    assert a second run with nothing changed starts none)."""
+    """Makes environments with uv. ``runs`` counts the installer processes it started
+    (``uv venv``, ``uv pip install``): a second run with nothing changed starts none."""
 
     index_url: str
     runs: int = 0
@@ -118,41 +118,28 @@ class Installer:
         python = str(folder / "bin" / "python")
         requirements = folder / "eco-requirements.txt"
         requirements.write_text("".join(f"{r}\n" for r in spec.requirements.requirements))
-        args = ["pip", "install", "--python", python, "-r", str(requirements)]
+        args = ["-r", str(requirements)]
         if spec.requirements.constraints:
             constraints = folder / "eco-constraints.txt"
             constraints.write_text("".join(f"{c}\n" for c in spec.requirements.constraints))
             args += ["-c", str(constraints)]
-        self._uv(
-            [*args, "-e", str(spec.source)],
-            spec.source,
-            timeout,
-            "install the project and its test requirements",
-        )
+        args += ["-e", str(spec.source)]
+        self._install(python, args, spec.source, timeout, "the project and its test requirements")
         for upstream in spec.upstreams:
-            self._uv(
-                [
-                    "pip",
-                    "install",
-                    "--python",
-                    python,
-                    "--reinstall-package",
-                    upstream.name,
-                    upstream.install,
-                ],
-                spec.source,
-                timeout,
-                f"install {upstream.upstream.text}",
-            )
+            args = ["--reinstall-package", upstream.name, upstream.install]
+            self._install(python, args, spec.source, timeout, upstream.upstream.text)
         versions = self._freeze(python, spec.source, timeout)
         (folder / KEY_FILE).write_text(json.dumps({"key": key, "versions": versions}, indent=2))
         return Environment(folder, True, versions)
 
+    def _install(self, python: str, args: list[str], cwd: Path, timeout: float, what: str) -> None:
+        """``uv pip install`` into ``python``'s environment from the index only."""
+        pip = ["pip", "install", "--python", python, "--index-url", self.index_url]
+        self._uv([*pip, *args], cwd, timeout, f"install {what}")
+
     def _uv(self, args: list[str], cwd: Path, timeout: float, step: str) -> str:
         with self._lock:
             self.runs += 1
-        if args[0] == "pip" and args[1] == "install":
-            args = [*args[:2], "--index-url", self.index_url, *args[2:]]
         finished = run_limited([uv_binary(), *args, "--no-config"], cwd, installer_env(), timeout)
         if finished.timed_out:
             raise InstallError(f"could not {step}: the time limit passed")
