@@ -200,7 +200,7 @@ def test_junit_ids_and_first_error_lines(tmp_path: Path) -> None:
         '<skipped message="no redis"/></testcase>'
         "</testsuite></testsuites>"
     )
-    assert read_junit(junit, tmp_path) == {
+    assert read_junit(junit) == {
         "tests/test_a.py::TestB::test_c[1]": CaseResult(
             "tests/test_a.py::TestB::test_c[1]", "failed", "assert 1 == 2"
         ),

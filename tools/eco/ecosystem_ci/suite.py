@@ -118,7 +118,10 @@ def run_suite(
     seconds = time.perf_counter() - start
     if finished.timed_out:
         return SuiteRun("errored", {}, reason=f"timed out after {timeout:.0f}s", seconds=seconds)
-    tests = read_junit(junit, source) if junit.is_file() else {}
+    try:
+        tests = read_junit(junit) if junit.is_file() else {}
+    except ET.ParseError as exc:
+        return SuiteRun("errored", {}, reason=f"pytest's JUnit XML is unreadable: {exc}")
     warnings = read_warnings(recorded, source, python.parent.parent)
     if finished.returncode not in _RAN:
         reason = _collection_reason(junit) or scrub(last_lines(finished.output))
@@ -128,7 +131,7 @@ def run_suite(
     return SuiteRun("ran", tests, warnings, seconds=seconds)
 
 
-def read_junit(path: Path, source: Path) -> dict[str, CaseResult]:
+def read_junit(path: Path) -> dict[str, CaseResult]:
     """Every test case of a JUnit XML report (xunit1) by its pytest id."""
     results: dict[str, CaseResult] = {}
     for case in ET.parse(path).getroot().iter("testcase"):
