@@ -128,3 +128,25 @@ def test_read_only_no_secrets_never_pull_request_target() -> None:
         for step in job["steps"]:
             if "actions/checkout" in step.get("uses", ""):
                 assert step["with"]["persist-credentials"] is False
+
+
+def test_apt_step_installs_the_group_s_debian_packages(tmp_path: Path) -> None:
+    projects = (
+        '\n[projects.a]\nurl = "/a"\ntests.apt = ["libxml2-dev", "libpq-dev"]\n'
+        '\n[projects.b]\nurl = "/b"\ntests.apt = ["libpq-dev"]\n'
+        '\n[projects.c]\nurl = "/c"\n'
+    )
+    eco = make_ecosystem(tmp_path, projects, copy=())
+    log = tmp_path / "sudo.log"
+    sudo = _shim(tmp_path) / "sudo"
+    sudo.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\n')
+    sudo.chmod(0o755)
+    step = _step("test", "the Debian packages the projects' tests need")
+    run_step(step, eco.root, tmp_path, PROJECTS="a b")
+    assert log.read_text().splitlines() == [
+        "apt-get update -q",
+        "apt-get install -y -q --no-install-recommends libpq-dev libxml2-dev",
+    ]
+    log.unlink()
+    run_step(step, eco.root, tmp_path, PROJECTS="c")
+    assert not log.exists()  # nothing to install: apt-get is not run
