@@ -51,6 +51,7 @@ from eco.registry import Project
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),
+    metavar="SECONDS",
     default=1800,
     show_default=True,
     help="Seconds each project may take, installs and both suites included.",
