@@ -175,7 +175,8 @@ def _status(p: Mapping[str, Any]) -> str:
     if p["status"] == "errored":
         return f"errored on {p['errored_on']}"
     if p["status"] == "new-deprecation-warnings":
-        return f"{p['new_warnings']['count']} new deprecation warnings"
+        count = p["new_warnings"]["count"]
+        return f"{count} new deprecation warning{'s' if count != 1 else ''}"
     return str(p["status"])
 
 
