@@ -178,6 +178,17 @@ def test_uv_group_with_included_group_and_lock_versions(tmp_path: Path) -> None:
     assert found.source == "pyproject.toml [dependency-groups] tests"
 
 
+@pytest.mark.parametrize("generation", ["uv", "pip-tools"])
+def test_a_tests_extra_when_there_is_nothing_else(tmp_path: Path, generation: str) -> None:
+    write_files(
+        tmp_path,
+        {"pyproject.toml": "[project]\nname = 'ext'\noptional-dependencies.test = ['pytest']\n"},
+    )
+    found = read_test_requirements(project(generation), tmp_path)
+    assert (found.requirements, found.extras) == (("pytest",), ("test",))
+    assert found.source == "pyproject.toml [project.optional-dependencies] test"
+
+
 def test_no_test_requirements_still_installs_pytest(tmp_path: Path) -> None:
     write_files(tmp_path, {"pyproject.toml": "[project]\nname = 'ext'\n"})
     found = read_test_requirements(project("uv"), tmp_path)

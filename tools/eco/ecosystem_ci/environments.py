@@ -73,6 +73,7 @@ class EnvironmentSpec:
             "source": str(self.source),
             "requirements": list(self.requirements.requirements),
             "constraints": list(self.requirements.constraints),
+            "extras": list(self.requirements.extras),
             "packaging": packaging_files,
             "upstreams": [[u.name, u.key] for u in self.upstreams],
         }
@@ -123,7 +124,8 @@ class Installer:
             constraints = folder / "eco-constraints.txt"
             constraints.write_text("".join(f"{c}\n" for c in spec.requirements.constraints))
             args += ["-c", str(constraints)]
-        args += ["-e", str(spec.source)]
+        extras = ",".join(spec.requirements.extras)
+        args += ["-e", f"{spec.source}[{extras}]" if extras else str(spec.source)]
         self._install(python, args, spec.source, timeout, "the project and its test requirements")
         for upstream in spec.upstreams:
             args = ["--reinstall-package", upstream.name, upstream.install]

@@ -4,6 +4,8 @@
   ``-r``/``-c`` lines are followed inside the project.
 - uv generation: the ``tests`` dependency group of ``pyproject.toml`` (else ``dev``), with
   ``include-group`` entries expanded, constrained to the versions ``uv.lock`` records.
+- either, when neither is there: the project's own ``tests`` (``test``, ``testing``) extra
+  from ``[project.optional-dependencies]``.
 
 The registry's ``[projects.X.tests] dependencies`` are added, and pytest when nothing
 names it. A project's files are data written by contributors: only requirement lines are
@@ -29,6 +31,7 @@ from eco.registry import Project
 
 _PIP_TOOLS_FILES = ("requirements/tests.txt", "requirements/tests.in")
 _UV_GROUPS = ("tests", "dev")
+_EXTRAS = ("tests", "test", "testing")
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,7 @@ class SuiteRequirements:
     constraints: tuple[str, ...] = ()
     source: str = ""  # where they were read, for the report
     notes: tuple[str, ...] = ()
-
-    def names(self) -> set[str]:
-        return {canonicalize_name(Requirement(r).name) for r in self.requirements}
+    extras: tuple[str, ...] = ()  # the project's own extras to install it with
 
 
 def read_test_requirements(project: Project, source: Path) -> SuiteRequirements:
@@ -50,6 +51,8 @@ def read_test_requirements(project: Project, source: Path) -> SuiteRequirements:
         found = _uv_groups(source)
     else:
         found = _pip_tools(source)
+    if not found.source:
+        found = _test_extra(source) or found
     extra = list(project.test_dependencies)
     names = {canonicalize_name(Requirement(r).name) for r in (*found.requirements, *extra)}
     if "pytest" not in names:
@@ -59,7 +62,22 @@ def read_test_requirements(project: Project, source: Path) -> SuiteRequirements:
         constraints=found.constraints,
         source=found.source,
         notes=found.notes,
+        extras=found.extras,
     )
+
+
+def _test_extra(source: Path) -> SuiteRequirements | None:
+    """A ``tests`` (or ``test``, ``testing``) extra of the project, when it has no
+    requirements file or dependency group: the older way to declare test dependencies."""
+    if not (source / "pyproject.toml").is_file():
+        return None
+    project = _toml(source / "pyproject.toml").get("project", {})
+    optional = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
+    for extra in _EXTRAS:
+        if isinstance(optional, dict) and extra in optional:
+            where = f"pyproject.toml [project.optional-dependencies] {extra}"
+            return SuiteRequirements((), source=where, extras=(extra,))
+    return None
 
 
 def _pip_tools(source: Path) -> SuiteRequirements:
