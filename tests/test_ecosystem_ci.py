@@ -28,9 +28,13 @@ from eco.parallel import Outcome
 from eco.parallel import run_each
 from eco.registry import load_registry
 from eco.workspace import Workspace
+from tests.ecosystem_ci_fixtures import DOWNSTREAM
 from tests.ecosystem_ci_fixtures import make_downstream
+from tests.ecosystem_ci_fixtures import project_files
+from tests.ecosystem_ci_fixtures import registry_entries
 from tests.ecosystem_ci_fixtures import Upstream
 from tests.ecosystem_ci_fixtures import upstream  # noqa: F401  (the session fixture)
+from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
 from tests.helpers import write_files
@@ -313,3 +317,27 @@ def test_project_code_runs_without_the_token(
     assert "ext-fixed  failed" in result.stdout
     assert "refused to export" in result.stdout
     assert not (workspace / ".eco-test" / "ext-fixed" / "src" / "tests" / "data.txt").exists()
+
+
+def test_a_project_with_only_a_tests_extra(upstream: Upstream, tmp_path: Path) -> None:  # noqa: F811
+    """No requirements file, no dependency group: the project's own extra, the lock's pins."""
+    _, code, tests = DOWNSTREAM["ext-fixed"]
+    files = project_files("ext-fixed", "uv", code, tests)
+    files["pyproject.toml"] = (
+        files["pyproject.toml"]
+        .replace('[dependency-groups]\ntests = ["pytest"]\n', "")
+        .replace(
+            "[tool.flit.module]", 'optional-dependencies.tests = ["pytest"]\n\n[tool.flit.module]'
+        )
+    )
+    bare = make_bare_repo(tmp_path, "ext-fixed", files)
+    entries = registry_entries({"ext-fixed": bare}, {"ext-fixed": "uv"})
+    eco = make_ecosystem(tmp_path, entries, copy=())
+    result = run_eco(
+        "--root", str(eco.root), "--workspace", str(tmp_path / "workspace"), "test",
+        "--against", "ecotest-up==2.0.0", "--index-url", upstream.index.url, "--format", "json",
+    )  # fmt: skip
+    project = json.loads(result.stdout)["projects"][0]
+    assert project["requirements"] == "pyproject.toml [project.optional-dependencies] tests"
+    assert project["versions"] == {"ecotest-up": {"baseline": "1.0.0", "candidate": "2.0.0"}}
+    assert project["status"] == "fixed"

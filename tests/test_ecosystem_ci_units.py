@@ -182,10 +182,16 @@ def test_uv_group_with_included_group_and_lock_versions(tmp_path: Path) -> None:
 def test_a_tests_extra_when_there_is_nothing_else(tmp_path: Path, generation: str) -> None:
     write_files(
         tmp_path,
-        {"pyproject.toml": "[project]\nname = 'ext'\noptional-dependencies.test = ['pytest']\n"},
+        {
+            "pyproject.toml": "[project]\nname = 'ext'\noptional-dependencies.test = ['pytest']\n",
+            "uv.lock": 'version = 1\n\n[[package]]\nname = "flask"\nversion = "3.1.0"\n'
+            'source = { registry = "https://pypi.org/simple" }\n',
+        },
     )
     found = read_test_requirements(project(generation), tmp_path)
     assert (found.requirements, found.extras) == (("pytest",), ("test",))
+    # the uv generation's lock still pins what the extra and the project bring in
+    assert found.constraints == (("flask==3.1.0",) if generation == "uv" else ())
     assert found.source == "pyproject.toml [project.optional-dependencies] test"
 
 

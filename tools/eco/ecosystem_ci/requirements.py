@@ -19,6 +19,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,9 @@ def read_test_requirements(project: Project, source: Path) -> SuiteRequirements:
     else:
         found = _pip_tools(source)
     if not found.source:
-        found = _test_extra(source) or found
+        extra_found = _test_extra(source)
+        if extra_found is not None:  # the lock's versions still hold
+            found = replace(extra_found, constraints=found.constraints)
     extra = list(project.test_dependencies)
     names = {canonicalize_name(Requirement(r).name) for r in (*found.requirements, *extra)}
     if "pytest" not in names:
@@ -161,16 +164,15 @@ def _uv_groups(source: Path) -> SuiteRequirements:
     groups = pyproject.get("dependency-groups", {})
     if not isinstance(groups, dict):
         raise EcoError("pyproject.toml: [dependency-groups] is not a table")
+    lock = source / "uv.lock"
+    constraints = _lock_pins(_toml(lock)) if lock.is_file() else []
     group = next((g for g in _UV_GROUPS if g in groups), None)
     if group is None:
-        return SuiteRequirements((), notes=("pyproject.toml: no tests or dev dependency group",))
+        note = "pyproject.toml: no tests or dev dependency group"
+        return SuiteRequirements((), tuple(constraints), notes=(note,))
     requirements = _expand_group(groups, group, ())
-    constraints: list[str] = []
     notes: list[str] = []
-    lock = source / "uv.lock"
-    if lock.is_file():
-        constraints = _lock_pins(_toml(lock))
-    else:
+    if not lock.is_file():
         notes.append("no uv.lock: the group's requirements are resolved afresh")
     for requirement in requirements:
         if Requirement(requirement).url is not None:
