@@ -73,7 +73,7 @@ def main() -> None:
         again = warm_by_name[project["project"]]
         reused = all(state == "reused" for state in again["environments"].values())
         print(
-            f"{project['project']:<18} {project['status']:<26} "
+            f"{project['project']:<18} {project['verdict']:<26} "
             f"{project['seconds']:>7.2f} {again['seconds']:>7.2f}"
             + ("" if reused else "   (warm run remade an environment)")
         )

@@ -112,7 +112,7 @@ def by_name(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_removed_function_is_a_regression_named_with_its_error(first: Any) -> None:
     project = by_name(first[0])["ext-removed"]
-    assert project["status"] == "regressed"
+    assert project["verdict"] == "regressed"
     assert project["fails_run"] is True
     assert project["regressions"] == [
         {
@@ -127,7 +127,7 @@ def test_removed_function_is_a_regression_named_with_its_error(first: Any) -> No
 def test_deprecation_shows_warnings_and_is_not_a_regression(first: Any) -> None:
     # the project's filterwarnings = ["error"] would have made the warning a failure
     project = by_name(first[0])["ext-deprecated"]
-    assert project["status"] == "new-deprecation-warnings"
+    assert project["verdict"] == "new-deprecation-warnings"
     assert project["regressions"] == []
     assert project["fails_run"] is False
     assert project["new_warnings"] == {
@@ -145,14 +145,14 @@ def test_deprecation_shows_warnings_and_is_not_a_regression(first: Any) -> None:
 
 def test_bug_fix_is_fixed(first: Any) -> None:
     project = by_name(first[0])["ext-fixed"]
-    assert project["status"] == "fixed"
+    assert project["verdict"] == "fixed"
     assert project["fixed"] == ["tests/test_it.py::test_four"]
     assert project["tests"]["baseline"]["failed"] == 1
 
 
 def test_same_failure_on_both_is_unchanged(first: Any) -> None:
     project = by_name(first[0])["ext-same"]
-    assert project["status"] == "unchanged"
+    assert project["verdict"] == "unchanged"
     # its registry entry asks for redis and a Debian package; the suite ran all the same
     apt, redis = project["notes"]
     assert apt == "needs Debian packages libxml2-dev, not installed by eco"
@@ -166,7 +166,7 @@ def test_same_failure_on_both_is_unchanged(first: Any) -> None:
 
 def test_a_test_failing_once_is_flaky_not_fixed_or_regressed(first: Any) -> None:
     project = by_name(first[0])["ext-flaky"]
-    assert project["status"] == "flaky"
+    assert project["verdict"] == "flaky"
     assert project["flaky"] == ["tests/test_it.py::test_once"]
     assert project["regressions"] == [] and project["fixed"] == []
 
@@ -181,7 +181,7 @@ def test_second_run_starts_no_installer(scene: Scene, first: Any) -> None:
     assert {p["project"]: p["environments"] for p in doc["projects"]} == {
         name: {"baseline": "reused", "candidate": "reused"} for name in by_name(first[0])
     }
-    assert [p["status"] for p in doc["projects"]] == [p["status"] for p in first[0]["projects"]]
+    assert [p["verdict"] for p in doc["projects"]] == [p["verdict"] for p in first[0]["projects"]]
 
 
 def test_another_candidate_remakes_only_the_candidate_environment(scene: Scene, first: Any) -> None:
@@ -189,7 +189,7 @@ def test_another_candidate_remakes_only_the_candidate_environment(scene: Scene, 
     project = by_name(doc)["ext-removed"]
     assert project["environments"] == {"baseline": "reused", "candidate": "created"}
     assert project["versions"] == {"ecotest-up": {"baseline": "1.0.0", "candidate": "2.1.0rc1"}}
-    assert project["status"] == "regressed"
+    assert project["verdict"] == "regressed"
     assert installer.runs == 3  # uv venv, the project's requirements, the candidate
 
 
@@ -198,7 +198,7 @@ def test_a_candidate_that_cannot_install_is_errored_on_the_candidate(
 ) -> None:
     doc, _ = scene.run("ecotest-up==9.9.9", names=["ext-same"])
     project = by_name(doc)["ext-same"]
-    assert (project["status"], project["errored_on"], project["fails_run"]) == (
+    assert (project["verdict"], project["errored_on"], project["fails_run"]) == (
         "errored",
         "candidate",
         True,
@@ -214,7 +214,7 @@ def test_baseline_override_compares_two_candidates(scene: Scene, first: Any) -> 
     )
     project = by_name(doc)["ext-removed"]
     assert project["versions"] == {"ecotest-up": {"baseline": "2.0.0", "candidate": "2.1.0rc1"}}
-    assert project["status"] == "unchanged"  # old_helper is gone from both
+    assert project["verdict"] == "unchanged"  # old_helper is gone from both
     assert project["tests"]["baseline"] == {"passed": 1, "failed": 1, "skipped": 0}
 
 
@@ -240,7 +240,7 @@ def test_cli_exits_1_on_a_regression_and_prints_each_format(scene: Scene, first:
     data = json.loads(
         scene.cli("ext-same", "--against", "ecotest-up==2.0.0", "--format", "json").stdout
     )
-    assert data["version"] == 1 and data["projects"][0]["status"] == "unchanged"
+    assert data["version"] == 1 and data["projects"][0]["verdict"] == "unchanged"
 
 
 # -- acceptance 2: three kinds of candidate ------------------------------------------------
@@ -257,8 +257,8 @@ def test_against_a_path_a_git_ref_and_a_pre_release(scene: Scene, first: Any, ki
     projects = by_name(doc)
     expected = "2.1.0rc1" if kind == "pre-release" else "2.0.0"
     assert projects["ext-removed"]["versions"]["ecotest-up"]["candidate"] == expected
-    assert projects["ext-removed"]["status"] == "regressed"
-    assert projects["ext-fixed"]["status"] == "fixed"
+    assert projects["ext-removed"]["verdict"] == "regressed"
+    assert projects["ext-fixed"]["verdict"] == "fixed"
 
 
 # -- project code never sees a token ------------------------------------------------------
@@ -298,7 +298,7 @@ def test_project_code_runs_without_the_token(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)["projects"][0]
-    assert report["status"] == "fixed"
+    assert report["verdict"] == "fixed"
     assert report["notes"] == [
         "requirements/tests.txt:1: --extra-index-url ignored (packages come from the index)"
     ]
@@ -340,4 +340,4 @@ def test_a_project_with_only_a_tests_extra(upstream: Upstream, tmp_path: Path) -
     project = json.loads(result.stdout)["projects"][0]
     assert project["requirements"] == "pyproject.toml [project.optional-dependencies] tests"
     assert project["versions"] == {"ecotest-up": {"baseline": "1.0.0", "candidate": "2.0.0"}}
-    assert project["status"] == "fixed"
+    assert project["verdict"] == "fixed"

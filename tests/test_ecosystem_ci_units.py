@@ -294,10 +294,10 @@ def test_regression_that_passes_its_rerun_is_flaky() -> None:
     candidate = suite(set(), {"a": "E1", "b": "E2"})
     rerun = suite({"a"}, {"b": "E2"})
     verdict = judge(baseline, candidate, candidate_rerun=rerun)
-    assert verdict.status == "regressed"
+    assert verdict.kind == "regressed"
     assert [(r.id, r.error) for r in verdict.regressions] == [("b", "E2")]
     assert verdict.flaky == ("a",)
-    assert judge(baseline, candidate, candidate_rerun=suite({"a", "b"}, {})).status == "flaky"
+    assert judge(baseline, candidate, candidate_rerun=suite({"a", "b"}, {})).kind == "flaky"
 
 
 def test_errored_on_candidate_only_fails_the_run_on_both_does_not() -> None:
@@ -306,15 +306,15 @@ def test_errored_on_candidate_only_fails_the_run_on_both_does_not() -> None:
     assert judge(ok, broken).fails_run is True
     assert judge(ok, broken).reason == "install: no version"
     both = judge(broken, broken)
-    assert (both.status, both.errored_on, both.fails_run) == ("errored", "both", False)
+    assert (both.kind, both.errored_on, both.fails_run) == ("errored", "both", False)
     assert judge(broken, ok).errored_on == "baseline" and not judge(broken, ok).fails_run
 
 
 def test_only_new_deprecation_warnings_count() -> None:
     verdict = judge(suite({"a"}, {}, ("old",)), suite({"a"}, {}, ("old", "new")))
-    assert verdict.status == "new-deprecation-warnings"
+    assert verdict.kind == "new-deprecation-warnings"
     assert [w.message for w in verdict.new_warnings] == ["new"]
-    assert judge(suite({"a"}, {}, ("old",)), suite({"a"}, {}, ("old",))).status == "unchanged"
+    assert judge(suite({"a"}, {}, ("old",)), suite({"a"}, {}, ("old",))).kind == "unchanged"
 
 
 # -- reports -------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ def test_only_new_deprecation_warnings_count() -> None:
 def report(name: str, status: str, **fields: object) -> dict[str, object]:
     entry: dict[str, object] = {
         "project": name,
-        "status": status,
+        "verdict": status,
         "errored_on": None,
         "reason": "",
         "fails_run": status == "regressed",
@@ -371,7 +371,9 @@ def test_merge_refuses_what_is_not_a_report() -> None:
 def test_test_report_command_merges_files(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps(report("ext-a", "fixed", fixed=["t::y"])))
     (tmp_path / "b.json").write_text(json.dumps(report("ext-b", "regressed")))
-    result = run_eco("test-report", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
+    result = run_eco(
+        "test-report", "--format", "markdown", str(tmp_path / "a.json"), str(tmp_path / "b.json")
+    )
     assert result.returncode == 1  # ext-b regressed
     assert result.stdout.startswith(
         "## eco test against `flask==3.2.0rc1`\n\n1 regressed, 1 fixed\n"

@@ -98,7 +98,7 @@ def test_merge_step_writes_the_markdown_summary(tmp_path: Path) -> None:
     for job, name in enumerate(["ext-a", "ext-b"]):
         folder = reports / f"eco-test-{job}"
         folder.mkdir(parents=True)
-        entry = {"project": name, "status": "unchanged", "errored_on": None, "reason": ""}
+        entry = {"project": name, "verdict": "unchanged", "errored_on": None, "reason": ""}
         doc = {"version": 1, "against": ["flask=/w/upstream"], "baseline": [], "projects": [entry]}
         (folder / "eco-test.json").write_text(json.dumps(doc))
     summary = tmp_path / "summary.md"

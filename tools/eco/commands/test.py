@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 
 import click
 
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import fetch_option
 from eco.commands.options import format_option
+from eco.commands.options import index_url_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
-from eco.commands.options import quiet_option
 from eco.context import Context
 from eco.ecosystem_ci.against import parse_upstream
 from eco.ecosystem_ci.against import pin
@@ -56,22 +56,16 @@ from eco.registry import Project
     show_default=True,
     help="Seconds each project may take, installs and both suites included.",
 )
+@index_url_option("the registry's [ecosystem] index-url")
 @click.option(
-    "--index-url",
-    metavar="URL",
-    default=None,
-    help="The package index to install from (default: [ecosystem] index-url).",
-)
-@click.option(
-    "--cache",
+    "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Where the sources and environments are kept (default: .eco-test in the workspace).",
 )
 @fetch_option("works offline on the clones")
 @jobs_option
-@quiet_option
-@format_option("text", "json", "markdown")
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -80,10 +74,9 @@ def command(
     baseline: tuple[str, ...],
     timeout: float,
     index_url: str | None,
-    cache: Path | None,
+    cache_dir: Path | None,
     fetch: bool,
     jobs: int | None,
-    quiet: bool,
     fmt: str,
 ) -> None:
     """Run each PROJECT's own test suite against an upstream candidate.
@@ -109,7 +102,7 @@ def command(
         against=tuple(pin(u) for u in candidates),
         baseline=tuple(pin(u) for u in baselines),
         index_url=index_url or registry.ecosystem.index_url,
-        cache=cache or workspace.path / ".eco-test",
+        cache=cache_dir or workspace.path / ".eco-test",
         timeout=timeout,
         fetch=fetch,
     )
@@ -119,15 +112,19 @@ def command(
     def work(project: Project) -> ProjectTest:
         return run_project(workspace, project, request, installer, services)
 
-    progress = io.StringIO() if quiet else None
-    outcomes = run_each(selected, work, jobs=jobs, progress=progress, label="test")
+    outcomes = run_each(selected, work, jobs=jobs, label="test", status=_verdict)
     doc = document(
         outcomes, [p.shown for p in request.against], [p.shown for p in request.baseline]
     )
     if fmt == "json":
-        click.echo(json.dumps(doc, indent=2))
+        emit_json(doc)
     elif fmt == "markdown":
-        click.echo(markdown(doc), nl=False)
+        output.echo(markdown(doc), nl=False)
     else:
-        click.echo(text(doc))
+        output.echo(text(doc))
     raise SystemExit(1 if fails(doc) else 0)
+
+
+def _verdict(result: ProjectTest) -> str:
+    """The progress line's word: the project's verdict (docs/maintainer/ecosystem-ci.md)."""
+    return result.verdict.kind

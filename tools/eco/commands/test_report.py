@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import format_option
 from eco.ecosystem_ci.report import fails
 from eco.ecosystem_ci.report import markdown
@@ -17,7 +19,7 @@ from eco.errors import EcoError
 
 @click.command("test-report")
 @click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@format_option("markdown", "text", "json")
+@format_option()
 def command(reports: tuple[Path, ...], fmt: str) -> None:
     """Merge the JSON reports of eco test (one per project, as the ecosystem CI workflow's
     matrix jobs write them) into one report. Exit status 1 when a merged project failed
@@ -33,9 +35,9 @@ def command(reports: tuple[Path, ...], fmt: str) -> None:
             raise EcoError(f"{path}: not JSON: {exc}") from None
     doc = merge(docs, [str(p) for p in reports])
     if fmt == "json":
-        click.echo(json.dumps(doc, indent=2))
+        emit_json(doc)
     elif fmt == "markdown":
-        click.echo(markdown(doc), nl=False)
+        output.echo(markdown(doc), nl=False)
     else:
-        click.echo(text(doc))
+        output.echo(text(doc))
     raise SystemExit(1 if fails(doc) else 0)

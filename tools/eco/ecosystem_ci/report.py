@@ -59,14 +59,14 @@ def _project(outcome: Outcome[ProjectTest]) -> dict[str, Any]:
     if value is None:  # eco could not test it at all (clone, export, bad project file)
         return {
             "project": outcome.project.name,
-            "status": "failed",
+            "verdict": "failed",
             "errored_on": None,
             "reason": outcome.error,
         }
     verdict = value.verdict
     return {
         "project": value.project.name,
-        "status": verdict.status,
+        "verdict": verdict.kind,
         "errored_on": verdict.errored_on,
         "reason": verdict.reason,
         "fails_run": verdict.fails_run,
@@ -100,7 +100,7 @@ def _counts(run: SuiteRun) -> dict[str, int]:
 
 def fails(doc: Mapping[str, Any]) -> bool:
     """Exit status 1: a project regressed, errored on the candidate only, or was not tested."""
-    return any(p.get("fails_run") or p["status"] == "failed" for p in doc["projects"])
+    return any(p.get("fails_run") or p["verdict"] == "failed" for p in doc["projects"])
 
 
 def merge(docs: Iterable[Mapping[str, Any]], names: Iterable[str] = ()) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def merge(docs: Iterable[Mapping[str, Any]], names: Iterable[str] = ()) -> dict[
                 if item not in merged[key]:
                     merged[key].append(item)
         merged["projects"] += list(doc.get("projects", []))
-    merged["projects"].sort(key=lambda p: (STATUSES.index(p["status"]), p["project"]))
+    merged["projects"].sort(key=lambda p: (STATUSES.index(p["verdict"]), p["project"]))
     return merged
 
 
@@ -143,14 +143,14 @@ def markdown(doc: Mapping[str, Any]) -> str:
     (error lines, warning messages, reasons) is shown in code spans, never as Markdown."""
     against = ", ".join(_code(a) for a in doc["against"])
     lines = [f"## eco test against {against}", ""]
-    counts = {s: sum(p["status"] == s for p in doc["projects"]) for s in STATUSES}
+    counts = {s: sum(p["verdict"] == s for p in doc["projects"]) for s in STATUSES}
     lines += [", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no projects", ""]
     lines += [
         "| project | verdict | tests (baseline → candidate) | upstream |",
         "| --- | --- | --- | --- |",
     ]
     for p in doc["projects"]:
-        mark = _MARK[p["status"]]
+        mark = _MARK[p["verdict"]]
         lines.append(f"| {p['project']} | {mark} {_status(p)} | {_tests(p)} | {_versions(p)} |")
     for p in doc["projects"]:
         details = _details(p)
@@ -172,12 +172,12 @@ def _code(text: str) -> str:
 
 
 def _status(p: Mapping[str, Any]) -> str:
-    if p["status"] == "errored":
+    if p["verdict"] == "errored":
         return f"errored on {p['errored_on']}"
-    if p["status"] == "new-deprecation-warnings":
+    if p["verdict"] == "new-deprecation-warnings":
         count = p["new_warnings"]["count"]
         return f"{count} new deprecation warning{'s' if count != 1 else ''}"
-    return str(p["status"])
+    return str(p["verdict"])
 
 
 def _tests(p: Mapping[str, Any]) -> str:

@@ -25,7 +25,7 @@ from typing import Literal
 from eco.ecosystem_ci.suite import RecordedWarning
 from eco.ecosystem_ci.suite import SuiteRun
 
-Status = Literal["errored", "regressed", "new-deprecation-warnings", "fixed", "flaky", "unchanged"]
+Kind = Literal["errored", "regressed", "new-deprecation-warnings", "fixed", "flaky", "unchanged"]
 ErroredOn = Literal["baseline", "candidate", "both"]
 DEPRECATIONS = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
 
@@ -38,7 +38,7 @@ class Regression:
 
 @dataclass(frozen=True)
 class Verdict:
-    status: Status
+    kind: Kind
     errored_on: ErroredOn | None = None
     reason: str = ""
     regressions: tuple[Regression, ...] = ()
@@ -49,7 +49,7 @@ class Verdict:
     @property
     def fails_run(self) -> bool:
         """True when the candidate broke the project: exit status 1."""
-        return self.status == "regressed" or self.errored_on == "candidate"
+        return self.kind == "regressed" or self.errored_on == "candidate"
 
 
 def changed_tests(baseline: SuiteRun, candidate: SuiteRun) -> tuple[list[str], list[str]]:
@@ -86,17 +86,17 @@ def judge(
     new_warnings = tuple(
         w for w in candidate.warnings if w not in seen and w.category in DEPRECATIONS
     )
-    status: Status = "unchanged"
+    kind: Kind = "unchanged"
     if regressions:
-        status = "regressed"
+        kind = "regressed"
     elif new_warnings:
-        status = "new-deprecation-warnings"
+        kind = "new-deprecation-warnings"
     elif really_fixed:
-        status = "fixed"
+        kind = "fixed"
     elif flaky:
-        status = "flaky"
+        kind = "flaky"
     return Verdict(
-        status,
+        kind,
         regressions=regressions,
         fixed=really_fixed,
         flaky=tuple(sorted(flaky)),
