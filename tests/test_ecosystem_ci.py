@@ -76,7 +76,7 @@ class Scene:
         outcomes: list[Outcome[ProjectTest]] = run_each(
             registry.select(names), work, jobs=2, progress=io.StringIO()
         )
-        return document(outcomes, list(against), list(baseline)), installer
+        return document(outcomes, list(against), list(baseline), installer.runs), installer
 
     def cli(self, *args: str) -> Any:
         return run_eco(
@@ -233,14 +233,16 @@ def test_cli_exits_1_on_a_regression_and_prints_each_format(scene: Scene, first:
         "ext-removed: regressed: tests/test_it.py::test_helper: "
         "AttributeError: module 'ecotest_up' has no attribute 'old_helper'"
     ) in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("environments: ")
     markdown = scene.cli("ext-fixed", "--against", "ecotest-up==2.0.0", "--format", "markdown")
     assert markdown.returncode == 0, markdown.stderr
     assert markdown.stdout.startswith("## eco test against `ecotest-up==2.0.0`\n")
     assert "| ext-fixed | ✅ fixed |" in markdown.stdout
-    data = json.loads(
-        scene.cli("ext-same", "--against", "ecotest-up==2.0.0", "--format", "json").stdout
-    )
-    assert data["version"] == 1 and data["projects"][0]["verdict"] == "unchanged"
+    again = scene.cli("ext-fixed", "--against", "ecotest-up==2.0.0", "--format", "json")
+    data = json.loads(again.stdout)
+    assert data["version"] == 1 and data["projects"][0]["verdict"] == "fixed"
+    assert data["installer_runs"] == 0  # the text run just made what was missing
+    assert data["projects"][0]["environments"] == {"baseline": "reused", "candidate": "reused"}
 
 
 # -- acceptance 2: three kinds of candidate ------------------------------------------------

@@ -366,6 +366,18 @@ def test_merge_refuses_what_is_not_a_report() -> None:
         EcoError, match=r'^x.json: not an eco test report \(expected "version": 1\)'
     ):
         merge([{"version": 2}], ["x.json"])
+    with pytest.raises(EcoError, match=r"^y.json: projects: expected a list of objects with"):
+        merge([report("ext-a", "fixed"), report("ext-b", "exploded")], ["x.json", "y.json"])
+
+
+def test_text_ends_with_the_environments_made_and_reused() -> None:
+    doc = merge(
+        [
+            report("a", "fixed", environments={"baseline": "reused", "candidate": "created"}),
+            report("b", "fixed", environments={"baseline": "reused", "candidate": "reused"}),
+        ]
+    )
+    assert text(doc).splitlines()[-1] == "environments: 1 created, 3 reused (0 installer runs)"
 
 
 def test_test_report_command_merges_files(tmp_path: Path) -> None:

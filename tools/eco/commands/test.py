@@ -113,9 +113,9 @@ def command(
         return run_project(workspace, project, request, installer, services)
 
     outcomes = run_each(selected, work, jobs=jobs, label="test", status=_verdict)
-    doc = document(
-        outcomes, [p.shown for p in request.against], [p.shown for p in request.baseline]
-    )
+    against_shown = [p.shown for p in request.against]
+    baseline_shown = [p.shown for p in request.baseline]
+    doc = document(outcomes, against_shown, baseline_shown, installer.runs)
     if fmt == "json":
         emit_json(doc)
     elif fmt == "markdown":

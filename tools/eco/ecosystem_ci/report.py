@@ -22,7 +22,7 @@ from eco.tables import table
 
 VERSION = 1
 FIRST_WARNINGS = 3  # new deprecation warnings shown per project
-STATUSES = (
+VERDICTS = (
     "regressed",
     "errored",
     "failed",
@@ -43,13 +43,18 @@ _MARK = {
 
 
 def document(
-    outcomes: Sequence[Outcome[ProjectTest]], against: Sequence[str], baseline: Sequence[str]
+    outcomes: Sequence[Outcome[ProjectTest]],
+    against: Sequence[str],
+    baseline: Sequence[str],
+    installer_runs: int,
 ) -> dict[str, Any]:
-    """The JSON report of one run."""
+    """The JSON report of one run; ``installer_runs`` counts the uv processes that made
+    environments (0 when every environment was reused)."""
     return {
         "version": VERSION,
         "against": list(against),
         "baseline": list(baseline),
+        "installer_runs": installer_runs,
         "projects": [_project(o) for o in outcomes],
     }
 
@@ -105,7 +110,13 @@ def fails(doc: Mapping[str, Any]) -> bool:
 
 def merge(docs: Iterable[Mapping[str, Any]], names: Iterable[str] = ()) -> dict[str, Any]:
     """One report from several (one per matrix job); ``names`` say where each came from."""
-    merged: dict[str, Any] = {"version": VERSION, "against": [], "baseline": [], "projects": []}
+    merged: dict[str, Any] = {
+        "version": VERSION,
+        "against": [],
+        "baseline": [],
+        "installer_runs": 0,
+        "projects": [],
+    }
     labels = list(names)
     for number, doc in enumerate(docs):
         name = labels[number] if number < len(labels) else f"report {number + 1}"
@@ -117,9 +128,24 @@ def merge(docs: Iterable[Mapping[str, Any]], names: Iterable[str] = ()) -> dict[
             for item in doc.get(key, []):
                 if item not in merged[key]:
                     merged[key].append(item)
-        merged["projects"] += list(doc.get("projects", []))
-    merged["projects"].sort(key=lambda p: (STATUSES.index(p["verdict"]), p["project"]))
+        merged["installer_runs"] += int(doc.get("installer_runs") or 0)
+        projects = doc.get("projects")
+        if not isinstance(projects, list) or not all(_is_project(p) for p in projects):
+            raise EcoError(
+                f"{name}: projects: expected a list of objects with a project name and "
+                f"a verdict ({', '.join(VERDICTS)})"
+            )
+        merged["projects"] += projects
+    merged["projects"].sort(key=lambda p: (VERDICTS.index(p["verdict"]), p["project"]))
     return merged
+
+
+def _is_project(entry: object) -> bool:
+    return (
+        isinstance(entry, Mapping)
+        and isinstance(entry.get("project"), str)
+        and entry.get("verdict") in VERDICTS
+    )
 
 
 def text(doc: Mapping[str, Any]) -> str:
@@ -135,7 +161,17 @@ def text(doc: Mapping[str, Any]) -> str:
         f" (baseline {', '.join(doc['baseline'])})" if doc["baseline"] else ""
     )
     body = table(["project", "verdict", "tests (baseline -> candidate)", "upstream"], rows)
-    return "\n".join([head, body, *details])
+    return "\n".join([head, body, *details, _environments(doc)])
+
+
+def _environments(doc: Mapping[str, Any]) -> str:
+    """The closing line: how many environments were made and reused."""
+    states = [s for p in doc["projects"] for s in (p.get("environments") or {}).values()]
+    counts = ", ".join(
+        f"{states.count(s)} {s}" for s in ("created", "reused", "failed") if s in states
+    )
+    runs = doc.get("installer_runs", 0)
+    return f"environments: {counts or 'none'} ({runs} installer run{'s' if runs != 1 else ''})"
 
 
 def markdown(doc: Mapping[str, Any]) -> str:
@@ -143,7 +179,7 @@ def markdown(doc: Mapping[str, Any]) -> str:
     (error lines, warning messages, reasons) is shown in code spans, never as Markdown."""
     against = ", ".join(_code(a) for a in doc["against"])
     lines = [f"## eco test against {against}", ""]
-    counts = {s: sum(p["verdict"] == s for p in doc["projects"]) for s in STATUSES}
+    counts = {s: sum(p["verdict"] == s for p in doc["projects"]) for s in VERDICTS}
     lines += [", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no projects", ""]
     lines += [
         "| project | verdict | tests (baseline → candidate) | upstream |",
