@@ -30,6 +30,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from eco import output
 from eco.ecosystem_ci.against import Pinned
 from eco.ecosystem_ci.process import last_lines
 from eco.ecosystem_ci.process import run_limited
@@ -107,6 +108,7 @@ class Installer:
         if recorded is not None and recorded.get("key") == key:
             versions = recorded.get("versions")
             return Environment(folder, False, dict(versions) if isinstance(versions, dict) else {})
+        output.note(f"making the {folder.name} environment")
         if folder.exists():
             shutil.rmtree(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from eco import output
 from eco.ecosystem_ci.against import Pinned
 from eco.ecosystem_ci.environments import choose_python
 from eco.ecosystem_ci.environments import Environment
@@ -117,6 +118,7 @@ def run_project(
                 continue
             envs[role] = env
             environments[role] = "created" if env.created else "reused"
+            output.note(f"running the suite under the {role}")
             runs[role] = run_suite(env.python, source, folder / "runs" / role, deadline.left())
         baseline_rerun, candidate_rerun = _reruns(runs, envs, source, folder, deadline)
     verdict = judge(runs["baseline"], runs["candidate"], candidate_rerun, baseline_rerun)
@@ -154,6 +156,9 @@ def _reruns(
     regressed, fixed = changed_tests(runs["baseline"], runs["candidate"])
     again = folder / "runs"
     baseline_rerun = candidate_rerun = None
+    if fixed or regressed:
+        changed = len(fixed) + len(regressed)
+        output.note(f"running {changed} changed test{'s' if changed > 1 else ''} again")
     if fixed:
         baseline_rerun = run_suite(
             envs["baseline"].python, source, again / "baseline-rerun", deadline.left(), fixed
