@@ -14,10 +14,9 @@ import io
 import shutil
 import tarfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
+from typing import Literal
 
 from eco import output
 from eco.ecosystem_ci.against import Pinned
@@ -39,7 +38,9 @@ from eco.git.run import git_bytes
 from eco.registry import Project
 from eco.workspace import Workspace
 
-ROLES = ("baseline", "candidate")
+Role = Literal["baseline", "candidate"]
+EnvironmentState = Literal["created", "reused", "failed"]
+ROLES: tuple[Role, ...] = ("baseline", "candidate")
 
 
 @dataclass(frozen=True)
@@ -62,25 +63,22 @@ class ProjectTest:
     commit: str
     python: str
     verdict: Verdict
-    runs: dict[str, SuiteRun]  # by role
-    environments: dict[str, str]  # role -> "created" or "reused"
-    versions: dict[str, dict[str, str]]  # upstream name -> role -> installed version
+    runs: dict[Role, SuiteRun]
+    environments: dict[Role, EnvironmentState]
+    versions: dict[str, dict[Role, str]]  # upstream name -> role -> installed version
     requirements_source: str
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
 
 
-@dataclass
 class _Deadline:
-    seconds: float
-    clock: Callable[[], float] = time.monotonic
-    start: float = field(init=False)
+    """The project's time limit, shared by every step."""
 
-    def __post_init__(self) -> None:
-        self.start = self.clock()
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
 
     def left(self) -> float:
-        return max(self.seconds - (self.clock() - self.start), 0.0)
+        return max(self.end - time.monotonic(), 0.0)
 
 
 def run_project(
@@ -103,9 +101,9 @@ def run_project(
     if python_note:
         notes.append(python_note)
     overrides = {"baseline": request.baseline, "candidate": (*request.baseline, *request.against)}
-    runs: dict[str, SuiteRun] = {}
-    environments: dict[str, str] = {}
-    envs: dict[str, Environment] = {}
+    runs: dict[Role, SuiteRun] = {}
+    environments: dict[Role, EnvironmentState] = {}
+    envs: dict[Role, Environment] = {}
     with services.running(project) as service_notes:
         notes[:0] = service_notes
         for role in ROLES:
@@ -144,8 +142,8 @@ def run_project(
 
 
 def _reruns(
-    runs: dict[str, SuiteRun],
-    envs: dict[str, Environment],
+    runs: dict[Role, SuiteRun],
+    envs: dict[Role, Environment],
     source: Path,
     folder: Path,
     deadline: _Deadline,
