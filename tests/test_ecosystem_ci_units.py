@@ -73,6 +73,9 @@ def test_against_git_ref_is_pinned_to_its_commit(tmp_path: Path) -> None:
     pinned = pin(parse_upstream(f"up @ git+{bare.as_uri()}@main"))
     assert pinned.key == head
     assert pinned.install == f"up @ git+{bare.as_uri()}@{head}"
+    git("tag", "-a", "v1", "-m", "release v1", "main", cwd=bare)  # annotated: peeled
+    assert pin(parse_upstream(f"up @ git+{bare.as_uri()}@v1")).key == head
+    assert pin(parse_upstream(f"up @ git+{bare.as_uri()}")).key == head  # the remote's HEAD
     with pytest.raises(EcoError, match="has no branch or tag 'nope'"):
         pin(parse_upstream(f"up @ git+{bare.as_uri()}@nope"))
 
