@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from eco import secrets
 from eco.ecosystem_ci.against import checkout_digest
 from eco.ecosystem_ci.against import parse_upstream
 from eco.ecosystem_ci.against import pin
+from eco.ecosystem_ci.project import escape_reason
 from eco.ecosystem_ci.report import markdown
 from eco.ecosystem_ci.report import merge
 from eco.ecosystem_ci.report import text
@@ -454,3 +456,38 @@ def test_without_a_container_engine_the_need_is_noted() -> None:
     with Services(None).running(needs) as notes:
         pass
     assert notes[1] == "needs redis, memcached, not started (no container engine here)"
+
+
+# -- the exported source -------------------------------------------------------------------
+
+
+def member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = link
+    return info
+
+
+@pytest.mark.parametrize(
+    ("info", "problem"),
+    [
+        (member("src/a.py"), ""),
+        (member("docs/_static/logo.png", tarfile.SYMTYPE, "../../assets/logo.png"), ""),
+        (member("a/b", tarfile.SYMTYPE, "./c/../d"), ""),
+        (member("/etc/x"), "a path outside the project"),
+        (member("a/../../x"), "a path outside the project"),
+        (
+            member("a/b", tarfile.SYMTYPE, "/etc/passwd"),
+            "a link to /etc/passwd, outside the project",
+        ),
+        (member("a/b", tarfile.SYMTYPE, "../../x"), "a link to ../../x, outside the project"),
+        (
+            member("a/b", tarfile.SYMTYPE, "c/../../../x"),
+            "a link to c/../../../x, outside the project",
+        ),
+        (member("a/fifo", tarfile.FIFOTYPE), "not a file, folder or symbolic link"),
+        (member("a/hard", tarfile.LNKTYPE, "etc/passwd"), "not a file, folder or symbolic link"),
+    ],
+)
+def test_export_refuses_what_would_leave_the_folder(info: tarfile.TarInfo, problem: str) -> None:
+    assert escape_reason(info) == problem

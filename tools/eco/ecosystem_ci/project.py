@@ -16,6 +16,7 @@ import tarfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Literal
 
 from eco import output
@@ -169,14 +170,40 @@ def _reruns(
 
 
 def export_source(repo: Path, commit: str, target: Path) -> Path:
-    """The files of ``commit`` in ``target`` (replacing what was there), nothing else."""
+    """The files of ``commit`` in ``target`` (replacing what was there), nothing else:
+    a path or link that would leave ``target`` refuses the whole export."""
     archive = git_bytes("archive", "--format=tar", commit, cwd=repo)
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        try:
-            tar.extractall(target, filter="data")
-        except tarfile.FilterError as exc:  # a link out of the project, say
-            raise EcoError(f"{commit[:12]}: refused to export: {exc}") from None
+        members = tar.getmembers()
+        for member in members:
+            problem = escape_reason(member)
+            if problem:
+                raise EcoError(f"{commit[:12]}: refused to export {member.name!r}: {problem}")
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later: checked twice
+            tar.extractall(target, members, filter="data")
+        else:
+            tar.extractall(target, members)
     return target
+
+
+def escape_reason(member: tarfile.TarInfo) -> str:
+    """Why extracting ``member`` could touch something outside the folder ("" if not)."""
+    path = PurePosixPath(member.name)
+    if path.is_absolute() or ".." in path.parts:
+        return "a path outside the project"
+    if not (member.isfile() or member.isdir() or member.issym()):
+        return "not a file, folder or symbolic link"
+    if member.issym():
+        link = PurePosixPath(member.linkname)
+        depth = len(path.parent.parts)
+        climbs = 0
+        for part in link.parts:
+            climbs = climbs + 1 if part == ".." else climbs - 1 if part != "." else climbs
+            if climbs > depth:
+                break
+        if link.is_absolute() or climbs > depth:
+            return f"a link to {member.linkname}, outside the project"
+    return ""
