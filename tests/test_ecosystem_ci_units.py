@@ -14,6 +14,7 @@ from eco import secrets
 from eco.ecosystem_ci.against import checkout_digest
 from eco.ecosystem_ci.against import parse_upstream
 from eco.ecosystem_ci.against import pin
+from eco.ecosystem_ci.environments import installer_env
 from eco.ecosystem_ci.project import escape_reason
 from eco.ecosystem_ci.report import markdown
 from eco.ecosystem_ci.report import merge
@@ -491,3 +492,19 @@ def member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile.
 )
 def test_export_refuses_what_would_leave_the_folder(info: tarfile.TarInfo, problem: str) -> None:
     assert escape_reason(info) == problem
+
+
+def test_uv_runs_with_no_machine_settings_no_token_and_no_python_download(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("UV_INDEX_URL", "https://elsewhere.example/simple")
+    monkeypatch.setenv("PIP_FIND_LINKS", "/opt/wheels")
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "automatic")
+    monkeypatch.setenv("UV_CACHE_DIR", "/tmp/uv-cache")
+    monkeypatch.setenv("GH_TOKEN", "x")
+    monkeypatch.setenv("VIRTUAL_ENV", "/somewhere/.venv")
+    env = installer_env()
+    assert env["UV_PYTHON_DOWNLOADS"] == "never" and env["UV_NO_CONFIG"] == "1"
+    assert env["UV_CACHE_DIR"] == "/tmp/uv-cache"  # how to reach the index, kept
+    for gone in ("UV_INDEX_URL", "PIP_FIND_LINKS", "GH_TOKEN", "VIRTUAL_ENV"):
+        assert gone not in env
