@@ -70,6 +70,13 @@ def test_against_git_reference(text: str, url: str, ref: str) -> None:
     assert (upstream.kind, upstream.name, upstream.url, upstream.ref) == ("git", "flask", url, ref)
 
 
+def test_a_password_in_a_git_url_is_not_shown(tmp_path: Path) -> None:
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    pinned = pin(parse_upstream(f"up @ git+https://me:s3cret@git.example/up.git@{sha}"))
+    assert "s3cret" in pinned.install  # uv needs it
+    assert pinned.shown == f"up @ git+https://***@git.example/up.git@{sha} (0123456789ab)"
+
+
 def test_against_git_ref_is_pinned_to_its_commit(tmp_path: Path) -> None:
     bare = make_bare_repo(tmp_path, "up", {"pyproject.toml": "[project]\n"})
     head = git("rev-parse", "main", cwd=bare)
@@ -107,6 +114,7 @@ def test_against_bad_input_is_one_clear_error(text: str, message: str) -> None:
     with pytest.raises(EcoError, match=message) as info:
         parse_upstream(text, "--against")
     assert info.value.message.startswith(f"--against {text!r}: ")
+    assert "\n" not in info.value.message
 
 
 def test_cli_bad_against_exits_2_with_one_line(tmp_path: Path) -> None:

@@ -73,10 +73,11 @@ class Pinned:
 
     @property
     def shown(self) -> str:
-        """How reports name it: the text given, with a git ref's commit."""
+        """How reports name it: the text given (a password in a URL masked), with a git
+        ref's commit."""
         if self.upstream.kind == "git":
-            return f"{self.upstream.text} ({self.key[:12]})"
-        return self.upstream.text
+            return scrub(f"{self.upstream.text} ({self.key[:12]})")
+        return scrub(self.upstream.text)
 
 
 def parse_upstream(text: str, option: str = "--against", base: Path | None = None) -> Upstream:
@@ -99,7 +100,8 @@ def parse_upstream(text: str, option: str = "--against", base: Path | None = Non
     try:
         requirement = Requirement(given)
     except InvalidRequirement as exc:
-        raise EcoError(f"{where}: {exc}; {EXPECTED}") from None
+        reason = str(exc).strip().splitlines()[0]  # packaging adds a caret diagram below
+        raise EcoError(f"{where}: {reason}; {EXPECTED}") from None
     if requirement.marker is not None:
         raise EcoError(f"{where}: an environment marker has no meaning here; {EXPECTED}")
     name = canonicalize_name(requirement.name)
