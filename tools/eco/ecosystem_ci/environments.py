@@ -131,7 +131,7 @@ class Installer:
         self._install(python, args, spec.source, timeout, "the project and its test requirements")
         for upstream in spec.upstreams:
             args = ["--reinstall-package", upstream.name, upstream.install]
-            self._install(python, args, spec.source, timeout, upstream.upstream.text)
+            self._install(python, args, spec.source, timeout, upstream.shown)
         versions = self._freeze(python, spec.source, timeout)
         (folder / KEY_FILE).write_text(json.dumps({"key": key, "versions": versions}, indent=2))
         return Environment(folder, True, versions)
@@ -159,7 +159,9 @@ class Installer:
             timeout,
         )
         if finished.returncode != 0:
-            raise InstallError(f"could not list the environment: {last_lines(finished.output)}")
+            raise InstallError(
+                f"could not list the environment: {scrub(last_lines(finished.output))}"
+            )
         output = finished.output
         listed = json.loads(output[output.find("[") : output.rfind("]") + 1])
         return {canonicalize_name(str(p["name"])): str(p["version"]) for p in listed}
