@@ -44,6 +44,7 @@ def docs(session: nox.Session) -> None:
         "sphinx-build",
         "-W",
         "--keep-going",
+        "-E",  # re-read every page: reference.md is generated from the code, not the file
         "-b",
         "html",
         "-d",
