@@ -45,7 +45,6 @@ def docs(session: nox.Session) -> None:
         "-E",  # reread every page: the command reference is generated from the code
         "-W",
         "--keep-going",
-        "-E",  # re-read every page: reference.md is generated from the code, not the file
         "-b",
         "html",
         "-d",
