@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from eco.ecosystem_ci.against import parse_upstream
 from eco.ecosystem_ci.against import pin
@@ -36,6 +40,7 @@ from tests.ecosystem_ci_fixtures import Upstream
 from tests.ecosystem_ci_fixtures import upstream  # noqa: F401  (the session fixture)
 from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
+from tests.helpers import REPO
 from tests.helpers import run_eco
 from tests.helpers import write_files
 from tests.hostile import CANARY
@@ -343,3 +348,48 @@ def test_a_project_with_only_a_tests_extra(upstream: Upstream, tmp_path: Path) -
     assert project["requirements"] == "pyproject.toml [project.optional-dependencies] tests"
     assert project["versions"] == {"ecotest-up": {"baseline": "1.0.0", "candidate": "2.0.0"}}
     assert project["verdict"] == "fixed"
+
+
+# -- acceptance 4: the workflow's test step, run as written -------------------------------
+
+
+def test_workflow_step_tests_the_calling_commit_and_writes_the_json(
+    upstream: Upstream,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """ecosystem-ci.yaml's `eco test` step, run by bash as the runner would: the calling
+    commit (a checkout of 2.0.0 at $GITHUB_WORKSPACE/upstream) against two projects."""
+    downstream = make_downstream(tmp_path, kinds=("ext-removed", "ext-fixed"))
+    eco = make_ecosystem(tmp_path, downstream, copy=())
+    eco.use_index(upstream.index.url)
+    shutil.copytree(upstream.v2_source, tmp_path / "runner" / "upstream")
+    (tmp_path / "temp").mkdir()
+    doc = yaml.safe_load((REPO / "workflows" / "ecosystem-ci.yaml").read_text())
+    step = next(s for s in doc["jobs"]["test"]["steps"] if s.get("name") == "eco test")
+    shim = tmp_path / "bin" / "eco"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m eco "$@"\n')
+    shim.chmod(0o755)
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=eco.root,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": f"{shim.parent}:{Path(sys.executable).parent}:/usr/bin:/bin",
+            "PYTHONPATH": str(REPO / "tools"),
+            "ECO_WORKSPACE": str(tmp_path / "workspace"),
+            "GITHUB_WORKSPACE": str(tmp_path / "runner"),
+            "RUNNER_TEMP": str(tmp_path / "temp"),
+            "PROJECTS": "ext-removed ext-fixed",
+            "PACKAGE": "ecotest-up",
+            "TIMEOUT": "600",
+        },
+    )
+    assert result.returncode == 1, result.stderr  # the regression fails the job...
+    report = json.loads((tmp_path / "temp" / "eco-test.json").read_text())  # ...after this
+    assert report["against"] == [f"ecotest-up={tmp_path / 'runner' / 'upstream'}"]
+    assert {p["project"]: p["verdict"] for p in report["projects"]} == {
+        "ext-removed": "regressed",
+        "ext-fixed": "fixed",
+    }
