@@ -6,6 +6,7 @@ line where it can be found, the key path and what was expected. Nothing is writt
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Iterable
@@ -346,7 +347,28 @@ class _Checker:
                     "invalid variable name; expected letters, digits and underscores, "
                     "not starting with a digit",
                 )
+            dated = _first_date(value[name])
+            if dated is not None:
+                raise self.fail(
+                    at + (name,),
+                    f"expected a string, number, boolean, array or table, got the TOML "
+                    f'date or time {dated.isoformat()}; quote it ("{dated.isoformat()}") '
+                    "to pass it to the templates as text",
+                )
         return dict(value)
+
+
+def _first_date(value: Any) -> datetime.date | datetime.time | None:
+    """The first TOML date or time in ``value`` (searched through arrays and tables):
+    neither JSON nor a state file can carry one as the registry holds it."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = _first_date(item)
+        if found is not None:
+            return found
+    return None
 
 
 def _quote(key: str) -> str:

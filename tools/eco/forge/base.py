@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -42,3 +43,19 @@ class ForgeError(EcoError):
 def owner_of(repo: str) -> str:
     """The owner of an ``owner/name`` repository."""
     return repo.split("/", 1)[0]
+
+
+def http_url(value: str, where: str) -> str:
+    """``value`` when it is an http(s) URL with a host; else one error naming ``where``
+    (say, the environment variable it came from)."""
+    try:
+        parts = urllib.parse.urlsplit(value.strip())
+        host = parts.hostname
+    except ValueError:
+        host = None
+        parts = urllib.parse.urlsplit("")
+    if parts.scheme not in ("http", "https") or not host:
+        raise EcoError(
+            f"{where}: expected an http(s) URL such as https://api.github.com, got {value!r}"
+        )
+    return value.strip()
