@@ -117,6 +117,7 @@ def command(
                 base=project.branch,
                 title=TITLE,
                 body=pull_request_body(result, request),
+                lease=result.lease,
             )
         )
         return replace(result, published=published)

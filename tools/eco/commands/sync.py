@@ -109,6 +109,7 @@ def command(
             body=pull_request_body(
                 view.plan, ecosystem=registry.ecosystem.name, allow_conflicts=allow_conflicts
             ),
+            lease=view.remote_head,
         )
         return Synced(view, written, forge.publish(request))
 

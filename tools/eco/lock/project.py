@@ -61,6 +61,9 @@ class ProjectLock:
     # The files the branch changes against the project's branch, with their pin changes.
     delta: tuple[tuple[str, tuple[str, ...]], ...] = ()
     published: PublishResult | None = None  # what the forge did with the branch
+    # The remote lock branch's head as fetched ("" when absent): checked for commits eco
+    # did not make, and so what a push may replace (its lease).
+    lease: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -123,6 +126,7 @@ def lock_project(
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
+    lease = _refuse_overwriting_work(project, repo, clone.remote_branch, request.branch)
     wanted = project.min_python.rstrip("t")  # a free-threaded build resolves the same
     python = resolver.python_for(wanted)
     notes = []
@@ -138,7 +142,7 @@ def lock_project(
     else:
         base_files, files = read_folders(repo, [base_sha, start])
     if not any(name.endswith(".in") for name in files):
-        return ProjectLock(project, python, repo=repo, notes=tuple(notes))
+        return ProjectLock(project, python, repo=repo, notes=tuple(notes), lease=lease)
     settings = Settings(request.backend, python, request.index_url)
     changed, results = lock_files(
         files,
@@ -156,7 +160,9 @@ def lock_project(
         if final.get(name) != base_files.get(name)
     )
     if not delta:
-        return ProjectLock(project, python, tuple(results), repo=repo, notes=tuple(notes))
+        return ProjectLock(
+            project, python, tuple(results), repo=repo, notes=tuple(notes), lease=lease
+        )
     result = commit_files(
         repo,
         branch=request.branch,
@@ -174,7 +180,27 @@ def lock_project(
         committed=result.created,
         delta=delta,
         notes=tuple(notes),
+        lease=lease,
     )
+
+
+def _refuse_overwriting_work(project: Project, repo: Path, base: str, branch: str) -> str:
+    """The remote lock branch's head as fetched ("" when absent), after checking that it
+    holds no commit eco did not make: eco's lock branch is one commit titled
+    :data:`TITLE` on the project's branch, so any other commit not merged into that
+    branch is someone's work, which a new lock would overwrite."""
+    remote = f"refs/remotes/origin/{branch}"
+    head = git("rev-parse", "-q", "--verify", f"{remote}^{{commit}}", cwd=repo, check=False)
+    if not head:
+        return ""
+    log = git("log", "--no-merges", "--format=%s", head, "--not", base, cwd=repo)
+    if any(subject != TITLE for subject in log.splitlines()):
+        raise GitError(
+            f"{project.name}: the remote {branch} branch has commits eco did not make "
+            f"(head {head[:12]}); merge or close that pull request, or delete the branch, "
+            "before locking again, so that work is not overwritten"
+        )
+    return head
 
 
 TITLE = "Update pinned requirements"
