@@ -163,5 +163,7 @@ def test_two_concurrent_syncs_on_one_workspace(
     # The second run, once the first is done: all there, nothing to push.
     code, out, err = finish(start_eco(eco, workspace, "sync", "--push", "--forge", "local"))
     assert code == 0, out + err
-    assert out.count("eco/sync already up to date; remote already up to date") == len(NAMES)
+    for name in NAMES:
+        assert f"{name}: skeleton" in out
+    assert out.count("  => eco/sync already up to date; remote already up to date") == len(NAMES)
     all_synced(remotes)

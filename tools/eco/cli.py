@@ -109,6 +109,7 @@ def cli(ctx: click.Context, root: Path | None, workspace: Path | None) -> None:
     every project as pull requests, one release process, one triage inbox.
     """
     ctx.obj = Context(root, workspace)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main(argv: list[str] | None = None) -> None:

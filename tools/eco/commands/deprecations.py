@@ -81,8 +81,10 @@ def scan(
     selected = ctx.registry.select(projects)
     forge = connect(ctx.registry) if open_issues else None  # missing credentials stop the run first
 
+    workspace = ctx.clones
+
     def one(project: Project) -> ProjectScan:
-        clone = ctx.workspace.ensure(project, fetch=fetch)
+        clone = workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref)
         return ProjectScan(project, tree.commit, scan_sources(tree.sources, names))
@@ -170,8 +172,10 @@ def due_command(
         except InvalidVersion:
             raise EcoError(f"--version {next_version!r}: expected a version like 3.2.0") from None
 
+    workspace = ctx.clones
+
     def one(project: Project) -> ProjectDue:
-        clone = ctx.workspace.ensure(project, fetch=fetch)
+        clone = workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref, package_only=True, files=["pyproject.toml"])
         sources, pyproject = tree.sources, tree.files.get("pyproject.toml")

@@ -102,7 +102,7 @@ def command(
         upgrade_packages=upgrade_packages,
     )
     resolver = Resolver(backend)
-    workspace = ctx.workspace
+    workspace = ctx.clones
     forge = open_forge(forge_kind, registry, len(selected)) if push else None
 
     def work(project: Project) -> ProjectLock:

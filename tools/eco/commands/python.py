@@ -96,8 +96,10 @@ def status(
     selected = registry.select(projects)
     ecosystem = evaluate(registry.ecosystem.python, releases, policy, day)
 
+    workspace = ctx.clones
+
     def one(project: Project) -> ProjectStatus:
-        clone = ctx.workspace.ensure(project, fetch=fetch)
+        clone = workspace.ensure(project, fetch=fetch)
         return project_status(project, clone.path, clone.remote_branch, releases, policy, day)
 
     outcomes = run_each(selected, one, jobs=jobs, label="python status")
