@@ -22,6 +22,7 @@ from eco.git.files import decode
 from eco.git.files import encode
 from eco.git.files import ObjectReader
 from eco.git.run import git
+from eco.lock.inputs import check_uv_settings
 from eco.lock.requirements import FileLock
 from eco.lock.requirements import lock_files
 from eco.lock.requirements import pin_changes
@@ -136,6 +137,11 @@ def lock_project(
             "with pip-tools was found (use --backend uv, or install pip-tools for it)"
         )
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
+    if project.generation == "uv":  # its pyproject.toml must not choose an index either
+        with ObjectReader(repo) as reader:
+            pyproject = reader.read(base_sha, ["pyproject.toml"]).files.get("pyproject.toml")
+        if pyproject is not None:
+            check_uv_settings(decode(pyproject))
     if start == base_sha:
         (base_files,) = read_folders(repo, [base_sha])
         files = base_files

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from eco.errors import EcoError
 from eco.git.run import git
+from eco.secrets import clean_env
 from eco.secrets import scrub
 
 # Files a build backend writes into an sdist that git does not track.
@@ -87,7 +87,8 @@ def export_commit(repo: Path, commit: str, dest: Path) -> None:
 
 def run_build(source: Path, outdir: Path, epoch: int) -> list[Path]:
     """``python -m build`` (sdist, then the wheel from the sdist) with the commit's epoch."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    # The project's build backend runs here, and a pull request can change it: no token.
+    env = {**clean_env(), "SOURCE_DATE_EPOCH": str(epoch)}
     proc = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(outdir), str(source)],
         env=env,
@@ -108,7 +109,9 @@ def distributions(folder: Path) -> list[Path]:
 
 
 def _tool(args: Sequence[str], name: str) -> Check:
-    proc = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", *args], env=clean_env(), capture_output=True, text=True
+    )
     output = (proc.stdout + proc.stderr).strip()
     if proc.returncode == 0:
         return Check(name, True)
