@@ -86,7 +86,9 @@ def command(
 
     Files are compiled in the order their -r/-c lines require, for the project's
     minimum Python, against one index only (no pip or uv configuration of this machine
-    is read). A file whose inputs (the .in files it reaches, the backend, the Python,
+    is read). A line that chooses where packages come from (an index or find-links
+    option, -e, a direct reference, a URL or path) fails that project, naming the file
+    and line; resolvers run without any token in their environment. A file whose inputs (the .in files it reaches, the backend, the Python,
     the index) are unchanged since its last lock is not resolved again. Changes are
     committed onto the eco/lock branch of the workspace clone, on top of the project's
     branch; --push publishes that branch.
