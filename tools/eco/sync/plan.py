@@ -59,7 +59,7 @@ class FilePlan:
     def check_status(self) -> str:
         """The file's state as ``eco check`` reports it."""
         if self.action == UNCHANGED:
-            return "in-sync"
+            return "in sync"
         if self.action == NEW:
             return "missing"
         if self.action in (UPDATED, MERGED):
