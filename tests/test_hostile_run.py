@@ -116,7 +116,7 @@ def test_a_requirement_line_choosing_where_packages_come_from_is_refused(
 
     proc = run_eco("--root", str(root), "lock", "--backend", backend, "--format", "json", cwd=root)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    (row,) = json.loads(proc.stdout)
+    (row,) = json.loads(proc.stdout)["projects"]
     assert row["ok"] is False
     error = row["error"]
     assert error.startswith(f"requirements/tests.in:2: {named} "), error
@@ -138,7 +138,7 @@ def test_requirements_reaching_other_files_of_the_project_stay_allowed(
     project.push()
     proc = run_eco("--root", str(root), "lock", "--backend", "uv", "--format", "json", cwd=root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (row,) = json.loads(proc.stdout)
+    (row,) = json.loads(proc.stdout)["projects"]
     assert {f["target"]: f["status"] for f in row["files"]} == {
         "dev.txt": "created",
         "docs.txt": "created",
@@ -213,6 +213,6 @@ def test_uv_generation_settings_choosing_an_index_are_refused(
     project.push()
     proc = run_eco("--root", str(root), "lock", "--format", "json", cwd=root)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    (row,) = json.loads(proc.stdout)
+    (row,) = json.loads(proc.stdout)["projects"]
     assert row["error"].startswith("pyproject.toml:"), row["error"]
     assert f"[tool.uv] {key}" in row["error"] or f"tool.uv.{key}" in row["error"]

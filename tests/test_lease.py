@@ -147,7 +147,7 @@ def test_lock_does_not_overwrite_a_commit_pushed_while_resolving(
     result = eco_cli(eco, "lock", "--push", "--forge", "local", "--format", "json", "-U")
     assert done
     assert result.exit_code == 1, result.output
-    (row,) = json.loads(result.stdout)
+    (row,) = json.loads(result.stdout)["projects"]
     assert row["ok"] is False
     assert f"alpha: the remote eco/lock {MOVED}" in row["error"]
     assert git("rev-parse", "eco/lock", cwd=bare) == done[0]
