@@ -79,12 +79,12 @@ def attacker_index() -> Iterator[tuple[str, list[str]]]:
 
 
 def hostile_project(
-    tmp_path: Path, index: PackageIndex, extra: str = ""
+    tmp_path: Path, index: PackageIndex, extra: str = "", copy: tuple[str, ...] = ()
 ) -> tuple[HostileProject, Path]:
     """A project registered in a scratch ecosystem resolving against ``index``, and the
     ecosystem root; the project's remote is reshaped through the returned piece."""
     bare, _ = make_project(tmp_path, "hostile")
-    eco = make_ecosystem(tmp_path, f'\n[projects.hostile]\nurl = "{bare}"\n{extra}', copy=())
+    eco = make_ecosystem(tmp_path, f'\n[projects.hostile]\nurl = "{bare}"\n{extra}', copy=copy)
     eco.use_index(index.url)
     proofs = Proofs(tmp_path / "proofs")
     return HostileProject.clone(bare, tmp_path, proofs), eco.root
@@ -216,3 +216,42 @@ def test_uv_generation_settings_choosing_an_index_are_refused(
     (row,) = json.loads(proc.stdout)["projects"]
     assert row["error"].startswith("pyproject.toml:"), row["error"]
     assert f"[tool.uv] {key}" in row["error"] or f"tool.uv.{key}" in row["error"]
+
+
+def test_every_command_over_one_project_with_every_piece(
+    package_index: PackageIndex,
+    attacker_index: tuple[str, list[str]],
+    tmp_path: Path,
+    canary: None,
+) -> None:
+    """sync, lock, release and build over one project holding a malicious ``.in`` (an
+    index of its own, a direct reference to a payload) and an in-tree build backend: only
+    the build runs the project's code, as it must, and the token reaches nothing."""
+    package_index.add(HARMLESS_REQUIREMENT, "1.0")
+    project, root = hostile_project(tmp_path, package_index, copy=("templates",))
+    package = payload_package(tmp_path / "payload", project.proofs)
+    index, hits = attacker_index
+    project.requirements_line(f"payload @ {package.as_uri()}")
+    project.requirements_line(f"--extra-index-url {index}", "requirements/docs.in")
+    project.in_tree_backend()
+    project.push()
+
+    def eco(*args: str) -> tuple[int, str]:
+        proc = run_eco("--root", str(root), *args, cwd=root)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return proc.returncode, proc.stdout + proc.stderr
+
+    code, out = eco("sync", "--adopt", "--dry-run", "hostile")
+    assert code in (0, 1), out  # 1: the adoption's conflicts
+    code, out = eco("lock", "hostile")
+    assert code == 1 and "requirements/docs.in:2: --extra-index-url is refused" in out, out
+    code, out = eco("release", "hostile", "--dry-run", "--index-url", package_index.url)
+    assert code == 0, out
+    assert project.proofs.ran() == []  # nothing of the project's has run so far
+    # Built, though its sdist check fails: the hostile requirement files are left out.
+    code, out = eco("build", "hostile", "--outdir", str(tmp_path / "out"), "--once")
+    assert code in (0, 1) and "ok      twine check --strict" in out, out
+    assert project.proofs.ran() == ["in-tree-backend"]  # the build ran it, as it must
+    assert CANARY not in project.proofs.path("in-tree-backend").read_text()
+    assert hits == []
+    assert canary_findings(tmp_path) == []
