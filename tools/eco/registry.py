@@ -347,25 +347,25 @@ class _Checker:
                     "invalid variable name; expected letters, digits and underscores, "
                     "not starting with a digit",
                 )
-            dated = _first_date(value[name])
-            if dated is not None:
-                raise self.fail(
-                    at + (name,),
-                    f"expected a string, number, boolean, array or table, got the TOML "
-                    f'date or time {dated.isoformat()}; quote it ("{dated.isoformat()}") '
-                    "to pass it to the templates as text",
-                )
         return dict(value)
 
 
-def _first_date(value: Any) -> datetime.date | datetime.time | None:
-    """The first TOML date or time in ``value`` (searched through arrays and tables):
-    neither JSON nor a state file can carry one as the registry holds it."""
+def _first_date(
+    value: Any, at: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], datetime.date | datetime.time] | None:
+    """The key path and value of the first TOML date or time in ``value`` (through tables;
+    an array's items are named by the array): no registry value is one, and neither
+    JSON nor a state file could carry it as TOML holds it."""
     if isinstance(value, (datetime.date, datetime.time)):
-        return value
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    for item in items:
-        found = _first_date(item)
+        return at, value
+    if isinstance(value, dict):
+        items = [(at + (str(key),), item) for key, item in value.items()]
+    elif isinstance(value, list):
+        items = [(at, item) for item in value]
+    else:
+        items = []
+    for where, item in items:
+        found = _first_date(item, where)
         if found is not None:
             return found
     return None
@@ -415,6 +415,14 @@ def _toml_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
 
 def parse_registry(path: Path, text: str, data: Mapping[str, Any]) -> Registry:
     check = _Checker(path, text)
+    dated = _first_date(data)
+    if dated is not None:
+        at, value = dated
+        raise check.fail(
+            at,
+            f"expected a string, number, boolean, array or table, got the TOML date or time "
+            f'{value.isoformat()}; quote it ("{value.isoformat()}") to give it as text',
+        )
     check.keys(data, TOP_KEYS, ())
     eco_table = data.get("ecosystem")
     if not isinstance(eco_table, dict):
