@@ -65,8 +65,14 @@ class Workspace:
         with self._lock:
             if self._held is not None:
                 return
-            self.path.mkdir(parents=True, exist_ok=True)
-            handle = (self.path / LOCK_FILE).open("a+", encoding="utf-8")
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                handle = (self.path / LOCK_FILE).open("a+", encoding="utf-8")
+            except OSError as exc:
+                raise EcoError(
+                    f"workspace {self.path}: cannot create its lock file {LOCK_FILE}: "
+                    f"{exc.strerror}; give --workspace a folder eco can write"
+                ) from None
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
