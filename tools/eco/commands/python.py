@@ -146,7 +146,7 @@ def _report(
         "CI",
         "ruff",
         "mypy",
-        "state",
+        "status",
     ]
     rows = [
         [
@@ -157,7 +157,7 @@ def _report(
             span(r.places.ci),
             r.places.ruff or "-",
             r.places.mypy or "-",
-            "drift" if r.drift else "ok",
+            "drift" if r.drift else "in sync",
         ]
         for r in results
     ]
