@@ -23,6 +23,7 @@ from eco.errors import EcoError
 from eco.git.run import git
 from eco.output import step
 from eco.registry import Project
+from eco.secrets import scrub
 
 WORKSPACE_ENV = "ECO_WORKSPACE"
 LOCK_FILE = ".eco.lock"
@@ -83,7 +84,8 @@ class Workspace:
                 raise WorkspaceBusy(_busy(self.path, holder)) from None
             since = datetime.now(UTC).isoformat(timespec="seconds")
             handle.truncate(0)
-            handle.write(f"{os.getpid()} {since} {shlex.join(['eco', *sys.argv[1:]])}\n")
+            command = scrub(shlex.join(["eco", *sys.argv[1:]]))  # no --index-url password
+            handle.write(f"{os.getpid()} {since} {command}\n")
             handle.flush()
             self._held = handle
 
