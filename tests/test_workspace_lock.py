@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from eco.workspace import Workspace
+from eco.workspace import WorkspaceBusy
 from tests.helpers import Ecosystem
 from tests.helpers import git
 from tests.helpers import refs
@@ -167,3 +169,24 @@ def test_two_concurrent_syncs_on_one_workspace(
         assert f"{name}: skeleton" in out
     assert out.count("  => eco/sync already up to date; remote already up to date") == len(NAMES)
     all_synced(remotes)
+
+
+def test_the_lock_file_names_the_run_without_its_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["eco", "lock", "--index-url", "https://eco:s3cr3t-pass@mirror.example/simple"]
+    monkeypatch.setattr(sys, "argv", argv)
+    workspace = Workspace(tmp_path / "ws")
+    workspace.hold()
+    try:
+        recorded = (tmp_path / "ws" / LOCK_FILE).read_text()
+        assert recorded.startswith(f"{os.getpid()} ")
+        assert "eco lock --index-url https://***@mirror.example/simple" in recorded
+        assert "s3cr3t" not in recorded
+        with pytest.raises(WorkspaceBusy, match=r"another eco \(pid \d+, eco lock"):
+            Workspace(tmp_path / "ws").hold()  # a second run, as flock sees it
+    finally:
+        workspace.release()
+    following = Workspace(tmp_path / "ws")
+    following.hold()  # released: the next run takes it
+    following.release()
