@@ -36,25 +36,28 @@ def scrub(text: str) -> str:
 
 # Variables that hold credentials, by name: GitHub's, eco's GitHub App, PyPI's and
 # twine's, the OIDC and runtime tokens of GitHub Actions, and any *_TOKEN, *_PASSWORD,
-# *_SECRET or *_KEY (the last part of the name, in any case).
+# *_SECRET or *_KEY (the last part of the name, in any case); and any name that says
+# TOKEN, SECRET, PASSWORD, CREDENTIAL, PRIVATE_KEY or API_KEY anywhere in it.
 _CREDENTIAL_NAMES = frozenset({"GITHUB_TOKEN", "GH_TOKEN", "TOKEN", "PASSWORD", "SECRET"})
 _CREDENTIAL_PREFIXES = ("ECO_GITHUB_", "ACTIONS_ID_TOKEN_", "ACTIONS_RUNTIME_", "TWINE_", "PYPI_")
 _CREDENTIAL_SUFFIXES = ("_TOKEN", "_PASSWORD", "_SECRET", "_KEY", "_CREDENTIALS")
+_SECRET_NAME_RE = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|API_KEY", re.I)
 
 
 def is_credential(name: str, value: str) -> bool:
-    """True when the variable ``name`` holds, or may hold, a credential: by its name, or
-    because its value carries a registered secret."""
+    """True when the variable ``name`` holds, or may hold, a credential: by its name,
+    because its value carries a registered secret, or because it has a token's shape."""
     upper = name.upper()
     if (
         upper in _CREDENTIAL_NAMES
         or upper.startswith(_CREDENTIAL_PREFIXES)
         or upper.endswith(_CREDENTIAL_SUFFIXES)
+        or _SECRET_NAME_RE.search(upper)
     ):
         return True
     with _lock:
         known = list(_secrets)
-    return any(secret in value for secret in known)
+    return any(secret in value for secret in known) or bool(_TOKEN_RE.search(value))
 
 
 def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:

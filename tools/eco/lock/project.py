@@ -67,6 +67,9 @@ class ProjectLock:
     # The files the branch changes against the project's branch, with their pin changes.
     delta: tuple[tuple[str, tuple[str, ...]], ...] = ()
     published: PublishResult | None = None  # what the forge did with the branch
+    # The remote lock branch's head as fetched ("" when absent): checked for commits eco
+    # did not make, and so what a push may replace (its lease).
+    lease: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -133,6 +136,7 @@ def lock_project(
         return lock_uv_project(workspace, project, request, resolver, fetch=fetch, env=env)
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
+    lease = _refuse_overwriting_work(project, repo, clone.remote_branch, request.branch)
     wanted = project.min_python.rstrip("t")  # a free-threaded build resolves the same
     python = resolver.python_for(wanted)
     notes = []
@@ -148,7 +152,7 @@ def lock_project(
     else:
         base_files, files = read_folders(repo, [base_sha, start])
     if not any(name.endswith(".in") for name in files):
-        return ProjectLock(project, python, repo=repo, notes=tuple(notes))
+        return ProjectLock(project, python, repo=repo, notes=tuple(notes), lease=lease)
     settings = Settings(request.backend, python, request.index_url)
     changed, results = lock_files(
         files,
@@ -166,7 +170,9 @@ def lock_project(
         if final.get(name) != base_files.get(name)
     )
     if not delta:
-        return ProjectLock(project, python, tuple(results), repo=repo, notes=tuple(notes))
+        return ProjectLock(
+            project, python, tuple(results), repo=repo, notes=tuple(notes), lease=lease
+        )
     if request.dry_run:
         return ProjectLock(
             project,
@@ -176,6 +182,7 @@ def lock_project(
             delta=delta,
             dry_run=True,
             notes=tuple(notes),
+            lease=lease,
         )
     result = commit_files(
         repo,
@@ -194,7 +201,27 @@ def lock_project(
         committed=result.created,
         delta=delta,
         notes=tuple(notes),
+        lease=lease,
     )
+
+
+def _refuse_overwriting_work(project: Project, repo: Path, base: str, branch: str) -> str:
+    """The remote lock branch's head as fetched ("" when absent), after checking that it
+    holds no commit eco did not make: eco's lock branch is one commit titled
+    :data:`TITLE` on the project's branch, so any other commit not merged into that
+    branch is someone's work, which a new lock would overwrite."""
+    remote = f"refs/remotes/origin/{branch}"
+    head = git("rev-parse", "-q", "--verify", f"{remote}^{{commit}}", cwd=repo, check=False)
+    if not head:
+        return ""
+    log = git("log", "--no-merges", "--format=%s", head, "--not", base, cwd=repo)
+    if any(subject != TITLE for subject in log.splitlines()):
+        raise GitError(
+            f"{project.name}: the remote {branch} branch has commits eco did not make "
+            f"(head {head[:12]}); merge or close that pull request, or delete the branch, "
+            "before locking again, so that work is not overwritten"
+        )
+    return head
 
 
 TITLE = "Update pinned requirements"
@@ -252,6 +279,7 @@ def lock_uv_project(
     onto ``request.branch`` as the pip-tools generation's locks are."""
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
+    lease = _refuse_overwriting_work(project, repo, clone.remote_branch, request.branch)
     python = project.min_python.rstrip("t")  # uv lock resolves for every allowed Python
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
     wanted = [PYPROJECT, UV_LOCK]
@@ -261,7 +289,7 @@ def lock_uv_project(
         if start != base_sha:
             files = {p: decode(c) for p, c in reader.read(start, wanted).files.items()}
     if PYPROJECT not in files:
-        return ProjectLock(project, python, repo=repo)
+        return ProjectLock(project, python, repo=repo, lease=lease)
     locked = lock_uv(
         files[PYPROJECT],
         files.get(UV_LOCK),
@@ -273,10 +301,12 @@ def lock_uv_project(
     )
     results = (locked.file,)
     if locked.text is None or locked.text == base_files.get(UV_LOCK):
-        return ProjectLock(project, python, results, repo=repo)
+        return ProjectLock(project, python, results, repo=repo, lease=lease)
     delta = ((UV_LOCK, pin_changes(_pins(base_files.get(UV_LOCK)), _pins(locked.text))),)
     if request.dry_run:
-        return ProjectLock(project, python, results, repo=repo, delta=delta, dry_run=True)
+        return ProjectLock(
+            project, python, results, repo=repo, delta=delta, dry_run=True, lease=lease
+        )
     result = commit_files(
         repo,
         branch=request.branch,
@@ -293,6 +323,7 @@ def lock_uv_project(
         commit=result.commit,
         committed=result.created,
         delta=delta,
+        lease=lease,
     )
 
 
