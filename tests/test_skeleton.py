@@ -80,7 +80,20 @@ def test_manifest_explains_every_entry() -> None:
     assert on_disk <= used, f"templates no manifest entry uses: {sorted(on_disk - used)}"
 
 
-def test_the_standard_layout_is_complete(renderings: dict[str, Rendering]) -> None:
+# The pip-tools generation's own files; a uv-generation project has dependency groups instead.
+PIP_TOOLS = {
+    "noxfile.py",
+    "requirements/build.in",
+    "requirements/dev.in",
+    "requirements/docs.in",
+    "requirements/tests.in",
+    "requirements/typing.in",
+}
+
+
+def test_the_standard_layout_is_complete(
+    registry: Registry, renderings: dict[str, Rendering]
+) -> None:
     expected = {
         ".editorconfig",
         ".gitignore",
@@ -93,16 +106,20 @@ def test_the_standard_layout_is_complete(renderings: dict[str, Rendering]) -> No
         "LICENSE.txt",
         "README.md",
         "docs/conf.py",
-        "noxfile.py",
         "pyproject.toml",
-        "requirements/build.in",
-        "requirements/dev.in",
-        "requirements/docs.in",
-        "requirements/tests.in",
-        "requirements/typing.in",
     }
     for name, rendering in renderings.items():
         assert expected <= set(rendering.files), name
+        if registry.projects[name].generation == "uv":
+            assert not PIP_TOOLS & set(rendering.files), name
+            assert "[dependency-groups]" in rendering.files["pyproject.toml"].content
+        else:  # an untyped project has no typing session and no typing.in
+            own = (
+                PIP_TOOLS
+                if registry.projects[name].typed
+                else PIP_TOOLS - {"requirements/typing.in"}
+            )
+            assert own <= set(rendering.files), name
         assert not any(
             p.endswith(".txt") and p.startswith("requirements/") for p in rendering.files
         )
@@ -118,7 +135,11 @@ def test_docs_format_and_changelog_format_pick_the_docs_files(
         assert f"docs/index.{fmt}" in files and f"docs/license.{fmt}" in files
         assert project.changelog in files and files[project.changelog].mode == "seeded"
         conf = files["docs/conf.py"].content
-        docs_in = files["requirements/docs.in"].content.split()
+        if "requirements/docs.in" in files:
+            docs_in = files["requirements/docs.in"].content.split()
+        else:  # the uv generation: the docs dependency group
+            pyproject = tomllib.loads(files["pyproject.toml"].content)
+            docs_in = pyproject["dependency-groups"]["docs"]
         if fmt == "md":
             assert 'html_theme = "furo"' in conf and "myst_parser" in conf
             assert {"furo", "myst-parser"} <= set(docs_in)
@@ -191,8 +212,10 @@ def test_pre_commit_config_is_valid_and_frozen(rendered_tree: Path) -> None:
 def test_python_versions_follow_the_registry(
     registry: Registry, renderings: dict[str, Rendering]
 ) -> None:
-    project = registry.projects["blinker"]
-    files = renderings["blinker"].files
+    # a pip-tools project: its noxfile holds the sessions' Pythons
+    name = next(n for n, p in registry.projects.items() if p.generation == "pip-tools" and p.typed)
+    project = registry.projects[name]
+    files = renderings[name].files
     lowest = project.python[0]
     assert f'requires-python = ">={lowest}"' in files["pyproject.toml"].content
     assert f'python_version = "{lowest}"' in files["pyproject.toml"].content
