@@ -104,7 +104,9 @@ def registry() -> Registry:
     return load_registry(REPO / "projects.toml")
 
 
-def hostile_rendering(registry: Registry, name: str, docs_format: str) -> Rendering:
+def hostile_rendering(
+    registry: Registry, name: str, docs_format: str, generation: str = "pip-tools"
+) -> Rendering:
     """A project with every hostile value the registry would refuse (as if its checks
     were bypassed), rendered with the real skeleton."""
     project = registry.projects[name]
@@ -112,6 +114,7 @@ def hostile_rendering(registry: Registry, name: str, docs_format: str) -> Render
         project,
         branch=BRANCH,
         description=DESCRIPTION,
+        generation=generation,
         vars={
             **project.vars,
             "docs_format": docs_format,
@@ -155,12 +158,20 @@ def calls(source: str) -> list[str]:
     return names
 
 
+@pytest.mark.parametrize("generation", ["pip-tools", "uv"])
 @pytest.mark.parametrize("docs_format", ["md", "rst"])
-def test_hostile_values_stay_one_value_in_every_file(registry: Registry, docs_format: str) -> None:
-    rendering = hostile_rendering(registry, "flask-alembic", docs_format)
+def test_hostile_values_stay_one_value_in_every_file(
+    registry: Registry, docs_format: str, generation: str
+) -> None:
+    rendering = hostile_rendering(registry, "flask-alembic", docs_format, generation)
 
     readthedocs: Any = yaml.safe_load(content(rendering, ".readthedocs.yaml"))
-    assert readthedocs["build"] == {"os": "ubuntu-24.04", "tools": {"python": DOCS_PYTHON}}
+    build = readthedocs["build"]
+    assert {key: build[key] for key in ("os", "tools")} == {
+        "os": "ubuntu-24.04",
+        "tools": {"python": DOCS_PYTHON},
+    }
+    assert set(build) <= {"os", "tools", "jobs"}  # jobs: the uv generation's own, no more
 
     links: Any = yaml.safe_load(content(rendering, ".github/ISSUE_TEMPLATE/config.yml"))
     assert [link["name"] for link in links["contact_links"]] == [
@@ -196,4 +207,5 @@ def test_hostile_values_stay_one_value_in_every_file(registry: Registry, docs_fo
     assert pyproject["project"]["urls"]["Chat"] == CHAT_URL
     assert pyproject["project"]["urls"]["Donate"] == DONATE_URL
 
-    assert "system" not in calls(content(rendering, "noxfile.py"))
+    if generation == "pip-tools":  # the uv generation renders no noxfile
+        assert "system" not in calls(content(rendering, "noxfile.py"))
