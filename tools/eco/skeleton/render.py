@@ -21,6 +21,7 @@ import jinja2
 from eco.errors import TemplateError
 from eco.registry import Ecosystem
 from eco.registry import Project
+from eco.skeleton.manifest import Keys
 from eco.skeleton.manifest import load_manifest
 from eco.skeleton.manifest import Manifest
 from eco.skeleton.manifest import SKELETON
@@ -36,7 +37,9 @@ class RenderedFile:
     content: str
     mode: str
     template: str
-    unless: tuple[str, ...] = ()  # seeded: the project's own files that stand in for it
+    unless: tuple[str, ...] = ()  # the project's own files that stand in for it
+    linked_from: str = ""  # a docs page: the index that must link it
+    keys: Keys | None = None  # a TOML file: who owns which keys
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,8 @@ def render_project(
             spec.mode,
             spec.template,
             tuple(_render_string(env, u, context, spec.template) for u in spec.unless),
+            _render_string(env, spec.linked_from, context, spec.template),
+            spec.keys,
         )
     retired: dict[str, str] = {}
     contains: dict[str, str] = {}

@@ -8,12 +8,19 @@ The file is ``.eco.toml`` at the project's top level, written by ``eco init`` an
     seeded = ["docs/index.md"]
 
 ``seeded`` lists the seeded files already written once, so a project that deletes one
-keeps it deleted.
+keeps it deleted. ``[kept]`` (only when adoption kept some) names the skeleton files the
+project keeps as its own, each with the reason — say, a tests workflow starting a
+service the standard one cannot — so later syncs leave them alone as opted out::
+
+    [kept]
+    ".github/workflows/tests.yaml" = "starts the service ldap, which ..."
 """
 
 from __future__ import annotations
 
+import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -27,6 +34,7 @@ _HEADER = "# Written by eco: the skeleton revision last applied to this project.
 class State:
     template_revision: str = ""
     seeded: tuple[str, ...] = field(default_factory=tuple)
+    kept: Mapping[str, str] = field(default_factory=dict)  # path -> why the project keeps it
 
 
 def parse_state(text: str, where: str = STATE_FILE) -> State:
@@ -36,11 +44,20 @@ def parse_state(text: str, where: str = STATE_FILE) -> State:
         raise EcoError(f"{where}: invalid TOML: {exc}") from None
     revision = data.get("template-revision", "")
     seeded = data.get("seeded", [])
+    kept = data.get("kept", {})
     if not isinstance(revision, str) or not isinstance(seeded, list):
         raise EcoError(f'{where}: expected template-revision = "<sha>" and seeded = [paths]')
-    return State(revision, tuple(sorted(str(s) for s in seeded)))
+    if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
+        raise EcoError(f'{where}: [kept]: expected "path" = "reason" lines')
+    return State(revision, tuple(sorted(str(s) for s in seeded)), dict(kept))
 
 
 def format_state(state: State) -> str:
     seeded = ", ".join(f'"{path}"' for path in sorted(state.seeded))
-    return f'{_HEADER}template-revision = "{state.template_revision}"\nseeded = [{seeded}]\n'
+    text = f'{_HEADER}template-revision = "{state.template_revision}"\nseeded = [{seeded}]\n'
+    if state.kept:
+        text += "\n[kept]\n" + "".join(
+            f"{json.dumps(path)} = {json.dumps(reason)}\n"
+            for path, reason in sorted(state.kept.items())
+        )
+    return text

@@ -8,17 +8,26 @@ own tables stay as they are) and applies each key the skeleton changed and the p
 did not. A key both changed differently — value, formatting or comment — is a conflict,
 and the caller keeps the line merge's conflict. The result is checked by parsing it
 again: unless every key holds exactly the merged value, no result is returned.
+
+:func:`merge_owned` adds the ownership of the manifest's ``[file.keys]``: the project's
+own keys (its name, version, licence, dependencies, build backend...) never conflict and
+are never replaced, the skeleton's tables merge key by key, and with no base (adoption)
+every key the project has stays, each skeleton table it lacks is added, and each one it
+configures its own way is kept and named in the result's notes.
 """
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import tomlkit
 from tomlkit.container import Container
 from tomlkit.items import Item
 from tomlkit.items import Table
 from tomlkit.toml_document import TOMLDocument
+
+from eco.skeleton.manifest import Keys
 
 Path = tuple[str, ...]
 _MISSING = object()
@@ -96,14 +105,74 @@ def _merge(base: str, ours: str, theirs: str) -> str | None:
     return text
 
 
+@dataclass(frozen=True)
+class KeyMerge:
+    text: str
+    notes: tuple[str, ...] = ()  # what the project keeps that the skeleton differs in
+
+
+def merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMerge | None:
+    """Merge by ownership (see the module docstring); None when a key the skeleton
+    manages conflicts, a version is not valid TOML, or the result cannot be verified."""
+    try:
+        return _merge_owned(base, ours, theirs, keys)
+    except Exception:  # any surprise in a document's shape: the caller's fallback
+        return None
+
+
+def _merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMerge | None:
+    ours_doc, theirs_doc = _parse(ours), _parse(theirs)
+    base_doc = _parse(base) if base is not None else None
+    if ours_doc is None or theirs_doc is None or (base is not None and base_doc is None):
+        return None
+    o, t = _leaves(ours_doc), _leaves(theirs_doc)
+    b = _leaves(base_doc) if base_doc is not None else None
+    configured = {keys.unit(path) for path in o} - {""}
+    expected: dict[Path, object] = {}
+    changes: list[tuple[Path, Item | None]] = []
+    kept: set[str] = set()
+    for path in sorted(set(b or {}) | set(o) | set(t)):
+        mine, skel = o.get(path), t.get(path)
+        owner = keys.owner(path)
+        if b is None:  # adoption: the project's keys and tables stay, the rest arrive
+            unit = keys.unit(path)
+            if owner == "project" or mine is not None or (unit and unit in configured):
+                keep = mine
+                if unit and _signature(mine) != _signature(skel):
+                    kept.add(unit)
+            else:
+                keep = skel
+                changes.append((path, skel))
+        else:
+            bs, os_, ts = _signature(b.get(path)), _signature(mine), _signature(skel)
+            if os_ == ts or ts == bs or (owner == "project" and os_ != bs):
+                keep = mine
+            elif os_ == bs:
+                keep = skel
+                changes.append((path, skel))
+            else:
+                return None
+        if keep is not None:
+            expected[path] = keep.unwrap()
+    for path, item in changes:
+        _apply(ours_doc, path, None if item is None else copy.deepcopy(item))
+    text = ours_doc.as_string()
+    check = _parse(text)
+    if check is None or {p: i.unwrap() for p, i in _leaves(check).items()} != expected:
+        return None
+    notes = tuple(f"kept the project's own [{unit}]" for unit in sorted(kept))
+    return KeyMerge(text, notes)
+
+
 def _apply(doc: TOMLDocument, path: Path, item: Item | None) -> None:
     parent: Container | Table = doc
-    for key in path[:-1]:
+    for depth, key in enumerate(path[:-1]):
         child = parent.get(key)
         if not isinstance(child, Table):
             if item is None:
                 return
-            child = tomlkit.table()
+            # a table holding only tables (``tool``) gets no header of its own
+            child = tomlkit.table(is_super_table=depth < len(path) - 2)
             parent[key] = child
             child = parent[key]
         parent = child

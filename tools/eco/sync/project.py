@@ -36,6 +36,7 @@ from eco.skeleton.state import format_state
 from eco.skeleton.state import parse_state
 from eco.skeleton.state import State
 from eco.skeleton.state import STATE_FILE
+from eco.sync.adopt import Needs
 from eco.sync.plan import commit_message as sync_message
 from eco.sync.plan import COMMIT_PREFIX
 from eco.sync.plan import make_plan
@@ -203,8 +204,9 @@ class Syncer:
                 extra = reader.read(read.commit, dropped)
                 ours.update((p, decode(content)) for p, content in extra.files.items())
         base = read.commit
+        needs = Needs({s.name: s.image for s in project.services}, project.apt)
         plan = make_plan(
-            project.name, self.revision, theirs, base_render, ours, state, read.blocked
+            project.name, self.revision, theirs, base_render, ours, state, read.blocked, needs
         )
         return ProjectView(
             project,
