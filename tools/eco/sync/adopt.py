@@ -135,36 +135,44 @@ def unmapped(path: str, text: str, needs: Needs) -> str:
     return "kept, the standard file cannot replace it yet: " + "; ".join(problems)
 
 
-def replaced_details(path: str, ours: str, theirs: str, *, lines: bool = True) -> tuple[str, ...]:
+def replaced_details(
+    path: str, ours: str, theirs: str, needs: Needs | None = None
+) -> tuple[str, ...]:
     """What the project's version of a replaced file had that the standard one does
-    not: for a workflow its jobs, services and steps; with ``lines``, its lines."""
+    not: for a workflow its jobs, services and steps (and what of them the shared
+    tests workflow now gets from the registry); for any other file, its lines."""
+    if not is_workflow(path):
+        return _lines(ours, theirs)
     details: list[str] = []
-    if is_workflow(path):
-        mine, standard = _jobs(ours), _jobs(theirs)
-        jobs = [j for j in mine if j not in standard]
-        if jobs:
-            details.append("jobs: " + ", ".join(jobs))
-        services = _services(mine)
-        if services:
-            details.append(
-                "services: " + ", ".join(f"{n} ({i})" for n, i in sorted(services.items()))
-            )
-        steps = [s for s in _unique(_steps(mine)) if s not in set(_steps(standard))]
-        if steps:
-            details.append("steps: " + "; ".join(steps))
-    if not lines:
-        return tuple(details)
+    mine, standard = _jobs(ours), _jobs(theirs)
+    jobs = [j for j in mine if j not in standard]
+    if jobs:
+        details.append("jobs: " + ", ".join(jobs))
+    services = _services(mine)
+    if services:
+        details.append("services: " + ", ".join(f"{n} ({i})" for n, i in sorted(services.items())))
+    steps = [s for s in _unique(_steps(mine)) if s not in set(_steps(standard))]
+    if steps:
+        details.append("steps: " + "; ".join(steps))
+    needs = needs or Needs()
+    carried = [f"service {n} ({i})" for n, i in sorted(needs.services.items())]
+    carried += [f"apt package {p}" for p in needs.apt]
+    if carried and (services or apt_packages(ours)):
+        details.append("given to the shared tests workflow by the registry: " + ", ".join(carried))
+    return tuple(details)
+
+
+def _lines(ours: str, theirs: str) -> tuple[str, ...]:
+    """The lines of ``ours`` that ``theirs`` lacks, the first few shown."""
     theirs_lines = {line.strip() for line in split_lines(theirs)}
     own = _unique(line.strip() for line in split_lines(ours))
     lost = [line for line in own if line and line not in theirs_lines]
-    if lost:
-        shown = ", ".join(f"`{line[:60]}`" for line in lost[:_SHOWN])
-        more = f" and {len(lost) - _SHOWN} more" if len(lost) > _SHOWN else ""
-        details.append(
-            f"{len(lost)} line{'s' if len(lost) != 1 else ''} not in the standard "
-            f"file: {shown}{more}"
-        )
-    return tuple(details)
+    if not lost:
+        return ()
+    shown = ", ".join(f"`{line[:60]}`" for line in lost[:_SHOWN])
+    more = f" and {len(lost) - _SHOWN} more" if len(lost) > _SHOWN else ""
+    plural = "s" if len(lost) != 1 else ""
+    return (f"{len(lost)} line{plural} not in the standard file: {shown}{more}",)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

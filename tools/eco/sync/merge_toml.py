@@ -23,8 +23,10 @@ from dataclasses import dataclass
 
 import tomlkit
 from tomlkit.container import Container
+from tomlkit.container import OutOfOrderTableProxy
 from tomlkit.items import Item
 from tomlkit.items import Table
+from tomlkit.items import Whitespace
 from tomlkit.toml_document import TOMLDocument
 
 from eco.skeleton.manifest import Keys
@@ -33,21 +35,42 @@ Path = tuple[str, ...]
 _MISSING = object()
 
 
-def _leaves(container: Container | Table, prefix: Path = ()) -> dict[Path, Item]:
+def _item(body: Container | OutOfOrderTableProxy, key: str) -> object:
+    """The item at ``key``; a table split across the file (``[tool.a]``, ``[project]``,
+    ``[tool.b]``) comes as a proxy over its parts, which holds the items as a dict."""
+    if isinstance(body, OutOfOrderTableProxy):
+        return dict.__getitem__(body, key)
+    return body.item(key)
+
+
+def _leaves(
+    container: Container | Table | OutOfOrderTableProxy, prefix: Path = ()
+) -> dict[Path, Item]:
     """Every non-table item by its key path (arrays of tables and inline tables are
     leaves: they are compared whole)."""
-    body = container if isinstance(container, Container) else container.value
+    body = container.value if isinstance(container, Table) else container
     out: dict[Path, Item] = {}
     for key in list(body):
-        item = body.item(key)
-        if not isinstance(item, Item):  # a table split across the file: not handled
-            raise ValueError(f"{key}: a table defined in several places")
+        item = _item(body, str(key))
         path = (*prefix, str(key))
-        if isinstance(item, Table):
+        if isinstance(item, (Table, OutOfOrderTableProxy)):
             out.update(_leaves(item, path))
-        else:
+        elif isinstance(item, Item):
             out[path] = item
+        else:
+            raise ValueError(f"{'.'.join(path)}: unexpected {type(item).__name__}")
     return out
+
+
+def _table(doc: TOMLDocument, path: Path) -> Table | OutOfOrderTableProxy | TOMLDocument | None:
+    """The table at ``path`` in ``doc`` (None when it has none)."""
+    node: object = doc
+    for key in path:
+        if not isinstance(node, (Container, Table, OutOfOrderTableProxy)) or key not in node:
+            return None
+        body = node.value if isinstance(node, Table) else node
+        node = _item(body, key)
+    return node if isinstance(node, (Table, OutOfOrderTableProxy, TOMLDocument)) else None
 
 
 def _signature(item: Item | None) -> object:
@@ -131,12 +154,17 @@ def _merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMer
     expected: dict[Path, object] = {}
     changes: list[tuple[Path, Item | None]] = []
     kept: set[str] = set()
-    for path in sorted(set(b or {}) | set(o) | set(t)):
+    for path in dict.fromkeys([*t, *o, *(b or {})]):  # the skeleton's order first
         mine, skel = o.get(path), t.get(path)
         owner = keys.owner(path)
         if b is None:  # adoption: the project's keys and tables stay, the rest arrive
             unit = keys.unit(path)
-            if owner == "project" or mine is not None or (unit and unit in configured):
+            if (
+                owner == "project"
+                or mine is not None
+                or (unit and unit in configured)
+                or (path[0] == "project" and "project" not in ours_doc)
+            ):
                 keep = mine
                 if unit and _signature(mine) != _signature(skel):
                     kept.add(unit)
@@ -154,9 +182,20 @@ def _merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMer
                 return None
         if keep is not None:
             expected[path] = keep.unwrap()
+    added = {path for path, item in changes if item is not None}
+    copied: set[Path] = set()
     for path, item in changes:
-        _apply(ours_doc, path, None if item is None else copy.deepcopy(item))
+        if any(path[: len(c)] == c for c in copied):
+            continue
+        whole = _missing_table(ours_doc, theirs_doc, path, added)
+        if whole is not None:
+            _apply(ours_doc, whole, _spaced(_table(theirs_doc, whole)))
+            copied.add(whole)
+        else:
+            _apply(ours_doc, path, None if item is None else copy.deepcopy(item))
     text = ours_doc.as_string()
+    if text.endswith("\n\n") and not ours.endswith("\n\n"):
+        text = text.rstrip("\n") + "\n"
     check = _parse(text)
     if check is None or {p: i.unwrap() for p, i in _leaves(check).items()} != expected:
         return None
@@ -164,15 +203,46 @@ def _merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMer
     return KeyMerge(text, notes)
 
 
+def _missing_table(
+    ours: TOMLDocument, theirs: TOMLDocument, path: Path, added: set[Path]
+) -> Path | None:
+    """The outermost table above ``path`` that the project lacks and whose every key is
+    being added: copied whole, with the skeleton's layout and comments."""
+    for depth in range(1, len(path)):
+        prefix = path[:depth]
+        if _table(ours, prefix) is not None:
+            continue
+        table = _table(theirs, prefix)
+        if not isinstance(table, Table):
+            return None
+        if all(isinstance(v, Table) for v in table.value.values()):
+            continue  # ``[tool]``, ``[tool.coverage]``: no header of their own
+        under = {p for p in _leaves(table, prefix)}
+        return prefix if under <= added else None
+    return None
+
+
+def _spaced(table: object) -> Table:
+    """A copy of a skeleton table, ending with a blank line before whatever follows."""
+    assert isinstance(table, Table)
+    copied = copy.deepcopy(table)
+    body = copied.value.body
+    if not body or not isinstance(body[-1][1], Whitespace):
+        copied.value.append(None, Whitespace("\n"))
+    return copied
+
+
 def _apply(doc: TOMLDocument, path: Path, item: Item | None) -> None:
-    parent: Container | Table = doc
+    parent: Container | Table | OutOfOrderTableProxy = doc
     for depth, key in enumerate(path[:-1]):
         child = parent.get(key)
-        if not isinstance(child, Table):
+        if not isinstance(child, (Table, OutOfOrderTableProxy)):
             if item is None:
                 return
-            # a table holding only tables (``tool``) gets no header of its own
-            child = tomlkit.table(is_super_table=depth < len(path) - 2)
+            # a table holding only tables (``tool``) gets no header of its own: every
+            # one above a whole table, every one but the last above a key
+            holds_key = depth == len(path) - 2 and not isinstance(item, Table)
+            child = tomlkit.table(is_super_table=not holds_key)
             parent[key] = child
             child = parent[key]
         parent = child

@@ -31,6 +31,7 @@ from eco.skeleton.manifest import Keys
 from eco.skeleton.render import RenderedFile
 from eco.skeleton.render import Rendering
 from eco.skeleton.state import State
+from eco.sync.adopt import is_workflow
 from eco.sync.adopt import Needs
 from eco.sync.adopt import replaced_details
 from eco.sync.adopt import unmapped
@@ -158,6 +159,7 @@ def classify(
     blocked: str = "",
     keys: Keys | None = None,
     keep: str = "",
+    needs: Needs | None = None,
 ) -> FilePlan:
     """Classify one skeleton file; ``base`` is ``None`` when the last applied content is
     unknown (adoption, or a file the skeleton gained since). ``blocked`` says what of the
@@ -185,7 +187,7 @@ def classify(
         return plan(UPDATED, theirs)
     union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
     if base is None:
-        return _adopt(path, mode, ours, theirs, union=union, keys=keys, keep=keep)
+        return _adopt(path, mode, ours, theirs, union=union, keys=keys, keep=keep, needs=needs)
     merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
     if not merged.clean and mode == "merged" and keys is not None:
         owned = merge_owned(base, ours, theirs, keys)  # key by key, by ownership
@@ -201,7 +203,15 @@ def classify(
 
 
 def _adopt(
-    path: str, mode: str, ours: str, theirs: str, *, union: bool, keys: Keys | None, keep: str
+    path: str,
+    mode: str,
+    ours: str,
+    theirs: str,
+    *,
+    union: bool,
+    keys: Keys | None,
+    keep: str,
+    needs: Needs | None,
 ) -> FilePlan:
     """A file the project has and the skeleton never applied to it (see the module
     docstring); ``ours != theirs``."""
@@ -212,7 +222,7 @@ def _adopt(
     if mode == "owned":
         if keep:
             return plan(OPTED_OUT, ours, keep)
-        return plan(REPLACED, theirs, "", replaced_details(path, ours, theirs))
+        return plan(REPLACED, theirs, "", replaced_details(path, ours, theirs, needs))
     if keys is not None:
         owned = merge_owned(None, ours, theirs, keys)
         if owned is not None:
@@ -322,6 +332,7 @@ def plan_files(
                 blocked=(blocked or {}).get(path, "") or stand_in,
                 keys=rendered.keys,
                 keep=unmapped(path, content, needs) if content and base_file is None else "",
+                needs=needs,
             )
         )
     for path, reason in theirs.opted_out.items():
@@ -345,7 +356,7 @@ def plan_files(
                 content,
                 None,
                 reason=reason,
-                details=replaced_details(path, content, "", lines=False),
+                details=replaced_details(path, content, "", needs) if is_workflow(path) else (),
             )
         )
     if base is not None:
