@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.parser
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -36,6 +37,7 @@ from tests.test_workflows import actionlint
 from tests.test_workflows import zizmor
 
 pytestmark = pytest.mark.slow
+REPO = Path(__file__).parent.parent
 
 # What an adoption adds to a wheel: nothing (sync never touches a project's package).
 ADDED_TO_WHEEL: frozenset[str] = frozenset()
@@ -68,9 +70,10 @@ def register(tmp_path: Path, repo: FixtureRepo) -> Ecosystem:
 
 
 def build(source: Path, out: Path) -> dict[str, Any]:
-    """Build the wheel; its file names and licence metadata."""
+    """Build the sdist, and the wheel from it; the wheel's file names and licence
+    metadata."""
     result = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(source)],
+        [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
         capture_output=True,
         text=True,
     )
@@ -121,6 +124,28 @@ def docs_build(source: Path, out: Path) -> bool:
         text=True,
     )
     return result.returncode == 0
+
+
+def callers_lint_against_the_reusable_workflows(workflows: list[Path], tmp: Path) -> str:
+    """actionlint over the callers with their remote references made local, so every input
+    they pass (services, apt packages, sessions) is checked against the shared workflow."""
+    ecosystem = tomllib.loads(ADOPTION_REGISTRY_HEAD)["ecosystem"]
+    remote = re.compile(
+        re.escape(ecosystem["repo"])
+        + r"/\.github/workflows/([\w.-]+)@"
+        + re.escape(ecosystem["workflows-ref"])
+    )
+    target = tmp / ".github" / "workflows"
+    target.mkdir(parents=True)
+    git("init", "-q", cwd=tmp)  # actionlint resolves local reusable workflows in a repository
+    for reusable in (REPO / "workflows").glob("*.yaml"):
+        shutil.copy(reusable, target / f"reusable-{reusable.name}")
+    callers = []
+    for caller in workflows:
+        local = remote.sub(r"./.github/workflows/reusable-\1", caller.read_text())
+        (target / caller.name).write_text(local)
+        callers.append(target / caller.name)
+    return actionlint(*callers, cwd=tmp)
 
 
 def declared_test_dependencies(source: Path) -> dict[str, Any]:
@@ -177,6 +202,7 @@ def test_adoption_branch_is_mergeable(name: str, tmp_path: Path, test_venv: Path
     assert workflows
     assert [f["ident"] for f in zizmor(*workflows)] == []
     assert actionlint(*workflows, cwd=branch) == ""
+    assert callers_lint_against_the_reusable_workflows(workflows, tmp_path / "local") == ""
 
     # A second run changes nothing; nor does a sync once the branch is merged.
     again = eco_cli(eco, "sync", "--adopt", name)

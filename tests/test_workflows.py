@@ -134,6 +134,9 @@ def test_callers_match_the_reusable_workflows_they_call(
         repo = tmp_path / name
         target = repo / ".github" / "workflows"
         target.mkdir(parents=True)
+        # actionlint resolves ./ reusable workflows only inside a repository: without
+        # one it checks nothing of what a caller passes
+        subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
         for reusable in _yaml_files(REPO / "workflows"):
             shutil.copy(reusable, target / f"reusable-{reusable.name}")
         callers = []
