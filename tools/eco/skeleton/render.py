@@ -2,6 +2,10 @@
 
 Pure with respect to the project: it reads only ``templates/`` (any copy of it, such as
 an older revision extracted from git) and the registry entry, never the project's files.
+
+Templates render in Jinja's immutable sandbox: a template (of any past revision) can
+read the variables it is given and call the filters, never reach Python's internals,
+so rendering runs no code of the template's.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
+import jinja2.sandbox
 
 from eco.errors import TemplateError
 from eco.registry import Ecosystem
@@ -116,9 +122,10 @@ def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
-    """A new Jinja environment over ``templates_dir/skeleton`` (see :func:`_shared`)."""
+    """A new sandboxed Jinja environment over ``templates_dir/skeleton`` (see
+    :func:`_shared`)."""
     loader = _ExpressionSafeLoader(str(templates_dir / SKELETON))
-    env = jinja2.Environment(
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -212,20 +219,33 @@ def render_project(
 def render_template(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     try:
         return env.get_template(template).render(context)
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(
+            f"templates/{SKELETON}/{template}:{_line(exc, template)}: unsafe: {exc}; "
+            "templates may only use their variables and filters"
+        ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(_undefined_message(exc, template)) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"templates/{SKELETON}/{template}:{exc.lineno}: {exc.message}"
         ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(
+            f"templates/{SKELETON}/{template}:{_line(exc, template)}: {exc}"
+        ) from None
+
+
+def _line(exc: BaseException, template: str) -> str:
+    """The template's line the error was raised at, from the traceback ("?": unknown)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.replace("\\", "/").endswith(f"{SKELETON}/{template}"):
+            return str(frame.lineno)
+    return "?"
 
 
 def _undefined_message(exc: jinja2.UndefinedError, template: str) -> str:
-    line = "?"
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.replace("\\", "/").endswith(f"{SKELETON}/{template}"):
-            line = str(frame.lineno)
-            break
+    line = _line(exc, template)
     match = re.search(r"'([^']+)' is undefined", str(exc))
     name = match.group(1) if match else str(exc)
     return (
@@ -241,7 +261,7 @@ def _render_string(
         return source
     try:
         return _string_template(env, source).render(context)
-    except jinja2.UndefinedError as exc:
+    except jinja2.TemplateError as exc:
         raise TemplateError(f"templates/manifest.toml ({where}): {exc}") from None
 
 
@@ -250,11 +270,11 @@ def _truth(
 ) -> bool:
     try:
         return bool(_expression(env, expression)(**context))
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            f"templates/manifest.toml ({where}): when = {expression!r}: {exc}"
-        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"templates/manifest.toml ({where}): when = {expression!r}: {exc.message}"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(
+            f"templates/manifest.toml ({where}): when = {expression!r}: {exc}"
         ) from None

@@ -67,7 +67,8 @@ class ProjectView:
 
     @property
     def adopted(self) -> bool:
-        return self.state is not None
+        """True once eco has synced the project: a state naming the revision applied."""
+        return self.state is not None and bool(self.state.template_revision)
 
 
 @dataclass(frozen=True)
@@ -194,11 +195,17 @@ class Syncer:
                     f"synced this project; `eco sync --adopt --dry-run {project.name}` shows "
                     "what adopting it changes"
                 )
-            base_render = (
-                self.render_base(project, state.template_revision, theirs)
-                if state is not None and state.template_revision
-                else None
-            )
+            if state is not None and not state.template_revision and not adopt:
+                raise EcoError(
+                    f"{project.name}: {STATE_FILE} records no template revision: eco has "
+                    f"never synced this project; `eco sync --adopt --dry-run {project.name}` "
+                    "shows what adopting it changes"
+                )
+            base_render = None
+            if state is not None and state.template_revision:
+                where = f"{project.name}: {STATE_FILE}"
+                self.snapshots.verify(state.template_revision, where)
+                base_render = self.render_base(project, state.template_revision, theirs)
             dropped = set(base_render.files) - wanted if base_render else set()
             if dropped:  # files the skeleton no longer has: read them too
                 extra = reader.read(read.commit, dropped)
@@ -226,7 +233,7 @@ class Syncer:
         if plan.conflicts and not allow_conflicts:
             return Written("conflict")
         files = plan.writes(allow_conflicts=allow_conflicts)
-        if not files and view.state is not None:  # adopting records the state even so
+        if not files and view.adopted:  # adopting records the state even so
             return Written("nothing to do")
         self._refuse_overwriting_edits(view)
         changes: dict[str, bytes | None] = {

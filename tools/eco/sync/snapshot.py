@@ -4,12 +4,19 @@ Sync's "base" is the skeleton as it was when it was last applied to a project, s
 rendered from the monorepo's own history. Each revision is extracted once (``git
 archive``) into a cache folder and reused by every project and every later run:
 commits never change, so the cache never goes stale.
+
+The revision comes from the project's ``.eco.toml``, which any contributor to the
+project can edit, so :meth:`Snapshots.verify` accepts only a full commit id that is on
+the monorepo's default branch (what its maintainers merged): a ref name, which could
+move, or a commit of a never-merged branch is refused before anything is read. A
+shallow clone (CI's checkout) is deepened once to see the older commits.
 """
 
 from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 import tarfile
 import threading
 from dataclasses import dataclass
@@ -20,8 +27,10 @@ from eco.errors import EcoError
 from eco.errors import GitError
 from eco.git.run import git
 from eco.git.run import git_bytes
+from eco.git.run import git_env
 from eco.registry import load_registry
 from eco.registry import Registry
+from eco.registry import SHA_RE
 from eco.root import REGISTRY_FILE
 from eco.skeleton.manifest import load_manifest
 from eco.skeleton.manifest import Manifest
@@ -46,6 +55,8 @@ class Snapshots:
         self._lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._snapshots: dict[str, Snapshot] = {}
+        self._verified: set[str] = set()
+        self._deepened = False
 
     @cached_property
     def head(self) -> str:
@@ -76,8 +87,89 @@ class Snapshots:
         )
         return bool(out.strip())
 
+    @cached_property
+    def default_branch(self) -> tuple[str, list[str]]:
+        """The monorepo's default branch: its name and the commits it may be read at —
+        the remote's default branch (``origin/HEAD``) when the clone knows it, and the
+        commit checked out, which is what eco renders as the skeleton now."""
+        tips = [self.head]
+        name = git("symbolic-ref", "-q", "--short", "HEAD", cwd=self.root, check=False)
+        remote = git(
+            "symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD", cwd=self.root, check=False
+        )
+        if remote:
+            tips.append(git("rev-parse", "--verify", "-q", remote, cwd=self.root))
+        return (remote or name or self.head[:12]), tips
+
+    def verify(self, revision: str, where: str) -> None:
+        """Refuse a recorded revision that is not a full commit id on the default branch;
+        ``where`` names the file it came from, for the message."""
+        if not SHA_RE.fullmatch(revision):
+            raise EcoError(
+                f"{where}: template-revision {revision!r}: expected the 40-hex commit id "
+                "of the monorepo that eco last applied"
+            )
+        with self._lock:
+            if revision in self._verified:
+                return
+        if not self.head:
+            raise EcoError(
+                f"{self.root}: not a git repository, so the skeleton of revision "
+                f"{revision[:12]} cannot be read; sync needs the ecosystem's history"
+            )
+        found = self._on_default_branch(revision)
+        if found is None and self._deepen():
+            found = self._on_default_branch(revision)
+        if found is None:
+            raise EcoError(
+                f"{where}: template revision {revision} is not in the ecosystem repository "
+                f"at {self.root} (a shallow clone without a remote? fetch its full history)"
+            )
+        if not found:
+            branch = self.default_branch[0]
+            raise EcoError(
+                f"{where}: template-revision {revision[:12]} is not on the monorepo's default "
+                f"branch ({branch}); eco renders only revisions merged there: record the "
+                "revision last applied, or adopt the project again (eco sync --adopt)"
+            )
+        with self._lock:
+            self._verified.add(revision)
+
+    def _on_default_branch(self, revision: str) -> bool | None:
+        """True or False; None when the commit is not in the repository at all."""
+        if not self.head:
+            return None
+        kind = git("cat-file", "-t", revision, cwd=self.root, check=False)
+        if kind != "commit":
+            return None
+        for tip in self.default_branch[1]:
+            code = subprocess.run(
+                ["git", "merge-base", "--is-ancestor", revision, tip],
+                cwd=self.root,
+                env=git_env(),
+                capture_output=True,
+            ).returncode
+            if code == 0:
+                return True
+        return False
+
+    def _deepen(self) -> bool:
+        """Fetch the full history of a shallow clone with a remote, once per run; True
+        when it was fetched now (CI checks the monorepo out one commit deep)."""
+        with self._lock:
+            if self._deepened:
+                return False
+            self._deepened = True
+            shallow = git("rev-parse", "--is-shallow-repository", cwd=self.root, check=False)
+            if shallow != "true" or not git("remote", cwd=self.root, check=False):
+                return False
+            git("fetch", "-q", "--unshallow", cwd=self.root)
+            self.__dict__.pop("default_branch", None)
+            return True
+
     def get(self, revision: str) -> Snapshot:
-        """The ecosystem at ``revision`` (extracted on first use, then cached)."""
+        """The ecosystem at ``revision`` (extracted on first use, then cached); the
+        caller has :meth:`verify`-ed it."""
         with self._lock:
             if revision in self._snapshots:
                 return self._snapshots[revision]
