@@ -378,3 +378,32 @@ def test_docs_none_and_uv_generation_leave_those_files_alone() -> None:
     assert not any(p.startswith(("docs/", "requirements/")) for p in files)
     assert "noxfile.py" not in files and ".readthedocs.yaml" not in files
     assert "Documentation" not in tomllib.loads(files["pyproject.toml"])["project"]["urls"]
+
+
+TOX = "[tox]\nenvlist = py3\n\n[pytest]\naddopts = -p no:warnings\n"
+
+
+def test_a_tool_configured_elsewhere_gets_no_table_and_its_file_stays() -> None:
+    """pytest reads [tool.pytest.ini_options] before tox.ini's [pytest]: adding the table
+    would change how the project's tests run, and removing the retired tox.ini would drop
+    the settings. Both stay until the maintainer moves them."""
+    ours = PROJECT.split("\n[tool.pytest.ini_options]")[0]
+    theirs = Rendering(
+        files={
+            "pyproject.toml": RenderedFile("pyproject.toml", STANDARD, "merged", "t", keys=KEYS)
+        },
+        retired={"tox.ini": "nox replaced tox"},
+    )
+    plan = make_plan("p", "r", theirs, None, {"pyproject.toml": ours, "tox.ini": TOX}, None)
+    pyproject, tox = plan.files
+    assert "pytest" not in tomllib.loads(pyproject.result or "")["tool"]
+    assert "ruff" in tomllib.loads(pyproject.result or "")["tool"]
+    assert "no [tool.pytest] added: the project configures it in tox.ini [pytest]" in (
+        pyproject.details
+    )
+    assert (tox.action, tox.result) == ("opted-out", TOX)
+    assert "its [pytest] configure pytest, which pyproject.toml does not" in tox.reason
+    assert plan.state.kept == {}  # looked at again next time: once moved, tox.ini goes
+    # once the project configures pytest in pyproject.toml, tox.ini is retired as usual
+    moved = make_plan("p", "r", theirs, None, {"pyproject.toml": PROJECT, "tox.ini": TOX}, None)
+    assert [f.action for f in moved.files] == ["merged", "removed"]

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 from eco.errors import did_you_mean
@@ -36,7 +38,7 @@ MODES = ("owned", "merged", "seeded", "init")
 MANIFEST = "manifest.toml"
 SKELETON = "skeleton"
 _FILE_KEYS = {"path", "template", "mode", "when", "about", "unless", "linked-from", "keys"}
-_KEYS_KEYS = {"project", "skeleton"}
+_KEYS_KEYS = {"project", "skeleton", "elsewhere"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,27 @@ class Keys:
 
     project: tuple[str, ...] = ()
     skeleton: tuple[str, ...] = ()
+    # a skeleton table -> the other files that may configure the same tool instead,
+    # each "path" or "path [section]" (an ini file's section)
+    elsewhere: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def elsewhere_files(self) -> set[str]:
+        """Every file named in ``elsewhere`` (sync reads them from the project)."""
+        return {spec.split(" [")[0] for specs in self.elsewhere.values() for spec in specs}
+
+    def configured_elsewhere(self, files: Mapping[str, str]) -> dict[str, str]:
+        """Each skeleton table the project configures in another file -> that file (and
+        section), from the project's ``files``."""
+        found: dict[str, str] = {}
+        for unit, specs in self.elsewhere.items():
+            for spec in specs:
+                path, _, section = spec.partition(" ")
+                text = files.get(path)
+                if text is not None and (not section or _has_section(text, section)):
+                    found[unit] = spec
+                    break
+        return found
 
     def owner(self, path: tuple[str, ...]) -> str:
         """ "project", "skeleton" or "" for the key at ``path``."""
@@ -168,19 +191,33 @@ def load_manifest(templates_dir: Path) -> Manifest:
     return Manifest(tuple(files), tuple(retired))
 
 
+def _has_section(text: str, section: str) -> bool:
+    """True when an ini file's ``text`` has the section header ``section`` ("[pytest]")."""
+    return any(line.strip() == section for line in text.splitlines())
+
+
 def _parse_keys(where: str, table: object) -> Keys | None:
     if table is None:
         return None
     if not isinstance(table, dict):
         raise TemplateError(f"{where}: expected a table with project = [...], skeleton = [...]")
     _keys(where, table, _KEYS_KEYS)
+    elsewhere = table.get("elsewhere", {})
+    if not isinstance(elsewhere, dict) or not all(
+        isinstance(v, list) and all(isinstance(s, str) and s for s in v) for v in elsewhere.values()
+    ):
+        raise TemplateError(f'{where}.elsewhere: expected "table" = ["file", "file [section]"]')
     lists = {}
-    for owner in _KEYS_KEYS:
+    for owner in ("project", "skeleton"):
         value = table.get(owner, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise TemplateError(f"{where}.{owner}: expected a list of dotted key paths")
         lists[owner] = tuple(value)
-    return Keys(lists["project"], lists["skeleton"])
+    return Keys(
+        lists["project"],
+        lists["skeleton"],
+        {unit: tuple(specs) for unit, specs in elsewhere.items()},
+    )
 
 
 def _keys(where: str, entry: dict[str, object], allowed: set[str]) -> None:

@@ -19,6 +19,7 @@ configures its own way is kept and named in the result's notes.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import tomlkit
@@ -134,23 +135,33 @@ class KeyMerge:
     notes: tuple[str, ...] = ()  # what the project keeps that the skeleton differs in
 
 
-def merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMerge | None:
+def merge_owned(
+    base: str | None,
+    ours: str,
+    theirs: str,
+    keys: Keys,
+    elsewhere: Mapping[str, str] | None = None,
+) -> KeyMerge | None:
     """Merge by ownership (see the module docstring); None when a key the skeleton
-    manages conflicts, a version is not valid TOML, or the result cannot be verified."""
+    manages conflicts, a version is not valid TOML, or the result cannot be verified.
+    ``elsewhere``: the skeleton tables the project configures in another file (say
+    ``tool.pytest`` -> ``tox.ini [pytest]``), which adoption does not add."""
     try:
-        return _merge_owned(base, ours, theirs, keys)
+        return _merge_owned(base, ours, theirs, keys, elsewhere or {})
     except Exception:  # any surprise in a document's shape: the caller's fallback
         return None
 
 
-def _merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMerge | None:
+def _merge_owned(
+    base: str | None, ours: str, theirs: str, keys: Keys, elsewhere: Mapping[str, str]
+) -> KeyMerge | None:
     ours_doc, theirs_doc = _parse(ours), _parse(theirs)
     base_doc = _parse(base) if base is not None else None
     if ours_doc is None or theirs_doc is None or (base is not None and base_doc is None):
         return None
     o, t = _leaves(ours_doc), _leaves(theirs_doc)
     b = _leaves(base_doc) if base_doc is not None else None
-    configured = {keys.unit(path) for path in o} - {""}
+    configured = ({keys.unit(path) for path in o} | set(elsewhere)) - {""}
     expected: dict[Path, object] = {}
     changes: list[tuple[Path, Item | None]] = []
     kept: set[str] = set()
@@ -166,7 +177,7 @@ def _merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMer
                 or (path[0] == "project" and "project" not in ours_doc)
             ):
                 keep = mine
-                if unit and _signature(mine) != _signature(skel):
+                if unit and unit not in elsewhere and _signature(mine) != _signature(skel):
                     kept.add(unit)
             else:
                 keep = skel
@@ -200,6 +211,11 @@ def _merge_owned(base: str | None, ours: str, theirs: str, keys: Keys) -> KeyMer
     if check is None or {p: i.unwrap() for p, i in _leaves(check).items()} != expected:
         return None
     notes = tuple(f"kept the project's own [{unit}]" for unit in sorted(kept))
+    if b is None:
+        notes += tuple(
+            f"no [{unit}] added: the project configures it in {spec}"
+            for unit, spec in sorted(elsewhere.items())
+        )
     return KeyMerge(text, notes)
 
 

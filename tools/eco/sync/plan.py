@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -160,13 +161,15 @@ def classify(
     keys: Keys | None = None,
     keep: str = "",
     needs: Needs | None = None,
+    elsewhere: Mapping[str, str] | None = None,
 ) -> FilePlan:
     """Classify one skeleton file; ``base`` is ``None`` when the last applied content is
     unknown (adoption, or a file the skeleton gained since). ``blocked`` says what of the
     project's stands where the file goes (a folder, a symlink, a file in place of a
     parent folder): writing the file would delete it, so it is left as it is. ``keys``:
     who owns which keys of a TOML file; ``keep``: why the project's version of an owned
-    file must be kept on adoption (what the standard file cannot express)."""
+    file must be kept on adoption (what the standard file cannot express); ``elsewhere``:
+    the skeleton's TOML tables the project configures in other files."""
 
     def plan(action: str, result: str | None, details: tuple[str, ...] = ()) -> FilePlan:
         return FilePlan(path, mode, action, ours, result, theirs, base, details=details)
@@ -187,7 +190,17 @@ def classify(
         return plan(UPDATED, theirs)
     union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
     if base is None:
-        return _adopt(path, mode, ours, theirs, union=union, keys=keys, keep=keep, needs=needs)
+        return _adopt(
+            path,
+            mode,
+            ours,
+            theirs,
+            union=union,
+            keys=keys,
+            keep=keep,
+            needs=needs,
+            elsewhere=elsewhere or {},
+        )
     merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
     if not merged.clean and mode == "merged" and keys is not None:
         owned = merge_owned(base, ours, theirs, keys)  # key by key, by ownership
@@ -212,6 +225,7 @@ def _adopt(
     keys: Keys | None,
     keep: str,
     needs: Needs | None,
+    elsewhere: Mapping[str, str],
 ) -> FilePlan:
     """A file the project has and the skeleton never applied to it (see the module
     docstring); ``ours != theirs``."""
@@ -224,7 +238,7 @@ def _adopt(
             return plan(OPTED_OUT, ours, keep)
         return plan(REPLACED, theirs, "", replaced_details(path, ours, theirs, needs))
     if keys is not None:
-        owned = merge_owned(None, ours, theirs, keys)
+        owned = merge_owned(None, ours, theirs, keys, elsewhere)
         if owned is not None:
             return plan(MERGED if owned.text != ours else UNCHANGED, owned.text, "", owned.notes)
     if union:
@@ -273,6 +287,38 @@ def _unlinked(rendered: RenderedFile, ours: Mapping[str, str]) -> str:
         f"not added: {rendered.linked_from} does not link it, so Sphinx would warn about "
         f"an orphan page; add {page} to its toctree, then sync again"
     )
+
+
+def _configures(theirs: Rendering, ours: Mapping[str, str], path: str) -> str:
+    """Why a retired file must stay: it configures a tool (a ``[pytest]`` section of
+    ``tox.ini``, say) that the project's TOML file does not, so removing it would change
+    how that tool runs ("" when it may go)."""
+    for rendered in theirs.files.values():
+        if rendered.keys is None or rendered.path not in ours:
+            continue
+        try:
+            data = tomllib.loads(ours[rendered.path])
+        except tomllib.TOMLDecodeError:
+            data = {}
+        for unit, spec in rendered.keys.configured_elsewhere(ours).items():
+            if spec.split(" [")[0] != path or _lookup(data, unit.split(".")) is not None:
+                continue
+            section = spec.partition(" ")[2] or "settings"
+            tool = unit.split(".")[-1]
+            return (
+                f"kept: its {section} configure {tool}, which {rendered.path} does not; "
+                f"move them to [{unit}], then sync removes it"
+            )
+    return ""
+
+
+def _lookup(data: Mapping[str, object], path: list[str]) -> object:
+    node: object = data
+    for key in path:
+        if not isinstance(node, Mapping) or key not in node:
+            return None
+        node = node[key]
+    return node
 
 
 def plan_files(
@@ -333,6 +379,7 @@ def plan_files(
                 keys=rendered.keys,
                 keep=unmapped(path, content, needs) if content and base_file is None else "",
                 needs=needs,
+                elsewhere=rendered.keys.configured_elsewhere(ours) if rendered.keys else None,
             )
         )
     for path, reason in theirs.opted_out.items():
@@ -344,9 +391,9 @@ def plan_files(
         marker = theirs.retired_contains.get(path, "")
         if content is None or (marker and marker not in content):
             continue
-        keep = kept.get(path) or unmapped(path, content, needs)
+        keep = kept.get(path) or unmapped(path, content, needs) or _configures(theirs, ours, path)
         if keep:
-            files.append(FilePlan(path, "opted-out", OPTED_OUT, content, content, reason=keep))
+            files.append(FilePlan(path, "retired", OPTED_OUT, content, content, reason=keep))
             continue
         files.append(
             FilePlan(
@@ -412,8 +459,10 @@ def make_plan(
     seeded = set(state.seeded) if state else set()
     seeded.update(f.path for f in files if f.mode == "seeded" and f.result is not None)
     previous = state.template_revision if state else ""
-    kept = {
-        f.path: f.reason for f in files if f.action == OPTED_OUT and f.path not in theirs.opted_out
+    kept = {  # owned files adoption kept: recorded, so later syncs leave them alone
+        f.path: f.reason
+        for f in files
+        if f.action == OPTED_OUT and f.mode != "retired" and f.path not in theirs.opted_out
     }
     return Plan(project, revision, previous, files, tuple(sorted(seeded)), kept)
 

@@ -173,6 +173,7 @@ class Syncer:
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
+        stand_ins |= {p for f in theirs.files.values() if f.keys for p in f.keys.elsewhere_files}
         wanted = set(theirs.files) | set(theirs.retired) | stand_ins | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
         sync_branch = self.registry.ecosystem.sync_branch
