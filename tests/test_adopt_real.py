@@ -218,3 +218,42 @@ def test_adoption_branch_is_mergeable(name: str, tmp_path: Path, test_venv: Path
     (entry,) = json.loads(checked.stdout)["projects"]
     drift = [f for f in entry["files"] if f["status"] not in ("in-sync", "project-owned")]
     assert all(f["status"] in ("opted-out",) for f in drift), drift
+
+
+def test_a_workflow_the_registry_cannot_feed_is_kept_never_dropped(tmp_path: Path) -> None:
+    """The registry entry gives redis but not memcached nor the apt package: the project's
+    tests workflow stays as it is, recorded as kept, and later syncs leave it alone."""
+    repo = make_fixture(tmp_path, "flask-services")
+    eco = make_ecosystem(tmp_path)
+    entry = {"url": str(repo.remote), **repo.fixture.entry}
+    tests = dict(entry["tests"])
+    tests["services"] = {"redis": tests["services"]["redis"]}
+    tests["apt"] = []
+    entry["tests"] = tests
+    projects = tomlkit.dumps({"projects": {"flask-services": entry}})
+    eco.write_registry(ADOPTION_REGISTRY_HEAD + "\n" + projects)
+    eco.commit("register flask-services")
+    path = ".github/workflows/tests.yaml"
+    original = (repo.clone / path).read_text()
+
+    adopted = eco_cli(eco, "sync", "--adopt", "flask-services")
+    assert adopted.exit_code == 0, adopted.output
+    assert f"opted-out      {path}  (kept, the standard file cannot replace it yet: " in (
+        adopted.stdout
+    )
+    assert "add memcached to the registry's tests.services" in adopted.stdout
+    assert "installs libmemcached-dev with apt" in adopted.stdout
+    clone = clone_of("flask-services")
+    assert git("show", f"eco/sync:{path}", cwd=clone) == original.rstrip("\n")
+    state = tomllib.loads(git("show", "eco/sync:.eco.toml", cwd=clone))
+    assert list(state["kept"]) == [path]
+
+    git("fetch", "-q", str(clone), "eco/sync", cwd=repo.clone)
+    git("merge", "-q", "--ff-only", "FETCH_HEAD", cwd=repo.clone)
+    git("push", "-q", "origin", "HEAD:main", cwd=repo.clone)
+    synced = eco_cli(eco, "sync", "flask-services", "--verbose")
+    assert synced.exit_code == 0, synced.output
+    assert f"opted-out      {path}  (kept, the standard file cannot replace it yet" in (
+        synced.stdout
+    )
+    assert "nothing to do" in synced.stdout

@@ -17,6 +17,7 @@ from eco.skeleton.render import Rendering
 from eco.skeleton.state import format_state
 from eco.skeleton.state import parse_state
 from eco.sync.adopt import Needs
+from eco.sync.adopt import nox_sessions
 from eco.sync.adopt import unmapped
 from eco.sync.merge import has_conflict_markers
 from eco.sync.merge import merge3
@@ -407,3 +408,21 @@ def test_a_tool_configured_elsewhere_gets_no_table_and_its_file_stays() -> None:
     # once the project configures pytest in pyproject.toml, tox.ini is retired as usual
     moved = make_plan("p", "r", theirs, None, {"pyproject.toml": PROJECT, "tox.ini": TOX}, None)
     assert [f.action for f in moved.files] == ["merged", "removed"]
+
+
+def test_a_kept_noxfile_says_which_standard_sessions_it_lacks() -> None:
+    standard = _render("")["noxfile.py"]
+    assert nox_sessions(standard) == {"tests", "tests-min", "tests-dev", "typing", "docs"}
+    own = (
+        '@nox.session(python=["3.12"])\ndef tests(session):\n    ...\n\n\n'
+        "@nox.session\ndef docs(s):\n    ...\n"
+    )
+    plan = make_plan(
+        "p", "r", _rendering(("noxfile.py", standard, "merged")), None, {"noxfile.py": own}, None
+    )
+    (file,) = plan.files
+    assert (file.action, file.result) == ("kept", own)
+    assert file.details == (
+        "lacks the standard sessions tests-dev, tests-min, typing: the shared tests "
+        "workflow runs tests-<python>, tests-min, tests-dev and typing",
+    )

@@ -177,3 +177,33 @@ def _lines(ours: str, theirs: str) -> tuple[str, ...]:
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+_SESSION = re.compile(r"@nox\.session\b(?:\((?P<args>[^)]*)\))?\s*\n\s*def (?P<function>\w+)")
+_NAME = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
+
+
+def nox_sessions(text: str) -> set[str]:
+    """The sessions a noxfile defines, by name (a session run per Python by its base
+    name: ``tests`` for ``tests-3.12``)."""
+    found = set()
+    for match in _SESSION.finditer(text):
+        name = _NAME.search(match.group("args") or "")
+        found.add(name.group(1) if name else match.group("function").replace("_", "-"))
+    return found
+
+
+def kept_details(path: str, ours: str, theirs: str) -> tuple[str, ...]:
+    """What a maintainer should know about a merged file adoption keeps as the project's:
+    for ``noxfile.py``, the standard sessions it lacks (the shared tests workflow runs
+    them)."""
+    if path != "noxfile.py":
+        return ()
+    missing = sorted(nox_sessions(theirs) - nox_sessions(ours))
+    if not missing:
+        return ()
+    return (
+        "lacks the standard sessions "
+        + ", ".join(missing)
+        + ": the shared tests workflow runs tests-<python>, tests-min, tests-dev and typing",
+    )

@@ -33,6 +33,7 @@ from eco.skeleton.render import RenderedFile
 from eco.skeleton.render import Rendering
 from eco.skeleton.state import State
 from eco.sync.adopt import is_workflow
+from eco.sync.adopt import kept_details
 from eco.sync.adopt import Needs
 from eco.sync.adopt import replaced_details
 from eco.sync.adopt import unmapped
@@ -250,6 +251,7 @@ def _adopt(
         ours,
         f"the project's own version ({places} place{'s' if places != 1 else ''} differ from "
         "the standard); later skeleton changes merge into it",
+        kept_details(path, ours, theirs),
     )
 
 
