@@ -68,12 +68,12 @@ def test_build_reports_failed_checks(tmp_path: Path) -> None:
     git("commit", "-qm", "break it", cwd=clone)
     result = run_eco("build", "--path", str(clone), "--once")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "FAILED  twine check --strict" in result.stdout
+    assert "failed  twine check --strict" in result.stdout
     assert "long_description" in result.stdout
-    assert "FAILED  check-wheel-contents" in result.stdout
+    assert "failed  check-wheel-contents" in result.stdout
     assert "W002" in result.stdout
     # Without a readme in the metadata, flit leaves README.md out of the sdist.
-    assert "FAILED  sdist files tracked by git" in result.stdout
+    assert "failed  sdist files tracked by git" in result.stdout
     assert "are not in build_bad-1.2.0.dev0.tar.gz: README.md" in result.stdout
     assert "reproducible" not in result.stdout
     assert "build: 3 check(s) failed" in result.stderr
@@ -127,7 +127,7 @@ def test_build_reports_a_tracked_file_missing_from_the_sdist(tmp_path: Path) -> 
     git("commit", "-qm", "an example the sdist leaves out", cwd=clone)
     result = run_eco("build", "--path", str(clone), "--once", "--outdir", str(tmp_path / "o"))
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "FAILED  sdist files tracked by git" in result.stdout
+    assert "failed  sdist files tracked by git" in result.stdout
     # Only the example: dotfiles never ship, docs/_build/ is excluded on purpose.
     assert (
         "        1 file(s) tracked by git are not in sdist_missing-1.2.0.dev0.tar.gz: "

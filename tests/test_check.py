@@ -38,18 +38,18 @@ def test_all_in_sync_exits_0_in_every_format(eco: Ecosystem, remotes: dict[str, 
     text = check(eco)
     assert text.exit_code == 0, text.output
     assert "alpha: in sync, 4 files checked" in text.stdout
-    assert "check: all in sync" in text.stderr
+    assert "check: 2 in sync, 0 drift, 0 failed" in text.stderr
     data = json.loads(check(eco, "--format", "json", "--no-fetch").stdout)
-    assert data["status"] == "clean"
-    assert data["summary"] == {"clean": 2, "drift": 0, "error": 0}
+    assert data["version"] == 2 and data["status"] == "in sync"
+    assert data["summary"] == {"in sync": 2, "drift": 0, "failed": 0}
     alpha = data["projects"][0]
     assert alpha["name"] == "alpha" and alpha["adopted"] is True
     assert alpha["last_applied"] == data["revision"]
-    assert {f["status"] for f in alpha["files"]} == {"in-sync", "project-owned"}
+    assert {f["status"] for f in alpha["files"]} == {"in sync", "project-owned"}
     assert alpha["files"][0] == {
         "path": ".editorconfig",
         "mode": "owned",
-        "status": "in-sync",
+        "status": "in sync",
         "reason": "",
     }
     markdown = check(eco, "--format", "markdown", "--no-fetch")
@@ -134,13 +134,13 @@ def test_unreachable_project_exits_2(
     result = check(eco, "--format", "json")
     assert result.exit_code == 2
     data = json.loads(result.stdout)
-    assert data["status"] == "error"
+    assert data["status"] == "failed"
     gone = data["projects"][2]
-    assert gone["status"] == "error" and "gone.git" in gone["error"]
+    assert gone["status"] == "failed" and "gone.git" in gone["error"]
     assert gone["adopted"] is None and gone["last_applied"] is None  # unknown, not "true"
-    assert data["summary"] == {"clean": 2, "drift": 0, "error": 1}
+    assert data["summary"] == {"in sync": 2, "drift": 0, "failed": 1}
     # The closing lines name the project that failed and why, to retry it.
-    assert result.stderr.splitlines()[-1].startswith("  FAILED gone: ")
+    assert result.stderr.splitlines()[-1].startswith("  failed gone: ")
     assert "gone.git" in result.stderr.splitlines()[-1]
 
 

@@ -41,7 +41,15 @@ def eco(tmp_path: Path) -> Ecosystem:
 
 
 def test_scan_text(eco: Ecosystem) -> None:
-    proc = run_eco("deprecations", "scan", "flask.Markup", "werkzeug.urls.url_quote", cwd=eco.root)
+    proc = run_eco(
+        "deprecations",
+        "scan",
+        "--name",
+        "flask.Markup",
+        "--name",
+        "werkzeug.urls.url_quote",
+        cwd=eco.root,
+    )
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines() == [
         "flask-one src/flask_one/__init__.py:1:1: flask.Markup (re-export) "
@@ -60,11 +68,10 @@ def test_scan_filters_and_formats(eco: Ecosystem) -> None:
     proc = run_eco(
         "deprecations",
         "scan",
-        "flask.Markup",
-        "-p",
         "flask-two",
-        "-p",
         "flask-three",
+        "--name",
+        "flask.Markup",
         "--format",
         "json",
         cwd=eco.root,
@@ -75,18 +82,24 @@ def test_scan_filters_and_formats(eco: Ecosystem) -> None:
     assert all(p["uses"] == [] for p in data["projects"])
 
     proc = run_eco(
-        "deprecations", "scan", "werkzeug.urls.url_quote", "--format", "markdown", cwd=eco.root
+        "deprecations",
+        "scan",
+        "--name",
+        "werkzeug.urls.url_quote",
+        "--format",
+        "markdown",
+        cwd=eco.root,
     )
     assert proc.returncode == 1
     commit = json.loads(
         run_eco(
             "deprecations",
             "scan",
+            "flask-two",
+            "--name",
             "werkzeug.urls",
             "--format",
             "json",
-            "-p",
-            "flask-two",
             cwd=eco.root,
         ).stdout
     )["projects"][0]["commit"]
@@ -106,22 +119,44 @@ def test_scan_filters_and_formats(eco: Ecosystem) -> None:
 
 
 def test_scan_bad_input(eco: Ecosystem) -> None:
-    proc = run_eco("deprecations", "scan", "flask.Markup()", cwd=eco.root)
+    proc = run_eco("deprecations", "scan", "--name", "flask.Markup()", cwd=eco.root)
     assert proc.returncode == 2
     assert "'flask.Markup()' is not a dotted Python name" in proc.stderr
-    proc = run_eco("deprecations", "scan", "flask.Markup", "-p", "nope", cwd=eco.root)
+    proc = run_eco("deprecations", "scan", "nope", "--name", "flask.Markup", cwd=eco.root)
     assert proc.returncode == 2
     assert "no project named 'nope'" in proc.stderr
 
 
 def test_scan_and_due_no_fetch_read_the_clones_offline(eco: Ecosystem, tmp_path: Path) -> None:
-    first = run_eco("deprecations", "scan", "flask.Markup", cwd=eco.root)
+    first = run_eco("deprecations", "scan", "--name", "flask.Markup", cwd=eco.root)
     due = run_eco("deprecations", "due", cwd=eco.root)
     (tmp_path / "remotes").rename(tmp_path / "unreachable")  # on a train: no remote
-    offline = run_eco("deprecations", "scan", "flask.Markup", cwd=eco.root)
-    assert offline.returncode == 1 and "FAILED flask-one" in offline.stderr
-    again = run_eco("deprecations", "scan", "flask.Markup", "--no-fetch", cwd=eco.root)
+    offline = run_eco("deprecations", "scan", "--name", "flask.Markup", cwd=eco.root)
+    assert offline.returncode == 1
+    # Every project failed alike: one line naming them all (grouped, not one per project).
+    (failed,) = [line for line in offline.stderr.splitlines() if line.startswith("  failed")]
+    assert failed.startswith("  failed 3 projects (") and "flask-one" in failed
+    again = run_eco("deprecations", "scan", "--name", "flask.Markup", "--no-fetch", cwd=eco.root)
     assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
-    assert "FAILED" not in again.stderr
+    assert "failed" not in again.stderr.replace("0 failed", "")
     due_again = run_eco("deprecations", "due", "--no-fetch", cwd=eco.root)
     assert (due_again.returncode, due_again.stdout) == (due.returncode, due.stdout)
+
+
+def test_scan_also_bad_input(eco: Ecosystem) -> None:
+    proc = run_eco(
+        "deprecations",
+        "scan",
+        "--name",
+        "flask.Markup",
+        "--also",
+        "flask.globals.nothing",
+        cwd=eco.root,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "error: --also 'flask.globals.nothing': no NAME ends in 'nothing'; write NAME=SPELLING"
+    ]
+    proc = run_eco("deprecations", "scan", "flask-one", cwd=eco.root)
+    assert proc.returncode == 2
+    assert "Missing option '--name'" in proc.stderr

@@ -164,6 +164,8 @@ def test_due_for_the_release_helper(tmp_path: Path) -> None:
         ('[project]\nversion = "3.2.0.dev"\n', "3.2.0"),
         ('[project]\nversion = "3.2.0rc1"\n', "3.2.0"),
         ('[project]\nversion = "3.1.2"\n', "3.2.0"),
+        ('[project]\nversion = "2.4.1"\n', "2.5.0"),
+        ('[project]\nversion = "3.3.0b3"\n', "3.3.0"),
         ('[project]\ndynamic = ["version"]\n', "0.5.0"),
     ],
 )
@@ -214,7 +216,7 @@ def test_cli_due(tmp_path: Path) -> None:
         "json",
         cwd=eco.root,
     )
-    (data,) = json.loads(proc.stdout)
+    (data,) = json.loads(proc.stdout)["projects"]
     assert data["next_version"] == "4.0"
     assert [d["state"] for d in data["deprecations"]] == [
         "overdue",
@@ -234,3 +236,26 @@ def test_cli_due(tmp_path: Path) -> None:
     proc = run_eco("deprecations", "due", "--version", "2.0", cwd=eco.root)
     assert proc.returncode == 2
     assert "--version needs exactly one PROJECT" in proc.stderr
+
+
+def test_a_message_held_in_a_module_constant() -> None:
+    # Issue 23, point 6: the constant is read in the same module; a parameter that
+    # shadows it is not the constant.
+    code = (
+        "import warnings\n\n"
+        "MSG = \"'x' is deprecated and will be removed in Flask-Foo 1.2.\"\n"
+        "PREFIX = \"'y' is deprecated\"\n"
+        "_LATER: str = \"'w' will be removed in 1.4.\"\n\n\n"
+        "def x():\n    warnings.warn(MSG, DeprecationWarning)\n\n\n"
+        "def y():\n"
+        "    warnings.warn(PREFIX + ' and will be removed in 1.3.', DeprecationWarning)\n\n\n"
+        "def w():\n    warnings.warn(_LATER, DeprecationWarning, stacklevel=2)\n\n\n"
+        "def z(MSG):\n    warnings.warn(MSG, DeprecationWarning)\n"
+    )
+    found = find_deprecations([Source("src/flask_foo/__init__.py", code)], ["Flask-Foo"])
+    assert [(d.line, d.message, d.removal, d.state("1.2.0")) for d in found] == [
+        (9, "'x' is deprecated and will be removed in Flask-Foo 1.2.", "1.2", "due"),
+        (13, "'y' is deprecated and will be removed in 1.3.", "1.3", "later"),
+        (17, "'w' will be removed in 1.4.", "1.4", "later"),
+        (21, "{MSG}", None, "unknown"),
+    ]

@@ -117,11 +117,10 @@ def test_cli_open_issues(github_server: GitHubServer, tmp_path: Path) -> None:
     proc = run_eco(
         "deprecations",
         "scan",
-        "flask.Markup",
-        "-p",
         "one",
-        "-p",
         "three",
+        "--name",
+        "flask.Markup",
         "--open-issues",
         cwd=root,
         env=env(github_server),
@@ -133,9 +132,9 @@ def test_cli_open_issues(github_server: GitHubServer, tmp_path: Path) -> None:
     proc = run_eco(
         "deprecations",
         "scan",
-        "flask.Markup",
-        "-p",
         "one",
+        "--name",
+        "flask.Markup",
         "--open-issues",
         "--format",
         "json",
@@ -148,6 +147,6 @@ def test_cli_open_issues(github_server: GitHubServer, tmp_path: Path) -> None:
     assert one is not None and list(one.issues) == [1]
     assert TOKEN not in proc.stdout + proc.stderr
 
-    proc = run_eco("deprecations", "scan", "flask.Markup", "--open-issues", cwd=root)
+    proc = run_eco("deprecations", "scan", "--name", "flask.Markup", "--open-issues", cwd=root)
     assert proc.returncode == 2
     assert "needs credentials: set GITHUB_TOKEN" in proc.stderr

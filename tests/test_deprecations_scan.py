@@ -291,3 +291,129 @@ def test_module_names(path: str, module: str, package: str) -> None:
     paths = {"src/flask_foo/__init__.py", "src/flask_foo/sub/__init__.py", path}
     assert module_name(path, paths) == module
     assert package_of(path, paths) == package
+
+
+def test_a_fallback_that_rebinds_the_name_hides_no_later_use() -> None:
+    # Issue 23, point 2: every binding that may reach a use counts, not only the last one.
+    assert hits(
+        """\
+        try:
+            from flask import Markup
+        except ImportError:
+            Markup = None
+        x = Markup("a")
+
+        def later():
+            return Markup("b")
+        """
+    ) == [(2, "flask.Markup", "import"), (5, "flask.Markup", "use"), (8, "flask.Markup", "use")]
+
+
+def test_a_use_before_a_later_import_is_not_blamed_on_it() -> None:
+    # Issue 23, point 3: only the bindings before a use, in flow order, count.
+    assert hits(
+        """\
+        from markupsafe import Markup
+        early = Markup("a")
+        from flask import Markup
+        late = Markup("b")
+        """
+    ) == [(3, "flask.Markup", "import"), (4, "flask.Markup", "use")]
+
+
+def test_branches_and_loops_follow_the_flow() -> None:
+    assert hits(
+        """\
+        if ready:
+            from flask import Markup
+        else:
+            Markup = str
+        Markup("either branch")
+        Markup = str
+        Markup("rebound on every path")
+        for item in items:
+            Markup(item)
+            from flask import Markup
+        while waiting:
+            Markup = str
+        else:
+            Markup("the loop may not have run")
+        """
+    ) == [
+        (2, "flask.Markup", "import"),
+        (5, "flask.Markup", "use"),
+        (9, "flask.Markup", "use"),
+        (10, "flask.Markup", "import"),
+        (14, "flask.Markup", "use"),
+    ]
+
+
+def test_builtins_are_never_upstream_names() -> None:
+    # Issue 23, point 5: ``from flask import *`` binds no builtin.
+    assert hits("from flask import *\nprint(len('x'))\nMarkup('x')\n", ["flask"]) == [
+        (1, "flask", "import"),
+        (3, "flask", "use"),
+    ]
+    # Nor, without an __all__ saying so, a name starting with an underscore.
+    assert hits("from flask import *\nprint(__file__, __name__)\n", ["flask"]) == [
+        (1, "flask", "import")
+    ]
+
+
+def test_code_that_runs_at_once_sees_the_flow_where_it_stands() -> None:
+    # A class body and a comprehension run where they are written; a comprehension
+    # never sees the class's names; a function body runs later, and never sees them.
+    assert hits(
+        """\
+        from markupsafe import Markup
+        class Page:
+            before = Markup("markupsafe")
+            from flask import Markup
+            after = Markup("flask")
+            items = [Markup(i) for i in range(2)]
+            def method(self):
+                return Markup("markupsafe: the class's name is not visible")
+        """
+    ) == [(4, "flask.Markup", "import"), (5, "flask.Markup", "use")]
+    assert hits(
+        """\
+        def later():
+            return Markup("the import below has run by then")
+        with open("x") as Markup:
+            Markup.read()
+        try:
+            from flask import Markup
+        finally:
+            pass
+        Markup("flask")
+        """
+    ) == [
+        (2, "flask.Markup", "use"),
+        (6, "flask.Markup", "import"),
+        (9, "flask.Markup", "use"),
+    ]
+
+
+def test_break_and_continue_carry_their_bindings_out() -> None:
+    assert hits(
+        """\
+        for item in items:
+            from flask import Markup
+            if item:
+                break
+            Markup = str
+        Markup("the break left the import bound")
+        Markup = str
+        for item in items:
+            Markup("the continue below left the import bound")
+            from flask import Markup
+            if item:
+                continue
+            Markup = str
+        """
+    ) == [
+        (2, "flask.Markup", "import"),
+        (6, "flask.Markup", "use"),
+        (9, "flask.Markup", "use"),
+        (10, "flask.Markup", "import"),
+    ]

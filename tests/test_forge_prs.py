@@ -94,6 +94,8 @@ def test_prs_lists_state_checks_and_reviews(github_server: GitHubServer, tmp_pat
     result = run_eco("prs", "--state", "all", "--format", "json", cwd=eco.root, env=env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
+    assert data["version"] == 1 and data["state"] == "all"
+    data = data["pulls"]
     assert [(p["project"], p["branch"], p["state"]) for p in data] == [
         ("flask", "eco/sync", "open"),
         ("jinja", "eco/lock", "merged"),

@@ -172,13 +172,13 @@ def test_per_project_failures_are_isolated_and_summarised(
     result = sync(eco)
     assert result.exit_code == 1
     assert pulls(github.state.repo("pallets", "alpha")) == [1]
-    failed = [line for line in result.stderr.splitlines() if "FAILED beta" in line]
+    failed = [line for line in result.stderr.splitlines() if "failed beta" in line]
     assert failed == [
-        "  FAILED beta: pallets/beta: pushing eco/sync to "
+        "  failed beta: pallets/beta: pushing eco/sync to "
         f"{github.git_url('pallets', 'beta')} failed: repository not found, or the "
         "credentials from GITHUB_TOKEN cannot push to it"
     ]
-    assert "sync: 1 ok, 1 failed" in result.stderr
+    assert "sync: 1 changed, 1 failed" in result.stderr
 
 
 def test_canary_token_appears_nowhere(

@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     "errors": 3,
     "secrets": 3,
     "tables": 3,
+    "output": 3,
     "git": 3,
     "eco": 3,  # the package itself: ``from eco import __version__``
 }

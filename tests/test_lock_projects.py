@@ -67,7 +67,12 @@ def make_world(
 
 def lock(root: Path, *args: str) -> tuple[int, list[dict[str, Any]], str]:
     proc = run_eco("lock", "--format", "json", *args, cwd=root)
-    return proc.returncode, json.loads(proc.stdout or "[]"), proc.stderr
+    data: dict[str, Any] = (
+        json.loads(proc.stdout) if proc.stdout else {"version": 1, "projects": []}
+    )
+    assert data["version"] == 1
+    projects: list[dict[str, Any]] = data["projects"]
+    return proc.returncode, projects, proc.stderr
 
 
 def show(tmp_path: Path, project: str, path: str, rev: str = "eco/lock") -> str:
@@ -231,19 +236,19 @@ def test_unresolvable_fails_only_its_project(
         env={"PIP_FIND_LINKS": str(wheels), "UV_FIND_LINKS": str(wheels)},
     )
     assert proc.returncode == 1
-    assert "lock: 2 ok, 2 failed" in proc.stderr
-    failed = [line for line in proc.stderr.splitlines() if "FAILED broken" in line]
+    assert "lock: 1 in sync, 1 changed, 2 failed" in proc.stderr
+    failed = [line for line in proc.stderr.splitlines() if "failed broken" in line]
     assert len(failed) == 1
     assert "requirements/tests.in: cannot resolve" in failed[0]
     assert f"{prefix}-lib>=9" in failed[0]
     # A conflict names both sides: the requirement and the package that wants otherwise.
-    (conflict,) = [line for line in proc.stderr.splitlines() if "FAILED conflict" in line]
+    (conflict,) = [line for line in proc.stderr.splitlines() if "failed conflict" in line]
     assert f"{prefix}-lib<1" in conflict
     assert f"{prefix}-app" in conflict and f"{prefix}-lib>=1" in conflict
     assert "Traceback" not in proc.stderr
-    assert "FAILED fine" not in proc.stderr
+    assert "failed fine" not in proc.stderr
     rows = {line.split()[0]: line.split()[-1] for line in proc.stdout.splitlines() if line}
-    assert rows["broken"] == rows["conflict"] == "FAILED"  # every project has its table row
+    assert rows["broken"] == rows["conflict"] == "failed"  # every project has its table row
     assert "fine" in proc.stdout and "committed" in proc.stdout
     assert "no requirements" in proc.stdout
     assert pins(show(tmp_path, "fine", "requirements/tests.txt")) == {

@@ -58,7 +58,7 @@ def test_push_with_the_local_forge(package_index: PackageIndex, tmp_path: Path) 
     before = refs(bare)
     proc = run_eco("lock", "--push", "--forge", "local", "--format", "json", cwd=root)
     assert proc.returncode == 0, proc.stderr
-    (result,) = json.loads(proc.stdout)
+    (result,) = json.loads(proc.stdout)["projects"]
     assert {f["status"] for f in result["files"]} == {"unchanged"}
     assert result["published"]["action"] == "unchanged"
     assert refs(bare) == before
@@ -68,7 +68,7 @@ def test_push_with_the_local_forge(package_index: PackageIndex, tmp_path: Path) 
     shutil.rmtree(tmp_path / "workspace")
     proc = run_eco("lock", "--push", "--forge", "local", "--format", "json", cwd=root)
     assert proc.returncode == 0, proc.stderr
-    (result,) = json.loads(proc.stdout)
+    (result,) = json.loads(proc.stdout)["projects"]
     assert {f["status"] for f in result["files"]} == {"unchanged"}
     assert result["published"]["action"] == "unchanged"
     assert refs(bare) == before

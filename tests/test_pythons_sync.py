@@ -26,7 +26,7 @@ DAY = "2026-05-01"  # 3.9 is past end of life + 6 months; 3.14 is out
 
 
 def _status(root: Path) -> tuple[int, dict[str, Any]]:
-    proc = run_eco("python", "status", "--today", DAY, "--format", "json", cwd=root)
+    proc = run_eco("python", "status", "--date", DAY, "--format", "json", cwd=root)
     assert proc.returncode in (0, 1), proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 
@@ -63,7 +63,7 @@ def test_apply_then_sync_brings_every_project_in_line(tmp_path: Path) -> None:
         assert project["files"] == []  # as rendered by init: consistent with the registry
         assert project["places"]["requires-python"] == ">=3.9"
 
-    applied = _ok(run_eco("python", "apply", "--today", DAY, cwd=eco.root))
+    applied = _ok(run_eco("python", "apply", "--date", DAY, cwd=eco.root))
     assert "projects.beta.python: 3.9-3.13,3.13t -> 3.10-3.14,3.13t" in applied.stdout
     eco.commit("eco python apply")
 

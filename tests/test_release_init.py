@@ -107,7 +107,7 @@ def test_release_an_eco_init_project(tmp_path: Path, package_index: PackageIndex
     )
     assert checked.returncode == 1, checked.stdout + checked.stderr
     rows = [line for line in checked.stdout.splitlines() if line.startswith("rel_init_demo-")]
-    assert len(rows) == 2 and all("FAILED  no provenance" in row for row in rows), rows
+    assert len(rows) == 2 and all("failed  no provenance" in row for row in rows), rows
     # The same release again: refused for both reasons, nothing changed.
     before = refs(bare)
     again = eco_run(eco, "release", NAME, "--date", "2026-11-21", *index)

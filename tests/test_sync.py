@@ -233,7 +233,7 @@ def test_failure_mid_sync_leaves_branches_and_worktree_as_they_were(
     monkeypatch.setattr(branch, step, boom)
     result = eco_cli(eco, "sync")
     assert result.exit_code == 1
-    assert "FAILED alpha: injected failure" in result.stderr
+    assert "failed alpha: injected failure" in result.stderr
     assert _snapshot(clone) == before
     assert refs(remote) == remote_refs
 
@@ -255,8 +255,8 @@ def test_failure_in_one_project_is_isolated(eco: Ecosystem, tmp_path: Path) -> N
     edit_template(eco, "pyproject.toml", "line-length = 88", "line-length = 100")
     result = eco_cli(eco, "sync")
     assert result.exit_code == 1
-    assert "FAILED broken" in result.stderr
-    assert "sync: 1 ok, 1 failed" in result.stderr
+    assert "failed broken" in result.stderr
+    assert "sync: 1 changed, 1 failed" in result.stderr
     assert "committed eco/sync" in result.stdout
 
 

@@ -29,7 +29,7 @@ def test_template_change_and_a_local_edit_both_land(ecosystem: tuple[Ecosystem, 
     clean = eco_cli(eco, "check", "--format", "json")
     assert clean.exit_code == 0, clean.output
     (entry,) = json.loads(clean.stdout)["projects"]
-    assert {f["status"] for f in entry["files"]} <= {"in-sync", "project-owned"}
+    assert {f["status"] for f in entry["files"]} <= {"in sync", "project-owned"}
     assert len(entry["files"]) > 15
     # The rendered workflows are checked and meet the policy (pins, permissions, upload).
     assert ".github/workflows/publish.yaml" in {f["path"] for f in entry["files"]}

@@ -163,17 +163,15 @@ def test_close_posts_the_reason_first(
     world: tuple[GitHubServer, Repo, Ecosystem, dict[str, str]],
 ) -> None:
     server, repo, eco, env = world
-    result = run_eco(
-        "triage",
-        "close",
-        "demo#2",
-        "--reason",
-        "Fixed in 2.0.",
-        "--as",
-        "completed",
-        cwd=eco.root,
-        env=env,
+    args = ("triage", "close", "demo#2", "--reason", "Fixed in 2.0.", "--as", "completed")
+    dry = run_eco(*args, cwd=eco.root, env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stderr.startswith("dry run: org/demo#2 would be changed; nothing is (add --apply)")
+    assert dry.stdout == (
+        "would comment on org/demo#2, then close it (completed):\n> Fixed in 2.0.\n"
     )
+    assert server.writes() == [] and repo.issues[2].state == "open"
+    result = run_eco(*args, "--apply", cwd=eco.root, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(
         "closed org/demo#2 (completed): https://github.com/org/demo/issues/2#issuecomment-"
@@ -184,6 +182,7 @@ def test_close_posts_the_reason_first(
     ]
     assert repo.issues[2].state == "closed"
     again = run_eco("triage", "close", "org/demo#2", "--reason", "x", cwd=eco.root, env=env)
+    assert result.stderr.startswith("applying: org/demo#2")
     assert again.returncode == 2 and "already closed; nothing was posted" in again.stderr
     assert "ghp_" not in again.stderr + result.stderr
 

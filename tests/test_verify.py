@@ -145,7 +145,7 @@ def test_provenance_verifies_offline(
     result = verify_signed("provenance", provenance_file, str(real_sdist), env=offline_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert row(result.stdout, SDIST) == (
-        "verified",
+        "ok",
         f"1 attestation(s), GitHub {REPOSITORY} release.yml",
     )
     assert "sigstore trust root: local copy (offline)" in result.stdout
@@ -186,7 +186,7 @@ def test_provenance_mismatch_is_named(
     )
     assert result.returncode == 1, result.stdout + result.stderr
     outcome, detail = row(result.stdout, SDIST)
-    assert outcome == "FAILED" and detail.startswith(message), detail
+    assert outcome == "failed" and detail.startswith(message), detail
 
 
 def test_provenance_for_a_changed_file_fails(
@@ -235,7 +235,7 @@ vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
             env=offline_env,
         )
         assert ok.returncode == 0, ok.stdout + ok.stderr
-        assert row(ok.stdout, SDIST)[0] == "verified"
+        assert row(ok.stdout, SDIST)[0] == "ok"
         # The registry's default environment is "publish": this release had none.
         eco.write_registry(
             (eco.root / "projects.toml").read_text().replace(', publish_environment = ""', "")
@@ -303,7 +303,7 @@ def test_bundle_verifies_under_the_right_policy(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert row(result.stdout, SDIST) == (
-        "verified",
+        "ok",
         f"in-toto statement for {SDIST} (https://docs.pypi.org/attestations/publish/v1), "
         f"{REPOSITORY} release.yml at v0.0.19",
     )
@@ -354,7 +354,7 @@ def test_bundle_fails_under_a_wrong_policy(
     )
     assert result.returncode == 1, result.stdout + result.stderr
     outcome, detail = row(result.stdout, SDIST)
-    assert outcome == "FAILED" and detail.startswith(message), detail
+    assert outcome == "failed" and detail.startswith(message), detail
 
 
 def test_bundle_fails_for_a_changed_file(
@@ -429,8 +429,8 @@ vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
     with serve(served) as url:
         result = run(url)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert row(result.stdout, SDIST)[0] == "verified"
-    assert row(result.stdout, wheel)[0] == "FAILED"
+    assert row(result.stdout, SDIST)[0] == "ok"
+    assert row(result.stdout, wheel)[0] == "failed"
     assert "Traceback" not in result.stderr
     with serve(served) as url:
         pass  # the server is gone: its port refuses connections
@@ -458,5 +458,5 @@ def test_the_default_version_is_the_newest_final_release(
         env=offline_env,
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert row(result.stdout, "verify_default-1.0.0-py3-none-any.whl")[0] == "FAILED"
+    assert row(result.stdout, "verify_default-1.0.0-py3-none-any.whl")[0] == "failed"
     assert "1.1.0rc1" not in result.stdout

@@ -75,8 +75,8 @@ def test_missing_remote_fails_only_its_project(tmp_path: Path) -> None:
     assert not (tmp_path / "ws" / "gone").exists()
     lines = summary_lines(outcomes, "fetch")
     assert lines[0] == "fetch: 1 ok, 1 failed"
-    assert lines[1].startswith("  FAILED gone: git clone")
-    assert "good ok" in progress.getvalue() and "gone FAILED" in progress.getvalue()
+    assert lines[1].startswith("  failed gone: git clone")
+    assert "good ok" in progress.getvalue() and "gone failed" in progress.getvalue()
 
 
 def test_fetch_command_exit_status(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_fetch_command_exit_status(tmp_path: Path) -> None:
     path = _registry(tmp_path, {"good": good, "gone": tmp_path / "remotes" / "gone.git"})
     result = run_eco("fetch", cwd=path.parent, env={"ECO_WORKSPACE": str(tmp_path / "ws")})
     assert result.returncode == 1
-    assert "FAILED gone" in result.stderr
+    assert "failed gone" in result.stderr
     assert "1 ok, 1 failed" in result.stderr
     again = run_eco("fetch", "good", cwd=path.parent, env={"ECO_WORKSPACE": str(tmp_path / "ws")})
     assert again.returncode == 0, again.stderr

@@ -16,6 +16,7 @@ import click
 
 import eco.commands
 from eco import __version__
+from eco import output
 from eco.context import Context
 from eco.errors import EcoError
 from eco.secrets import scrub
@@ -51,6 +52,7 @@ class EcoGroup(click.Group):
         command = getattr(module, "command", None)
         if not isinstance(command, click.Command):
             raise TypeError(f"eco.commands.{module_name} defines no click command 'command'")
+        add_global_options(command)
         self.add_command(command, cmd_name)
         return command
 
@@ -72,7 +74,7 @@ class EcoGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EcoError as exc:
-            click.echo(f"error: {scrub(exc.message)}", err=True)
+            output.echo(f"error: {scrub(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -89,25 +91,115 @@ def _short_help(module_name: str, limit: int) -> str:
     return ""
 
 
-@click.group(cls=EcoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# --- the global options -----------------------------------------------------------------
+
+ROOT_HELP = (
+    "The ecosystem root (the folder holding projects.toml). "
+    "Default: found by walking up from the current directory."
+)
+WORKSPACE_HELP = "Where project clones are kept. Default: $ECO_WORKSPACE or the user cache folder."
+COLOR_HELP = "Colour: auto (only on a terminal, and not when NO_COLOR is set), always or never."
+QUIET_HELP = "No progress lines on stderr; results and errors are still printed."
+
+
+def global_options(*, on_group: bool) -> list[click.Option]:
+    """``--root``, ``--workspace``, ``--color``, ``-q/--quiet``: on the ``eco`` group, and
+    (``on_group=False``) on every command, so ``eco sync --root X`` works as
+    ``eco --root X sync`` does. On a command they only override what was given before."""
+    path = click.Path(file_okay=False, path_type=Path)
+    if on_group:
+        return [
+            click.Option(["--root"], type=path, help=ROOT_HELP),
+            click.Option(["--workspace"], type=path, envvar="ECO_WORKSPACE", help=WORKSPACE_HELP),
+            click.Option(
+                ["--color"], type=click.Choice(output.COLORS), default="auto", help=COLOR_HELP
+            ),
+            click.Option(["-q", "--quiet"], is_flag=True, help=QUIET_HELP),
+        ]
+    return [
+        click.Option(["--root"], type=path, expose_value=False, callback=_set_root, help=ROOT_HELP),
+        click.Option(
+            ["--workspace"],
+            type=path,
+            expose_value=False,
+            callback=_set_workspace,
+            help=WORKSPACE_HELP,
+        ),
+        click.Option(
+            ["--color"],
+            type=click.Choice(output.COLORS),
+            default=None,
+            expose_value=False,
+            callback=_set_color,
+            help=COLOR_HELP,
+        ),
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            default=None,
+            expose_value=False,
+            callback=_set_quiet,
+            help=QUIET_HELP,
+        ),
+    ]
+
+
+GLOBAL_NAMES = ("root", "workspace", "color", "quiet")
+
+
+def add_global_options(command: click.Command) -> None:
+    """Give ``command`` (and, for a group, each of its commands) the global options."""
+    names = {p.name for p in command.params}
+    if not names.intersection(GLOBAL_NAMES):
+        command.params.extend(global_options(on_group=False))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_global_options(sub)
+
+
+def _context(ctx: click.Context) -> Context | None:
+    return ctx.find_object(Context)
+
+
+def _set_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    found = _context(ctx)
+    if value is not None and found is not None:
+        found.override(root=value)
+
+
+def _set_workspace(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    found = _context(ctx)
+    if value is not None and found is not None:
+        found.override(workspace=value)
+
+
+def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        output.configure(color=value)
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    if value:
+        output.configure(quiet=True)
+
+
+@click.group(
+    cls=EcoGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    params=global_options(on_group=True),
+)
 @click.version_option(__version__, prog_name="eco")
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The ecosystem root (the folder holding projects.toml). "
-    "Default: found by walking up from the current directory.",
-)
-@click.option(
-    "--workspace",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="ECO_WORKSPACE",
-    help="Where project clones are kept. Default: $ECO_WORKSPACE or the user cache folder.",
-)
 @click.pass_context
-def cli(ctx: click.Context, root: Path | None, workspace: Path | None) -> None:
+def cli(
+    ctx: click.Context, root: Path | None, workspace: Path | None, color: str, quiet: bool
+) -> None:
     """eco keeps an ecosystem of Python projects identical: one skeleton, synced into
     every project as pull requests, one release process, one triage inbox.
+
+    The global options may also be given after the command (eco sync --root DIR).
     """
+    output.reset()
+    output.configure(color=color, quiet=quiet)
     ctx.obj = Context(root, workspace)
 
 

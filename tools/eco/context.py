@@ -22,6 +22,17 @@ class Context:
         self._root_option = root
         self._workspace_option = workspace
 
+    def override(self, *, root: Path | None = None, workspace: Path | None = None) -> None:
+        """A global option given after the command name: before anything was computed."""
+        if root is not None:
+            self._root_option = root
+            self.__dict__.pop("root", None)
+            self.__dict__.pop("registry", None)
+        if workspace is not None:
+            self._workspace_option = workspace
+        if root is not None or workspace is not None:
+            self.__dict__.pop("workspace", None)
+
     @cached_property
     def root(self) -> Path:
         return find_root(override=self._root_option)

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import click
 
+from eco import output
+from eco.commands.options import emit_json
+from eco.commands.options import format_option
+from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.release import build as builder
 from eco.release.checkout import resolve
@@ -35,6 +39,7 @@ from eco.release.checkout import resolve
     is_flag=True,
     help="Build once: skip the reproducibility check (which builds a second time).",
 )
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -43,11 +48,12 @@ def command(
     rev: str | None,
     outdir: Path | None,
     once: bool,
+    fmt: str,
 ) -> None:
     """Build PROJECT's sdist and wheel exactly as its publish workflow does, and check them.
 
     From a clean checkout of the commit: SOURCE_DATE_EPOCH set to the commit's time,
-    `python -m build`, `twine check --strict` on the distributions only,
+    python -m build, twine check --strict on the distributions only,
     check-wheel-contents, every sdist file tracked by git, and a second build that must
     give the same SHA-256 for every file. Exit status 1 when a check fails.
     """
@@ -58,24 +64,46 @@ def command(
         builder.fetch_tag(target.repo, rev)
     if outdir is None:
         outdir = target.repo / "dist" if not target.workspace else Path("dist")
-    click.echo(f"building {target.project.name} at {rev} ({target.repo})", err=True)
+    output.note(f"building {target.project.name} at {rev} ({target.repo})")
     report = builder.build(target.repo, outdir, rev=rev, twice=not once)
-    click.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
-    for dist in report.dists:
-        click.echo(f"  {report.hashes[dist.name]}  {dist}")
     others = [d.name for d in builder.distributions(outdir) if d not in report.dists]
     if others:
-        click.echo(
+        output.echo(
             f"warning: {outdir} also holds {', '.join(others)}, not from this build; "
             f"remove them before uploading {outdir}/*",
             err=True,
         )
-    for check in report.checks:
-        click.echo(f"{'ok    ' if check.ok else 'FAILED'}  {check.name}")
-        if check.detail:
-            for line in check.detail.splitlines():
-                click.echo(f"        {line}")
+    if fmt == "json":
+        emit_json(
+            {
+                "project": target.project.name,
+                "commit": report.commit,
+                "source_date_epoch": report.epoch,
+                "files": [{"path": str(d), "sha256": report.hashes[d.name]} for d in report.dists],
+                "checks": [
+                    {"name": c.name, "status": "ok" if c.ok else "failed", "detail": c.detail}
+                    for c in report.checks
+                ],
+                "status": "ok" if report.ok else "failed",
+            }
+        )
+    elif fmt == "markdown":
+        output.echo(f"Commit `{report.commit}`, SOURCE_DATE_EPOCH={report.epoch}.\n")
+        files = [(f"`{d}`", f"`{report.hashes[d.name]}`") for d in report.dists]
+        output.echo(markdown_table(["file", "sha256"], files) + "\n")
+        rows = [(c.name, "ok" if c.ok else "failed", c.detail) for c in report.checks]
+        output.echo(markdown_table(["check", "status", "detail"], rows))
+    else:
+        output.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
+        for dist in report.dists:
+            output.echo(f"  {report.hashes[dist.name]}  {dist}")
+        for check in report.checks:
+            word = output.status("ok" if check.ok else "failed")
+            output.echo(f"{word}{' ' * (6 - len('ok' if check.ok else 'failed'))}  {check.name}")
+            if check.detail:
+                for line in check.detail.splitlines():
+                    output.echo(f"        {line}")
     if not report.ok:
         failed = sum(not c.ok for c in report.checks)
-        click.echo(f"build: {failed} check(s) failed", err=True)
+        output.echo(f"build: {failed} check(s) failed", err=True)
         raise SystemExit(1)

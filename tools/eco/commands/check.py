@@ -6,12 +6,14 @@ import json
 
 import click
 
+from eco import output
 from eco.commands.options import fetch_option
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.parallel import run_each
+from eco.parallel import summary_lines
 from eco.registry import Project
 from eco.sync.check_report import as_json
 from eco.sync.check_report import as_markdown
@@ -19,6 +21,7 @@ from eco.sync.check_report import as_text
 from eco.sync.check_report import as_text_by_file
 from eco.sync.check_report import exit_code
 from eco.sync.check_report import ProjectCheck
+from eco.sync.check_report import STATUSES
 from eco.sync.policy import check_workflows
 from eco.sync.project import Syncer
 
@@ -47,7 +50,7 @@ def command(
 ) -> None:
     """Report how each PROJECT (default: all) differs from the skeleton.
 
-    Per file: in-sync, behind (the skeleton changed), modified (a local edit of a file the
+    Per file: in sync, behind (the skeleton changed), modified (a local edit of a file the
     skeleton owns), conflict (both), missing, retired (a file the skeleton removed is
     still there); opted-out and project-owned files are listed, never drift. Plus the
     workflow policy: pinned actions, top-level permissions, the PyPI upload only in the
@@ -64,7 +67,9 @@ def command(
         policy = tuple(check_workflows(view.workflows))
         return ProjectCheck(project.name, view.plan, view.adopted, policy)
 
-    outcomes = run_each(registry.select(projects), one, jobs=jobs, label="check")
+    outcomes = run_each(
+        registry.select(projects), one, jobs=jobs, label="check", status=lambda c: c.status
+    )
     checks = [
         o.value if o.value is not None else ProjectCheck(o.project.name, None, error=o.error)
         for o in outcomes
@@ -72,17 +77,16 @@ def command(
     revision = syncer.revision
     if fmt == "json":
         data = as_json(checks, revision=revision, ecosystem=registry.ecosystem.name)
-        click.echo(json.dumps(data, indent=2))
+        output.echo(json.dumps(data, indent=2))  # its own version: see check_report
     elif fmt == "markdown":
-        click.echo(as_markdown(checks, revision=revision, by_file=by_file), nl=False)
+        output.echo(as_markdown(checks, revision=revision, by_file=by_file), nl=False)
     elif by_file:
-        click.echo(as_text_by_file(checks))
+        output.echo(as_text_by_file(checks))
     else:
-        click.echo(as_text(checks, verbose=verbose))
+        output.echo(as_text(checks, verbose=verbose))
     code = exit_code(checks)
-    word = {0: "all in sync", 1: "drift found", 2: "some projects could not be checked"}[code]
-    click.echo(f"check: {word}", err=True)
-    for c in checks:  # the failure list to retry, as every multi-project command ends
-        if c.error is not None:
-            click.echo(f"  FAILED {c.name}: {c.error}", err=True)
+    counts = {word: sum(1 for c in checks if c.status == word) for word in STATUSES}
+    output.echo("check: " + ", ".join(f"{n} {word}" for word, n in counts.items()), err=True)
+    for line in summary_lines(outcomes)[1:]:  # each distinct failure once, with its projects
+        output.echo(line, err=True)
     raise SystemExit(code)

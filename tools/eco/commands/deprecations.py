@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from dataclasses import dataclass
 
 import click
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.deprecations.issues import file_issues
@@ -27,6 +30,9 @@ from eco.deprecations.report import ProjectScan
 from eco.deprecations.report import text_report
 from eco.deprecations.scan import scan_sources
 from eco.deprecations.sources import read_tree
+from eco.deprecations.spellings import merge
+from eco.deprecations.spellings import pair_also
+from eco.deprecations.spellings import upstream_spellings
 from eco.errors import EcoError
 from eco.forge import connect
 from eco.parallel import run_each
@@ -41,14 +47,22 @@ def command() -> None:
 
 
 @command.command("scan")
-@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@projects_argument
 @click.option(
-    "-p",
-    "--project",
-    "projects",
+    "--name",
+    "names",
     multiple=True,
-    metavar="PROJECT",
-    help="Scan only this project (repeatable). Default: every project.",
+    required=True,
+    metavar="NAME",
+    help="An upstream name to look for, e.g. flask.Markup or werkzeug.urls.url_quote (repeatable).",
+)
+@click.option(
+    "--also",
+    multiple=True,
+    metavar="SPELLING",
+    help="Another spelling of a NAME, e.g. flask.globals._request_ctx_stack for "
+    "flask._request_ctx_stack: it goes with the NAME ending in the same part, or write "
+    "NAME=SPELLING (repeatable).",
 )
 @format_option("text", "json", "markdown")
 @click.option(
@@ -62,44 +76,55 @@ def command() -> None:
 @click.pass_obj
 def scan(
     ctx: Context,
-    names: tuple[str, ...],
     projects: tuple[str, ...],
+    names: tuple[str, ...],
+    also: tuple[str, ...],
     fmt: str,
     open_issues: bool,
     fetch: bool,
     jobs: int | None,
 ) -> None:
-    """Find every use of NAME (e.g. flask.Markup, werkzeug.urls.url_quote) in the code of
-    the managed projects: imports, aliases, attribute chains on imported modules and
-    re-exports, with project, file and line. Comments and strings never match.
+    """Find every use of each NAME in the code of the managed projects (default: every
+    project): imports, aliases, attribute chains on imported modules, re-exports (the
+    project's own too), with project, file and line. Comments and strings never match.
+
+    A NAME's other spellings count as the NAME: those its upstream package gives it,
+    when that package is installed beside eco (its files are read, never run), and
+    those given with --also.
 
     Exits 1 when a use is found, unless --open-issues filed them all.
     """
     for name in names:
         if not MODULE_RE.match(name):
             raise EcoError(f"{name!r} is not a dotted Python name like flask.Markup")
+    spellings = merge(upstream_spellings(names, sys.path), pair_also(names, also))
     selected = ctx.registry.select(projects)
     forge = connect(ctx.registry) if open_issues else None  # missing credentials stop the run first
+    for name in names:
+        others = sorted(spellings[name] - {name})
+        if others:
+            click.echo(f"{name} is also spelled {', '.join(others)}", err=True)
 
     def one(project: Project) -> ProjectScan:
         clone = ctx.workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref)
-        return ProjectScan(project, tree.commit, scan_sources(tree.sources, names))
+        result = scan_sources(tree.sources, names, spellings=spellings)
+        return ProjectScan(project, tree.commit, result)
 
     outcomes = run_each(selected, one, jobs=jobs, label="deprecations scan")
     scans = [o.value for o in outcomes if o.value is not None]
     if fmt == "json":
-        click.echo(json_report(scans, names))
+        output.echo(json_report(scans, names))
     elif fmt == "markdown":
-        click.echo(markdown_report(scans, names))
+        output.echo(markdown_report(scans, names))
     else:
         report = text_report(scans)
         if report:
-            click.echo(report)
+            output.echo(report)
     affected = [s for s in scans if s.result.uses]
     total = sum(len(s.result.uses) for s in affected)
-    click.echo(
+    output.echo(
         f"{total} use(s) of {len(names)} name(s) in {len(affected)} of {len(scans)} project(s)",
         err=True,
     )
@@ -109,7 +134,7 @@ def scan(
         for outcome in filed:
             if outcome.value is not None:
                 value = outcome.value
-                click.echo(
+                output.echo(
                     f"{outcome.project.name}: {value.action} issue #{value.number} {value.url}",
                     err=fmt != "text",
                 )
@@ -141,7 +166,7 @@ class ProjectDue:
     ".dev version without .dev (3.2.0.dev -> 3.2.0).",
 )
 @click.option("--all", "show_all", is_flag=True, help="Also list deprecations not due yet.")
-@format_option("text", "json")
+@format_option()
 @fetch_option("works offline on the clones")
 @jobs_option
 @click.pass_obj
@@ -194,7 +219,8 @@ def due_command(
             for o in outcomes
             if o.value is not None
         ]
-        click.echo(json.dumps(data, indent=2))
+        emit_json({"projects": data})
+    rows = []
     for outcome in outcomes:
         result = outcome.value
         if result is None:
@@ -203,13 +229,24 @@ def due_command(
         count = sum(1 for d in result.deprecations if d.state(result.next_version) in DUE_STATES)
         anything_due = anything_due or count > 0
         if fmt == "text":
-            click.echo(
+            output.echo(
                 f"{outcome.project.name} {result.next_version}: {count} due of "
                 f"{len(result.deprecations)} deprecation(s)"
             )
             for item in shown:
                 state = item.state(result.next_version)
-                click.echo(f"  {item.path}:{item.line}: {state}: {item.message}")
+                output.echo(f"  {item.path}:{item.line}: {state}: {item.message}")
+        for item in shown:
+            rows.append(
+                (
+                    outcome.project.name,
+                    f"{item.path}:{item.line}",
+                    item.state(result.next_version),
+                    item.message,
+                )
+            )
+    if fmt == "markdown":
+        output.echo(markdown_table(["project", "where", "state", "message"], rows))
     code = finish(outcomes, "deprecations due")
     if code or anything_due:
         raise SystemExit(1)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import click
 
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import finish
+from eco.commands.options import format_option
 from eco.commands.options import jobs_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.parallel import run_each
@@ -14,9 +18,10 @@ from eco.tables import table
 
 @click.command("fetch")
 @projects_argument
+@format_option()
 @jobs_option
 @click.pass_obj
-def command(ctx: Context, projects: tuple[str, ...], jobs: int | None) -> None:
+def command(ctx: Context, projects: tuple[str, ...], fmt: str, jobs: int | None) -> None:
     """Clone (first use) or fetch (later uses) the workspace clone of each PROJECT.
 
     Every other command does this itself when it needs a clone; run it alone to warm
@@ -27,12 +32,21 @@ def command(ctx: Context, projects: tuple[str, ...], jobs: int | None) -> None:
     rows = [
         (
             o.project.name,
-            ("fetched" if o.value.fetched else "cloned") if o.value else "-",
+            ("fetched" if o.value.fetched else "cloned") if o.value else "failed",
             o.project.clone_url,
         )
         for o in outcomes
-        if o.ok
     ]
-    if rows:
-        click.echo(table(["project", "state", "source"], rows))
+    headers = ["project", "state", "source"]
+    if fmt == "json":
+        emit_json(
+            {
+                "projects": [
+                    {"name": name, "state": state, "source": source, "error": o.error}
+                    for (name, state, source), o in zip(rows, outcomes, strict=True)
+                ]
+            }
+        )
+    elif rows:
+        output.echo(markdown_table(headers, rows) if fmt == "markdown" else table(headers, rows))
     raise SystemExit(finish(outcomes, "fetch"))

@@ -6,6 +6,11 @@ from pathlib import Path
 
 import click
 
+from eco import output
+from eco.commands.options import dry_run_option
+from eco.commands.options import emit_json
+from eco.commands.options import format_option
+from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.skeleton.init import create_project
 from eco.skeleton.init import plan_project
@@ -36,6 +41,8 @@ from eco.tables import table
     help="Add [projects.NAME] with url = the path to projects.toml (comments and "
     "formatting kept). A name already registered is an error.",
 )
+@dry_run_option("Check the options and list the files that would be created; write nothing.")
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -46,6 +53,8 @@ def command(
     description: str | None,
     changelog: str | None,
     register: bool,
+    dry_run: bool,
+    fmt: str,
 ) -> None:
     """Create a new project NAME from the skeleton in a new git repository.
 
@@ -64,16 +73,41 @@ def command(
         changelog=changelog,
         register=register,
     )
-    created = create_project(registry, project, path, registry_text=registry_text)
-    click.echo(table(["file", "mode"], created.files))
-    click.echo(
-        f"created {project.name} in {created.path} "
-        f"({len(created.files)} files, commit {created.commit[:12]} on main)"
+    created = create_project(registry, project, path, registry_text=registry_text, dry_run=dry_run)
+    if fmt == "json":
+        emit_json(
+            {
+                "project": project.name,
+                "path": str(created.path),
+                "dry_run": dry_run,
+                "commit": created.commit or None,
+                "registered": created.registry_text is not None,
+                "files": [{"path": f, "mode": m} for f, m in created.files],
+            }
+        )
+    elif fmt == "markdown":
+        output.echo(markdown_table(["file", "mode"], created.files))
+    else:
+        output.echo(table(["file", "mode"], created.files))
+    registered = created.registry_text is not None
+    done = "" if fmt == "text" else "\n"
+    if dry_run:
+        output.echo(
+            f"dry run: would create {project.name} in {created.path} "
+            f"({len(created.files)} files)"
+            + (f" and register it in {registry.path}" if registered else ""),
+            err=fmt == "json",
+        )
+        return
+    output.echo(
+        f"{done}created {project.name} in {created.path} "
+        f"({len(created.files)} files, commit {created.commit[:12]} on main)",
+        err=fmt == "json",
     )
-    if created.registry_text is not None:
-        click.echo(f"registered {project.name} in {registry.path}")
+    if registered:
+        output.echo(f"registered {project.name} in {registry.path}", err=fmt == "json")
     if templates_dirty(registry.root):
-        click.echo(
+        output.echo(
             "warning: templates/ has uncommitted changes; .eco.toml records the last "
             "commit, so the next sync may show them as changes",
             err=True,

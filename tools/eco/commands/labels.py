@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 import click
 
+from eco import output
+from eco.commands.options import apply_option
+from eco.commands.options import emit_json
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
+from eco.commands.options import say_dry_or_applied
 from eco.context import Context
 from eco.errors import EcoError
 from eco.forge import connect
@@ -36,19 +40,14 @@ def command() -> None:
 
 @command.command("sync")
 @projects_argument
-@click.option(
-    "--apply",
-    "write",
-    is_flag=True,
-    help="Make the changes. Without it, only show them (a dry run).",
-)
+@apply_option("Make the changes on GitHub.")
 @click.option(
     "--prune",
     is_flag=True,
     help="Also delete labels that labels.toml does not define (with --apply). "
     "Without it a repository's own labels are always kept.",
 )
-@format_option("text", "json")
+@format_option()
 @jobs_option
 @click.pass_obj
 def sync(
@@ -59,12 +58,14 @@ def sync(
     fmt: str,
     jobs: int | None,
 ) -> None:
-    """Compare each PROJECT's labels with labels.toml and, with --apply, update them.
+    """Compare each PROJECT's labels with labels.toml; with --apply, update them.
 
+    Without --apply this is a dry run, and its first line says so.
     A label named by an alias is renamed in place (it keeps its issues and pull
     requests); colours and descriptions are updated; missing labels are created. Writes
     are spaced at least one second apart.
     """
+    say_dry_or_applied(write, "the labels on GitHub")
     specs = load_labels(ctx.root / LABELS_FILE)
     registry = ctx.registry
     selected = registry.select(projects)
@@ -93,7 +94,12 @@ def sync(
             apply(project.repo, changes, send, forge.spacer.wait)
         return changes
 
-    outcomes = run_each(selected, one, jobs=jobs, label="labels")
+    def status(changes: list[Change]) -> str:
+        if not any(c.write for c in changes):
+            return "in sync"
+        return "changed" if write else "would change"
+
+    outcomes = run_each(selected, one, jobs=jobs, label="labels", status=status)
     if fmt == "json":
         data = {
             "applied": write,
@@ -112,12 +118,19 @@ def sync(
                 if o.ok
             },
         }
-        click.echo(json.dumps(data, indent=2))
+        emit_json(data)
+    elif fmt == "markdown":
+        rows = [
+            (o.project.name, c.action, c.name, c.spec.name if c.spec else "", c.detail)
+            for o in outcomes
+            for c in o.value or []
+        ]
+        output.echo(markdown_table(["project", "action", "label", "to", "detail"], rows))
     else:
         for outcome in outcomes:
             if outcome.ok and outcome.value is not None:
-                click.echo(_describe(outcome.project, outcome.value, write, prune))
-    sys.exit(finish(outcomes, "labels sync"))
+                output.echo(_describe(outcome.project, outcome.value, write, prune))
+    sys.exit(finish(outcomes, "labels sync", status))
 
 
 def _describe(project: Project, changes: list[Change], write: bool, prune: bool) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import format_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.tables import table
@@ -14,7 +15,7 @@ from eco.tables import table
 
 @click.command("list")
 @projects_argument
-@format_option("text", "json")
+@format_option()
 @click.pass_obj
 def command(ctx: Context, projects: tuple[str, ...], fmt: str) -> None:
     """List the managed projects of the registry (projects.toml): all, or those named."""
@@ -32,7 +33,7 @@ def command(ctx: Context, projects: tuple[str, ...], fmt: str) -> None:
             },
             "projects": [{**p.as_dict(), "cloned": workspace.is_cloned(p)} for p in selected],
         }
-        click.echo(json.dumps(data, indent=2))
+        emit_json(data)
         return
     rows = [
         (
@@ -45,4 +46,5 @@ def command(ctx: Context, projects: tuple[str, ...], fmt: str) -> None:
         )
         for p in selected
     ]
-    click.echo(table(["project", "repo", "pypi", "branch", "python", "clone"], rows))
+    headers = ["project", "repo", "pypi", "branch", "python", "clone"]
+    output.echo(markdown_table(headers, rows) if fmt == "markdown" else table(headers, rows))

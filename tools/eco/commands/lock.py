@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import click
 
+from eco import output
+from eco.commands.options import dry_run_option
+from eco.commands.options import emit_json
 from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import format_option
+from eco.commands.options import index_url_option
 from eco.commands.options import jobs_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
 from eco.commands.publishing import open_forge
 from eco.commands.publishing import published_json
@@ -56,18 +60,14 @@ from eco.tables import table
     type=click.Choice(BACKENDS),
     default="pip-tools",
     show_default=True,
-    help="The resolver: pip-compile, or the much faster `uv pip compile`.",
+    help="The resolver: pip-compile, or the much faster uv pip compile.",
 )
-@click.option(
-    "--index-url",
-    metavar="URL",
-    default=None,
-    help="The package index to resolve against (default: [ecosystem] index-url).",
-)
+@index_url_option("[ecosystem] index-url")
+@dry_run_option("Resolve and show the pin changes; commit nothing.")
 @fetch_option("works offline on the clones")
 @push_options(f"each project's {LOCK_BRANCH} branch")
 @jobs_option
-@format_option("text", "json")
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -76,13 +76,14 @@ def command(
     upgrade_packages: tuple[str, ...],
     backend: str,
     index_url: str | None,
+    dry_run: bool,
     fetch: bool,
     push: bool,
     forge_kind: str,
     jobs: int | None,
     fmt: str,
 ) -> None:
-    """Pin each PROJECT's ``requirements/*.in`` into ``requirements/*.txt``.
+    """Pin each PROJECT's requirements/*.in into requirements/*.txt.
 
     Files are compiled in the order their -r/-c lines require, for the project's
     minimum Python, against one index only (no pip or uv configuration of this machine
@@ -93,6 +94,8 @@ def command(
     """
     if upgrade and upgrade_packages:
         raise EcoError("--upgrade re-resolves everything; use it or --upgrade-package, not both")
+    if dry_run and push:
+        raise click.UsageError("--push publishes what lock commits; a --dry-run commits nothing")
     registry = ctx.registry
     selected = registry.select(projects)
     request = LockRequest(
@@ -100,6 +103,7 @@ def command(
         index_url=index_url or registry.ecosystem.index_url,
         upgrade=upgrade,
         upgrade_packages=upgrade_packages,
+        dry_run=dry_run,
     )
     resolver = Resolver(backend)
     workspace = ctx.workspace
@@ -121,16 +125,26 @@ def command(
         )
         return replace(result, published=published)
 
-    outcomes = run_each(selected, work, jobs=jobs, label="lock")
+    outcomes = run_each(selected, work, jobs=jobs, label="lock", status=_status)
     if fmt == "json":
-        click.echo(json.dumps([_as_json(o) for o in outcomes], indent=2))
+        emit_json({"dry_run": dry_run, "projects": [_as_json(o) for o in outcomes]})
     else:
-        _print_text(outcomes)
-    raise SystemExit(finish(outcomes, "lock"))
+        _print_text(outcomes, markdown=fmt == "markdown")
+    raise SystemExit(finish(outcomes, "lock", _status))
+
+
+def _status(lock: ProjectLock) -> str:
+    """The project's word of the status vocabulary."""
+    words = {"committed": "changed", "would change": "would change", "branch up to date": "ok"}
+    return words.get(lock.state, "in sync")
 
 
 def _as_json(outcome: Outcome[ProjectLock]) -> dict[str, Any]:
-    data: dict[str, Any] = {"project": outcome.project.name, "ok": outcome.ok}
+    data: dict[str, Any] = {
+        "project": outcome.project.name,
+        "ok": outcome.ok,
+        "status": _status(outcome.value) if outcome.value is not None else "failed",
+    }
     if outcome.error is not None:
         data["error"] = outcome.error
     value = outcome.value
@@ -157,13 +171,13 @@ def _as_json(outcome: Outcome[ProjectLock]) -> dict[str, Any]:
     return data
 
 
-def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
+def _print_text(outcomes: Sequence[Outcome[ProjectLock]], *, markdown: bool) -> None:
     rows = []
     details = []
     for outcome in outcomes:
         value = outcome.value
         if value is None:  # in the table too, as in eco sync's; why is in the closing lines
-            rows.append((outcome.project.name, "-", "-", "FAILED"))
+            rows.append((outcome.project.name, "-", "-", "failed"))
             continue
         counts: dict[str, int] = {}
         for item in value.files:
@@ -182,7 +196,13 @@ def _print_text(outcomes: Sequence[Outcome[ProjectLock]]) -> None:
             for change in item.changes:
                 details.append(f"{value.project.name}: {item.target}: {change}")
         details += [f"{value.project.name}: note: {note}" for note in value.notes]
+    headers = ["project", "python", "files", "result"]
+    if markdown:
+        output.echo(markdown_table(headers, rows))
+        if details:
+            output.echo("\n" + "\n".join(f"- {line}" for line in details))
+        return
     if rows:
-        click.echo(table(["project", "python", "files", "result"], rows))
+        output.echo(table(headers, rows))
     for line in details:
-        click.echo(line)
+        output.echo(line)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
 from eco.commands.publishing import show_budget
 from eco.context import Context
@@ -29,7 +30,7 @@ from eco.tables import table
     show_default=True,
     help="Which pull requests: open ones (with checks and reviews), merged, closed, or all.",
 )
-@format_option("text", "json")
+@format_option()
 @jobs_option
 @click.pass_obj
 def command(
@@ -54,7 +55,7 @@ def command(
     outcomes = run_each(selected, one, jobs=jobs, label="prs")
     found = [pull for outcome in outcomes for pull in outcome.value or []]
     if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in found], indent=2))
+        emit_json({"state": state, "pulls": [p.as_dict() for p in found]})
     elif found:
         rows = [
             (
@@ -70,7 +71,7 @@ def command(
             for p in found
         ]
         headers = ["project", "pr", "branch", "state", "checks", "review", "updated", "url"]
-        click.echo(table(headers, rows))
+        output.echo(markdown_table(headers, rows) if fmt == "markdown" else table(headers, rows))
     else:
-        click.echo(f"no {'' if state == 'all' else state + ' '}pull requests from eco")
+        output.echo(f"no {'' if state == 'all' else state + ' '}pull requests from eco")
     raise SystemExit(finish(outcomes, "prs"))

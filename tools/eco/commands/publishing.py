@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import click
 
+from eco import output
 from eco.forge import budget_notice
 from eco.forge import Forge
 from eco.forge import get_forge
@@ -57,7 +58,7 @@ def show_budget(forge: Forge, projects: int) -> None:
     """Before a run over ``projects`` large enough to matter, GitHub's API budget on stderr."""
     notice = budget_notice(forge, projects)
     if notice:
-        click.echo(notice, err=True)
+        output.echo(notice, err=True)
 
 
 def published_text(published: PublishResult) -> str:

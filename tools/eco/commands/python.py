@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 import tomlkit
 
+from eco import output
+from eco.commands.options import date_option
+from eco.commands.options import dry_run_option
+from eco.commands.options import emit_json
 from eco.commands.options import fetch_option
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
+from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
 from eco.context import Context
 from eco.parallel import run_each
@@ -37,18 +40,11 @@ from eco.registry import Project
 from eco.root import REGISTRY_FILE
 from eco.tables import table
 
-
-def _today_option(func: Any) -> Any:
-    return click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        default=None,
-        help="Judge the policy as of this date (YYYY-MM-DD) instead of today.",
-    )(func)
+_date_option = date_option("Judge the policy as of this day instead of today.")
 
 
-def _day(value: datetime | None) -> date:
-    return value.date() if value is not None else date.today()
+def _day(value: date | None) -> date:
+    return value if value is not None else date.today()
 
 
 def _policy(ctx: Context) -> tuple[Releases, Policy]:
@@ -65,22 +61,22 @@ def command() -> None:
     """Keep every project's supported Pythons in line with the ecosystem's policy.
 
     A Python version is supported from its first final release and dropped within
-    six months of its end of life (``[ecosystem.python] policy``, default
+    six months of its end of life ([ecosystem.python] policy, default
     "eol+6months"); the dates come from python-releases.toml at the ecosystem root.
     """
 
 
 @command.command("status")
 @projects_argument
-@_today_option
-@format_option("text", "json", "markdown")
+@_date_option
+@format_option()
 @fetch_option("works offline on the clones")
 @jobs_option
 @click.pass_obj
 def status(
     ctx: Context,
     projects: tuple[str, ...],
-    today: datetime | None,
+    day: date | None,
     fmt: str,
     fetch: bool,
     jobs: int | None,
@@ -88,9 +84,9 @@ def status(
     """Show each project's requires-python, classifiers, CI matrix, ruff and mypy targets
     against the policy, read from origin/<branch> of its clone.
 
-    Exits 1 when the registry needs `eco python apply` or a project needs `eco sync`.
+    Exits 1 when the registry needs eco python apply or a project needs eco sync.
     """
-    day = _day(today)
+    day = _day(day)
     releases, policy = _policy(ctx)
     registry = ctx.registry
     selected = registry.select(projects)
@@ -100,10 +96,13 @@ def status(
         clone = ctx.workspace.ensure(project, fetch=fetch)
         return project_status(project, clone.path, clone.remote_branch, releases, policy, day)
 
-    outcomes = run_each(selected, one, jobs=jobs, label="python status")
+    def word(result: ProjectStatus) -> str:
+        return "drift" if result.drift else "in sync"
+
+    outcomes = run_each(selected, one, jobs=jobs, label="python status", status=word)
     results = [o.value for o in outcomes if o.value is not None]
     head = {
-        "today": day.isoformat(),
+        "date": day.isoformat(),
         "policy": policy.text,
         "supported": list(registry.ecosystem.python),
     }
@@ -115,12 +114,12 @@ def status(
             ],
             "projects": [r.as_dict() for r in results],
         }
-        click.echo(json.dumps(data, indent=2))
+        emit_json(data)
     else:
         markdown = fmt == "markdown"
-        click.echo(_report(head, ecosystem, results, markdown=markdown))
+        output.echo(_report(head, ecosystem, results, markdown=markdown))
     drift = any(f.drift for f in ecosystem) or any(r.drift for r in results)
-    code = finish(outcomes, "python status")
+    code = finish(outcomes, "python status", word)
     if code or drift:
         raise SystemExit(1)
 
@@ -133,7 +132,7 @@ def _report(
     markdown: bool,
 ) -> str:
     lines = [
-        f"Policy {head['policy']} on {head['today']}; ecosystem supports {span(head['supported'])}."
+        f"Policy {head['policy']} on {head['date']}; ecosystem supports {span(head['supported'])}."
     ]
     bullet = "- " if markdown else "  "
     lines += [f"{bullet}{_with_fix(f)}" for f in ecosystem]
@@ -188,22 +187,23 @@ def _with_fix(finding: Finding) -> str:
 
 
 @command.command("apply")
-@_today_option
-@click.option("--dry-run", is_flag=True, help="Show the changes; write nothing.")
+@_date_option
+@dry_run_option("Show the changes; write nothing.")
 @click.option(
     "--drop-eol",
     is_flag=True,
     help="Also drop versions past end of life that are still within the grace period.",
 )
+@format_option()
 @click.pass_obj
-def apply(ctx: Context, today: datetime | None, dry_run: bool, drop_eol: bool) -> None:
-    """Change projects.toml so the next `eco sync` brings every project in line.
+def apply(ctx: Context, day: date | None, dry_run: bool, drop_eol: bool, fmt: str) -> None:
+    """Change projects.toml so the next eco sync brings every project in line.
 
     Removes versions past the policy's deadline (and not-yet-released ones) and adds
     released versions, in [ecosystem.python] supported and in every project's own
-    `python` list. Comments and layout of projects.toml are kept.
+    python list. Comments and layout of projects.toml are kept.
     """
-    day = _day(today)
+    day = _day(day)
     releases, policy = _policy(ctx)
     registry = ctx.registry
     path = registry.path
@@ -216,26 +216,53 @@ def apply(ctx: Context, today: datetime | None, dry_run: bool, drop_eol: bool) -
         drop_eol=drop_eol,
         overrides=overriding_projects(document),
     )
-    if not changes:
-        click.echo(f"{REGISTRY_FILE} already follows the policy ({policy.text}) on {day}.")
-        return
-    for change in changes:
-        delta = [f"-{v}" for v in change.removed] + [f"+{v}" for v in change.added]
-        click.echo(
-            f"{change.key}: {span(change.before)} -> {span(change.after)} ({' '.join(delta)})"
+    if changes:
+        edit(document, changes)
+        if not dry_run:
+            _write_checked(path, tomlkit.dumps(document))
+    if fmt == "json":
+        emit_json(
+            {
+                "date": day.isoformat(),
+                "policy": policy.text,
+                "dry_run": dry_run,
+                "written": bool(changes) and not dry_run,
+                "changes": [
+                    {
+                        "key": c.key,
+                        "before": list(c.before),
+                        "after": list(c.after),
+                        "removed": list(c.removed),
+                        "added": list(c.added),
+                        "projects": list(c.projects),
+                    }
+                    for c in changes
+                ],
+            }
         )
-        if change.projects:
-            click.echo(f"  projects: {', '.join(change.projects)}")
-    edit(document, changes)
-    text = tomlkit.dumps(document)
-    if dry_run:
-        click.echo(f"Dry run: {REGISTRY_FILE} not written.")
         return
-    _write_checked(path, text)
+    if not changes:
+        output.echo(f"{REGISTRY_FILE} already follows the policy ({policy.text}) on {day}.")
+        return
+    if fmt == "markdown":
+        rows = [(c.key, span(c.before), span(c.after), ", ".join(c.projects)) for c in changes]
+        output.echo(markdown_table(["key", "before", "after", "projects"], rows))
+    else:
+        for change in changes:
+            delta = [f"-{v}" for v in change.removed] + [f"+{v}" for v in change.added]
+            output.echo(
+                f"{change.key}: {span(change.before)} -> {span(change.after)} ({' '.join(delta)})"
+            )
+            if change.projects:
+                output.echo(f"  projects: {', '.join(change.projects)}")
+    if dry_run:
+        output.echo(f"Dry run: {REGISTRY_FILE} not written.", err=fmt != "text")
+        return
     affected = sorted({name for change in changes for name in change.projects})
-    click.echo(
-        f"Wrote {REGISTRY_FILE}. Commit it; the next `eco sync` then opens one pull request "
-        f"for each of {len(affected)} project(s)."
+    output.echo(
+        f"Wrote {REGISTRY_FILE}. Commit it; the next eco sync then opens one pull request "
+        f"for each of {len(affected)} project(s).",
+        err=fmt != "text",
     )
 
 

@@ -6,11 +6,19 @@ from datetime import date
 from datetime import datetime
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
+from eco import output
+from eco.commands.options import date_option
+from eco.commands.options import dry_run_option
+from eco.commands.options import emit_json
+from eco.commands.options import format_option
+from eco.commands.options import index_url_option
+from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.errors import EcoError
 from eco.release import next_dev as release_next
@@ -44,13 +52,8 @@ def _looks_like_version(arg: str) -> bool:
     return True
 
 
-def _day(value: str | None) -> date:
-    if value is None:
-        return datetime.now(UTC).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise EcoError(f"--date {value!r}: expected YYYY-MM-DD") from None
+def _day(value: date | None) -> date:
+    return value if value is not None else datetime.now(UTC).date()
 
 
 @click.command("release")
@@ -61,10 +64,8 @@ def _day(value: str | None) -> date:
     help="Release from this local checkout (clean, on the release's base branch, up to "
     "date) instead of eco's workspace clone of PROJECT.",
 )
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Run the pre-flight checks and show every diff, command and API call; change nothing.",
+@dry_run_option(
+    "Run the pre-flight checks and show every diff, command and API call; change nothing."
 )
 @click.option(
     "--resume",
@@ -82,17 +83,8 @@ def _day(value: str | None) -> date:
     help="The branch to release from. Default: the project's branch (main) for A.B.0, "
     "stable for A.B.x, per the Pallets policy.",
 )
-@click.option(
-    "--date",
-    "day",
-    metavar="YYYY-MM-DD",
-    help="The release date written to the changelog. Default: today (UTC).",
-)
-@click.option(
-    "--index-url",
-    help=f"The package index checked for the version. Default: [ecosystem] index-url, "
-    f"else {DEFAULT_INDEX}.",
-)
+@date_option("Release as of this day: the date written to the changelog. Default: today (UTC).")
+@index_url_option(f"[ecosystem] index-url, else {DEFAULT_INDEX}")
 @click.option(
     "--forge",
     type=click.Choice(["auto", "local", "github"]),
@@ -102,6 +94,7 @@ def _day(value: str | None) -> date:
     "local: git only (those steps are skipped and said so); auto: github when "
     "credentials are set and the project has a repo.",
 )
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -111,9 +104,10 @@ def command(
     resume: bool,
     next_dev: bool,
     base: str | None,
-    day: str | None,
+    day: date | None,
     index_url: str | None,
     forge: str,
+    fmt: str,
 ) -> None:
     """Release PROJECT (default VERSION: the current version without .dev).
 
@@ -137,48 +131,103 @@ def command(
         release_next.run(target, version, base=base, github=github, dry_run=dry_run)
         return
     release = lib.prepare(target, version, day=_day(day), index_url=url, github=github, base=base)
-    _run(release, target, dry_run=dry_run, resume=resume)
+    report = Report(fmt)
+    try:
+        _run(release, target, report, dry_run=dry_run, resume=resume)
+    finally:
+        report.finish(release, target, dry_run=dry_run)
 
 
-def _run(release: lib.Release, target: Target, *, dry_run: bool, resume: bool) -> None:
+class Report:
+    """What a release run says: printed as it goes in text; with --format json or
+    markdown the same lines are progress on stderr and the report comes at the end."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.preflight: list[dict[str, str]] = []
+        self.steps: list[dict[str, Any]] = []
+        self.next: list[str] = []
+
+    def say(self, line: str) -> None:
+        if self.fmt == "text":
+            output.echo(line)
+        else:
+            output.note(line)
+
+    def finish(self, release: lib.Release, target: Target, *, dry_run: bool) -> None:
+        if self.fmt == "json":
+            emit_json(
+                {
+                    "project": target.project.name,
+                    "version": str(release.version),
+                    "base": release.base,
+                    "base_commit": release.base_commit,
+                    "dry_run": dry_run,
+                    "preflight": self.preflight,
+                    "steps": self.steps,
+                    "next": self.next,
+                }
+            )
+        elif self.fmt == "markdown":
+            title = f"## eco release {target.project.name} {release.version}"
+            rows = [(s["name"], s["state"], s["detail"]) for s in self.steps]
+            output.echo(f"{title}\n\n{markdown_table(['step', 'state', 'detail'], rows)}")
+            if self.next:
+                output.echo("\nNext:\n\n" + "\n".join(f"- {line}" for line in self.next))
+
+
+def _run(
+    release: lib.Release, target: Target, report: Report, *, dry_run: bool, resume: bool
+) -> None:
     where = "workspace clone" if target.workspace else "checkout"
-    click.echo(
+    report.say(
         f"release {target.project.name} {release.version} from {release.base} "
         f"({release.base_commit[:12]}) in the {where} {release.repo}"
     )
-    result = preflight.preflight(release, resume=resume, dry_run=dry_run)
+    with output.step("pre-flight checks"):
+        result = preflight.preflight(release, resume=resume, dry_run=dry_run)
     for note in result.notes:
-        click.echo(f"  note: {note}")
+        report.preflight.append({"kind": "note", "message": note})
+        report.say(f"  note: {note}")
     for warning in result.warnings:
-        click.echo(f"  warning: {warning}")
+        report.preflight.append({"kind": "warning", "message": warning})
+        report.say(f"  warning: {warning}")
     preflight.refuse(release, result)
-    click.echo("pre-flight: ok")
+    report.say("pre-flight: ok")
     if release.github is None:
-        click.echo("  GitHub: skipped (local forge): no CI check, pull request or draft release")
+        report.say("  GitHub: skipped (local forge): no CI check, pull request or draft release")
     steps = lib.steps(release)
     if dry_run:
-        click.echo("dry run: nothing is changed; the steps would be:")
+        report.say("dry run: nothing is changed; the steps would be:")
         for step in steps:
             if step.done():
                 if not step.quiet:
-                    click.echo(f"[done] {step.name}")
+                    report.steps.append({"name": step.name, "state": "done", "detail": ""})
+                    report.say(f"[done] {step.name}")
                 continue
-            click.echo(f"[todo] {step.name}")
-            for line in step.preview():
-                click.echo(f"    {line}")
+            preview = list(step.preview())
+            report.steps.append({"name": step.name, "state": "todo", "detail": "; ".join(preview)})
+            report.say(f"[todo] {step.name}")
+            for line in preview:
+                report.say(f"    {line}")
         return
     finished: list[str] = []
     for step in steps:
         if step.done():
             if not step.quiet:
-                click.echo(f"[done] {step.name}: already done")
+                report.steps.append({"name": step.name, "state": "done", "detail": "already done"})
+                report.say(f"[done] {step.name}: already done")
             continue
         try:
-            outcome = step.run()
+            with output.step(step.name):
+                outcome = step.run()
         except EcoError as exc:
+            report.steps.append({"name": step.name, "state": "failed", "detail": str(exc)})
             raise lib.StepFailed(release, step.name, finished, exc) from None
         finished.append(step.name)
-        click.echo(f"[ok]   {step.name}: {outcome}")
-    click.echo("next:")
-    for line in lib.next_steps(release):
-        click.echo(f"  - {line}")
+        report.steps.append({"name": step.name, "state": "ok", "detail": str(outcome)})
+        report.say(f"[ok]   {step.name}: {outcome}")
+    report.next = list(lib.next_steps(release))
+    report.say("next:")
+    for line in report.next:
+        report.say(f"  - {line}")

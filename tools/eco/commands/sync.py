@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import click
 
+from eco import output
+from eco.commands.options import dry_run_option
+from eco.commands.options import emit_json
 from eco.commands.options import fetch_option
 from eco.commands.options import finish
+from eco.commands.options import format_option
 from eco.commands.options import jobs_option
+from eco.commands.options import pager_option
 from eco.commands.options import projects_argument
 from eco.commands.publishing import open_forge
 from eco.commands.publishing import published_text
@@ -27,6 +33,7 @@ from eco.sync.project import Written
 from eco.sync.report import dry_run_text
 from eco.sync.report import in_line
 from eco.sync.report import project_text
+from eco.sync.report import summary_markdown
 from eco.sync.report import summary_table
 
 
@@ -39,12 +46,7 @@ class Synced:
 
 @click.command("sync")
 @projects_argument
-@click.option(
-    "-n",
-    "--dry-run",
-    is_flag=True,
-    help="Print each file's classification and the unified diff; write nothing.",
-)
+@dry_run_option("Print each file's classification and the unified diff; write nothing.")
 @click.option(
     "--allow-conflicts",
     is_flag=True,
@@ -63,6 +65,8 @@ class Synced:
 @push_options("each sync branch")
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
 @jobs_option
+@format_option()
+@pager_option
 @click.pass_obj
 def command(
     ctx: Context,
@@ -75,6 +79,7 @@ def command(
     forge_kind: str,
     verbose: bool,
     jobs: int | None,
+    fmt: str,
 ) -> None:
     """Merge the skeleton into each PROJECT (default: all) on the sync branch.
 
@@ -114,19 +119,29 @@ def command(
         )
         return Synced(view, written, forge.publish(request))
 
-    outcomes = run_each(selected, one, jobs=jobs, label="sync")
+    outcomes = run_each(selected, one, jobs=jobs, label="sync", status=_status)
     rows: list[tuple[str, Plan | None, str]] = []
     conflicted_names: list[str] = []
+    chunks: list[str] = []
+    projects_json: list[dict[str, Any]] = []
     for outcome in outcomes:
         synced = outcome.value
         if synced is None:
-            rows.append((outcome.project.name, None, "FAILED"))
+            rows.append((outcome.project.name, None, "failed"))
+            projects_json.append(
+                {
+                    "name": outcome.project.name,
+                    "status": "failed",
+                    "result": "failed",
+                    "error": outcome.error,
+                }
+            )
             continue
         plan = synced.view.plan
         if plan.conflicts:
             conflicted_names.append(outcome.project.name)
         if synced.written is None:
-            click.echo(dry_run_text(plan, verbose=verbose))
+            chunks.append(dry_run_text(plan, verbose=verbose))
             result = (
                 "conflict" if plan.conflicts else ("would change" if plan.writes() else "in sync")
             )
@@ -135,29 +150,79 @@ def command(
             if synced.published is not None:
                 result += "; " + published_text(synced.published)
             lines = project_text(plan, verbose=verbose)
-            click.echo(
+            chunks.append(
                 "\n".join(
                     lines if in_line(plan) and not verbose else [*lines, f"  => {result}", ""]
                 )
             )
         rows.append((outcome.project.name, plan, result))
-    click.echo(summary_table(rows))
-    status = finish(outcomes, "sync")
+        projects_json.append(_as_json(outcome.project.name, synced, result))
+    if fmt == "json":
+        emit_json({"dry_run": dry_run, "projects": projects_json})
+    elif fmt == "markdown":
+        output.echo(summary_markdown(rows))
+        for name, planned, _ in rows:
+            if dry_run and planned is not None and planned.writes():
+                diff = dry_run_text(planned, verbose=verbose)
+                output.echo(
+                    f"\n<details><summary>{name}</summary>\n\n```diff\n{diff}\n```\n</details>"
+                )
+    elif dry_run:
+        output.page("\n".join([*chunks, summary_table(rows)]))
+    else:
+        output.echo("\n".join([*chunks, summary_table(rows)]))
+    status = finish(outcomes, "sync", _status)
     conflicted = bool(conflicted_names)
     where = f"conflicts in {', '.join(conflicted_names)}"  # the projects to look at, by name
     if conflicted and allow_conflicts and not dry_run:
-        click.echo(
+        output.echo(
             f"{where}: committed with conflict markers; resolve them on the sync branch "
             "(or in its pull request) before merging",
             err=True,
         )
     elif conflicted:
-        click.echo(
+        output.echo(
             f"{where}: resolve them in the project, opt the file out in projects.toml, "
             "or re-run with --allow-conflicts to commit them with markers",
             err=True,
         )
     raise SystemExit(1 if conflicted else status)
+
+
+def _status(synced: Synced) -> str:
+    """The project's word of the status vocabulary."""
+    plan, written = synced.view.plan, synced.written
+    if plan.conflicts:
+        return "conflict"  # left untouched, or committed with markers: a person decides
+    if written is None:
+        return "would change" if plan.writes() else "in sync"
+    if written.outcome == "committed":
+        return "changed"
+    if written.outcome == "up-to-date":
+        return "ok"  # the sync branch already holds the change
+    return "in sync"
+
+
+def _as_json(name: str, synced: Synced, result: str) -> dict[str, Any]:
+    plan = synced.view.plan
+    return {
+        "name": name,
+        "status": _status(synced),
+        "result": result,
+        "error": None,
+        "revision": plan.revision,
+        "last_applied": plan.previous or None,
+        "files": [
+            {
+                "path": f.path,
+                "mode": f.mode,
+                "action": f.action,  # what sync does with it
+                "status": f.check_status,  # as eco check reports it
+                "reason": f.reason,
+            }
+            for f in plan.files
+        ],
+    }
 
 
 def _describe(written: Written, branch: str) -> str:

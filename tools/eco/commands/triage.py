@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from datetime import datetime
+from datetime import time
 from datetime import UTC
 from pathlib import Path
 
 import click
 
+from eco import output
+from eco.commands.options import apply_option
+from eco.commands.options import emit_json
 from eco.commands.options import finish
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
+from eco.commands.options import say_dry_or_applied
+from eco.commands.options import since_option
 from eco.context import Context
 from eco.errors import EcoError
 from eco.forge import connect
@@ -21,7 +28,7 @@ from eco.forge.github_cache import Budget
 from eco.forge.github_cache import EtagCache
 from eco.forge.github_cache import ListFetcher
 from eco.triage import dashboard
-from eco.triage import output
+from eco.triage import output as render
 from eco.triage.close import close as close_issue
 from eco.triage.close import parse_ref
 from eco.triage.close import STATE_REASONS
@@ -31,9 +38,9 @@ from eco.triage.model import Team
 from eco.triage.model import Window
 
 RENDERERS = {
-    "text": output.text,
-    "json": output.json_text,
-    "markdown": output.markdown,
+    "text": render.text,
+    "json": render.json_text,
+    "markdown": render.markdown,
     "html": dashboard.html,
 }
 
@@ -59,24 +66,18 @@ def command() -> None:
 
 def _write(text: str, path: Path | None) -> None:
     if path is None:
-        click.echo(text, nl=False)
+        output.echo(text, nl=False)
         return
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise EcoError(f"{path}: cannot write the report: {exc.strerror}") from None
-    click.echo(f"wrote {path}", err=True)
+    output.echo(f"wrote {path}", err=True)
 
 
 @command.command("report")
 @projects_argument
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    metavar="DATE",
-    help="Start of the metrics window, a date (YYYY-MM-DD, UTC). Default: 30 days ago.",
-)
+@since_option("The first day of the metrics window (UTC). Default: 30 days ago.")
 @click.option(
     "--days",
     type=click.IntRange(min=0),
@@ -102,6 +103,7 @@ def _write(text: str, path: Path | None) -> None:
 @click.option(
     "--output",
     "-o",
+    "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Write the report to this file instead of standard output "
@@ -119,12 +121,12 @@ def _write(text: str, path: Path | None) -> None:
 def report(
     ctx: Context,
     projects: tuple[str, ...],
-    since: datetime | None,
+    since: date | None,
     days: int,
     maintainers: tuple[str, ...],
     members: bool,
     fmt: str,
-    output: Path | None,
+    out_path: Path | None,
     cache: bool,
     jobs: int | None,
 ) -> None:
@@ -141,11 +143,11 @@ def report(
         names = ", ".join(p.name for p in local)
         raise EcoError(f"not on GitHub (no 'repo' in projects.toml): {names}")
     for project in local:
-        click.echo(f"skipped {project.name}: not on GitHub", err=True)
+        output.echo(f"skipped {project.name}: not on GitHub", err=True)
     selected = [p for p in selected if p.repo]
     forge = connect(registry, purpose="eco triage")
     now = datetime.fromtimestamp(forge.clock.now(), UTC)
-    start = window_start(now, since)
+    start = window_start(now, datetime.combine(since, time(), UTC) if since else None)
     if start > now:
         raise EcoError(f"--since {start:%Y-%m-%d} is in the future")
     window = Window(start, now, days)
@@ -160,8 +162,8 @@ def report(
         return ListFetcher(forge.client(owner_of(repo)).requester, store, budget)
 
     result, outcomes = collect(selected, fetcher_for, team, window, jobs=jobs)
-    _write(RENDERERS[fmt](result), output)
-    click.echo(
+    _write(RENDERERS[fmt](result), out_path)
+    output.echo(
         f"GitHub: {budget.requests} requests, {budget.not_modified} not modified (free), "
         f"{budget.counted} counted against the rate limit",
         err=True,
@@ -170,10 +172,11 @@ def report(
 
 
 @command.command("close")
-@click.argument("ref", metavar="OWNER/REPO#N")
+@click.argument("ref", metavar="REF")
 @click.option(
     "--reason",
     required=True,
+    metavar="TEXT",
     help="Why it is closed; posted as a comment before closing (Markdown).",
 )
 @click.option(
@@ -184,15 +187,34 @@ def report(
     show_default=True,
     help="GitHub's close reason: done, or not planned (duplicate, out of scope, stale).",
 )
+@apply_option("Post the comment and close.")
+@format_option()
 @click.pass_obj
-def close(ctx: Context, ref: str, reason: str, state_reason: str) -> None:
-    """Post REASON on an issue or pull request, then close it.
+def close(ctx: Context, ref: str, reason: str, state_reason: str, write: bool, fmt: str) -> None:
+    """Close an issue or pull request, with --apply, after posting the --reason text
+    as a comment. Without --apply: a dry run that says what would be done.
 
     REF is OWNER/REPO#N or PROJECT#N. This is the only way eco closes anything; the lock
     workflow locks the thread 14 days later.
     """
     repo, number = parse_ref(ref, ctx.registry)
+    say_dry_or_applied(write, f"{repo}#{number}")
     forge = connect(ctx.registry, purpose="eco triage close")
     gh = forge.client(owner_of(repo))
-    done = close_issue(gh, repo, number, reason, state_reason, forge.spacer.wait)
-    click.echo(f"closed {done.ref} ({done.state_reason.replace('_', ' ')}): {done.comment_url}")
+    done = close_issue(gh, repo, number, reason, state_reason, forge.spacer.wait, dry_run=not write)
+    how = done.state_reason.replace("_", " ")
+    if fmt == "json":
+        emit_json(
+            {
+                "applied": write,
+                "ref": done.ref,
+                "state_reason": done.state_reason,
+                "comment": reason.strip(),
+                "comment_url": done.comment_url or None,
+            }
+        )
+    elif write:
+        output.echo(f"closed {done.ref} ({how}): {done.comment_url}")
+    else:
+        quoted = "\n".join(f"> {line}" for line in reason.strip().splitlines())
+        output.echo(f"would comment on {done.ref}, then close it ({how}):\n{quoted}")

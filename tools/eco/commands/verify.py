@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import click
 
 from eco import index as simple_index
+from eco import output
+from eco.commands.options import emit_json
 from eco.commands.options import format_option
+from eco.commands.options import index_url_option
+from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.errors import EcoError
 from eco.registry import Project
@@ -78,8 +81,8 @@ def expected_for(
     help="Do not refresh sigstore's trust root over the network: use the local copy "
     "(sigstore's embedded root on first use).",
 )
-@click.option("--index-url", help="The package index (default: [ecosystem] index-url).")
-@format_option("text", "json")
+@index_url_option("[ecosystem] index-url")
+@format_option()
 @click.pass_obj
 def command(
     ctx: Context,
@@ -97,12 +100,12 @@ def command(
 ) -> None:
     """Verify where a release came from.
 
-    `eco verify PROJECT [VERSION]` downloads each file of the release (default: the newest
+    eco verify PROJECT [VERSION] downloads each file of the release (default: the newest
     final version) from the package index with its PEP 740 provenance and verifies it with
     pypi-attestations against the project's trusted publisher: its repository, its publish
-    workflow and the `publish` environment.
+    workflow and the publish environment.
 
-    `eco verify --provenance FILE DIST` and `eco verify --bundle FILE.sigstore.json DIST`
+    eco verify --provenance FILE DIST and eco verify --bundle FILE.sigstore.json DIST
     verify a local distribution. Exit status 1 when any file fails.
     """
     if provenance and bundle:
@@ -116,15 +119,18 @@ def command(
         dist = Path(args[0])
         if not dist.is_file():
             raise EcoError(f"{dist}: no such file")
-        if provenance is not None:
-            results = [
-                lib.verify_provenance(
-                    lib.load_provenance(provenance), dist, expected, offline=offline
-                )
-            ]
-        else:
-            assert bundle is not None
-            results = [lib.verify_bundle(lib.load_bundle(bundle), dist, expected, offline=offline)]
+        with output.step(f"verifying {dist.name}"):
+            if provenance is not None:
+                results = [
+                    lib.verify_provenance(
+                        lib.load_provenance(provenance), dist, expected, offline=offline
+                    )
+                ]
+            else:
+                assert bundle is not None
+                results = [
+                    lib.verify_bundle(lib.load_bundle(bundle), dist, expected, offline=offline)
+                ]
     else:
         if not args or len(args) > 2:
             raise EcoError(
@@ -144,7 +150,8 @@ def command(
 def verify_release(
     project: Project, version: str | None, index_url: str, expected: lib.Expected, offline: bool
 ) -> list[lib.Result]:
-    files = simple_index.project_files(index_url, project.pypi)
+    with output.step(f"reading {project.pypi} from {index_url}"):
+        files = simple_index.project_files(index_url, project.pypi)
     if not files:
         raise EcoError(f"{project.pypi} is not on the index {index_url}")
     if version is None:
@@ -161,7 +168,8 @@ def verify_release(
     with tempfile.TemporaryDirectory(prefix="eco-verify-") as scratch:
         for file in chosen:
             dist = Path(scratch) / file.filename
-            dist.write_bytes(simple_index.fetch(file.url))
+            with output.step(f"downloading {file.filename}"):
+                dist.write_bytes(simple_index.fetch(file.url))
             if file.sha256 and lib.sha256(dist) != file.sha256:
                 results.append(lib.Result(file.filename, False, "sha256 differs from the index's"))
                 continue
@@ -176,7 +184,9 @@ def verify_release(
             path = dist.with_name(dist.name + ".provenance")
             path.write_bytes(data)
             provenance = lib.load_provenance(path)
-            results.append(lib.verify_provenance(provenance, dist, expected, offline=offline))
+            with output.step(f"verifying {file.filename}"):
+                verified = lib.verify_provenance(provenance, dist, expected, offline=offline)
+            results.append(verified)
     return results
 
 
@@ -192,11 +202,15 @@ def report(results: list[lib.Result], expected: lib.Expected, offline: bool, fmt
             "offline": offline,
             "files": [{"file": r.filename, "ok": r.ok, "detail": r.detail} for r in results],
         }
-        click.echo(json.dumps(data, indent=2))
+        emit_json(data)
         return
     trust = (
         "sigstore trust root: local copy (offline)" if offline else "sigstore trust root: refreshed"
     )
-    click.echo(f"expected publisher: {expected.describe()}; {trust}")
-    rows = [(r.filename, "verified" if r.ok else "FAILED", r.detail) for r in results]
-    click.echo(table(["file", "result", "detail"], rows))
+    output.echo(f"expected publisher: {expected.describe()}; {trust}")
+    rows = [(r.filename, "ok" if r.ok else "failed", r.detail) for r in results]
+    if fmt == "markdown":
+        output.echo(markdown_table(["file", "result", "detail"], rows))
+        return
+    styled = [(name, output.status(word), detail) for name, word, detail in rows]
+    output.echo(table(["file", "result", "detail"], styled))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import tomllib
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -253,15 +254,23 @@ def _in_module(
     path: str, tree: ast.Module, package: str | None, categories: set[str]
 ) -> list[Deprecation]:
     module = analyse(tree, package)
+
+    def constant(name: ast.Name) -> ast.expr | None:
+        """The value of the one plain assignment ``name`` refers to (``MSG = "..."``)."""
+        bindings = module.reaching(name)
+        if len(bindings) == 1:
+            return next(iter(bindings)).value
+        return None
+
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         called = qualify(module, node.func)
         if called & WARN_FUNCTIONS:
-            item = _warn_call(path, node, categories)
+            item = _warn_call(path, node, categories, constant)
         elif called & DECORATORS:
-            item = _decorator(path, node, categories)
+            item = _decorator(path, node, categories, constant)
         else:
             continue
         if item is not None:
@@ -269,7 +278,12 @@ def _in_module(
     return found
 
 
-def _warn_call(path: str, node: ast.Call, categories: set[str]) -> Deprecation | None:
+Constant = Callable[[ast.Name], ast.expr | None]
+
+
+def _warn_call(
+    path: str, node: ast.Call, categories: set[str], constant: Constant
+) -> Deprecation | None:
     args = list(node.args)
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
     first = args[0] if args else keywords.get("message")
@@ -279,23 +293,39 @@ def _warn_call(path: str, node: ast.Call, categories: set[str]) -> Deprecation |
     name = _last_name(category) if category is not None else None
     if name not in categories or first is None:
         return None
-    return Deprecation(path, node.lineno, "warn", str(name), message_text(first), None)
+    text = message_text(first, constant)
+    return Deprecation(path, node.lineno, "warn", str(name), text, None)
 
 
-def _decorator(path: str, node: ast.Call, categories: set[str]) -> Deprecation | None:
+def _decorator(
+    path: str, node: ast.Call, categories: set[str], constant: Constant
+) -> Deprecation | None:
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
     first = node.args[0] if node.args else keywords.get("message")
     category = keywords.get("category")
     name = "DeprecationWarning" if category is None else _last_name(category)
     if first is None or name not in categories:
         return None
-    return Deprecation(path, node.lineno, "decorator", str(name), message_text(first), None)
+    text = message_text(first, constant)
+    return Deprecation(path, node.lineno, "decorator", str(name), text, None)
 
 
-def message_text(node: ast.expr) -> str:
-    """The literal text of a message expression; interpolated parts become ``{...}``."""
+def message_text(node: ast.expr, constant: Constant | None = None, depth: int = 0) -> str:
+    """The literal text of a message expression; interpolated parts become ``{...}``.
+
+    A name bound once to a value in the same module (``MSG = "... removed in 1.2."``) is
+    read through ``constant``.
+    """
+
+    def text(part: ast.expr) -> str:
+        return message_text(part, constant, depth + 1)
+
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if isinstance(node, ast.Name) and constant is not None and depth < 10:
+        value = constant(node)
+        if value is not None:
+            return text(value)
     if isinstance(node, ast.JoinedStr):
         return "".join(
             str(v.value) if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}"
@@ -303,13 +333,13 @@ def message_text(node: ast.expr) -> str:
             if isinstance(v, ast.Constant | ast.FormattedValue)
         )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return message_text(node.left) + message_text(node.right)
+        return text(node.left) + text(node.right)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        return message_text(node.left)
+        return text(node.left)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "format"
     ):
-        return message_text(node.func.value)
+        return text(node.func.value)
     return "{" + ast.unparse(node) + "}"

@@ -32,13 +32,15 @@ def issue_title(names: Sequence[str]) -> str:
 
 
 def text_report(scans: Sequence[ProjectScan]) -> str:
-    """One line per use: ``project path:line:col name (kind) code``."""
+    """One line per use: ``project path:line:col name (kind) code``; the kind says
+    ``via SPELLING`` when the code spells the name another way."""
     lines = []
     for scan in scans:
         for use in scan.result.uses:
+            how = f"{use.kind} via {use.via}" if use.via else use.kind
             lines.append(
                 f"{scan.project.name} {use.path}:{use.line}:{use.column}: "
-                f"{use.name} ({use.kind}) {use.code}"
+                f"{use.name} ({how}) {use.code}"
             )
         for problem in scan.result.unparsed:
             lines.append(f"{scan.project.name} {problem} (not scanned)")
@@ -48,6 +50,7 @@ def text_report(scans: Sequence[ProjectScan]) -> str:
 def json_report(scans: Sequence[ProjectScan], names: Sequence[str]) -> str:
     return json.dumps(
         {
+            "version": 1,
             "names": list(names),
             "projects": [
                 {
@@ -96,7 +99,9 @@ def issue_body(scan: ProjectScan, names: Sequence[str]) -> str:
 def _table(scan: ProjectScan) -> str:
     rows = ["| name | where | code |", "|---|---|---|"]
     rows += [
-        f"| `{use.name}` | {_where(scan, use)} | `{_cell(use.code)}` |" for use in scan.result.uses
+        f"| `{use.name}`{f' via `{use.via}`' if use.via else ''} | {_where(scan, use)} | "
+        f"`{_cell(use.code)}` |"
+        for use in scan.result.uses
     ]
     return "\n".join(rows)
 

@@ -9,7 +9,11 @@ never match, and names are resolved through the module's imports and scopes
 - a name bound by such an import, wherever it is loaded: ``Markup(...)``, ``s(...)``;
 - an attribute chain on an imported module: ``flask.Markup``, ``f.helpers.x`` after
   ``import flask as f``;
-- a re-export: the import of the name in a package plus its ``__all__`` entry.
+- a re-export: the import of the name in a package plus its ``__all__`` entry;
+- any of these through another spelling of the name (``flask.globals._request_ctx_stack``
+  for ``flask._request_ctx_stack``, :mod:`eco.deprecations.spellings`) or through the
+  project's own re-exports (``from . import Markup`` in a sibling of the package
+  ``__init__`` that imports ``flask.Markup``, :mod:`eco.deprecations.reexports`).
 
 Each use is reported once, at the innermost node that means the name: ``flask.Markup``
 in ``flask.Markup.escape(s)``.
@@ -18,11 +22,14 @@ in ``flask.Markup.escape(s)``.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from eco.deprecations.reexports import Reexports
 from eco.deprecations.scopes import analyse
 from eco.deprecations.scopes import Module
 from eco.deprecations.scopes import qualify
@@ -44,6 +51,7 @@ class Use:
     name: str  # the deprecated name searched for
     kind: str  # "import" | "use" | "re-export"
     code: str  # the source line, stripped
+    via: str = ""  # how the code spells it when not as ``name``: "flask_foo.Markup"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -53,6 +61,7 @@ class Use:
             "name": self.name,
             "kind": self.kind,
             "code": self.code,
+            "via": self.via or None,
         }
 
 
@@ -93,12 +102,22 @@ def package_of(path: str, paths: set[str]) -> str | None:
     return module.rpartition(".")[0] if "." in module else ""
 
 
-def scan_sources(sources: Iterable[Source], names: Sequence[str]) -> ScanResult:
-    """Every use of ``names`` in ``sources``, sorted by path and line."""
+def scan_sources(
+    sources: Iterable[Source],
+    names: Sequence[str],
+    *,
+    spellings: Mapping[str, Collection[str]] | None = None,
+) -> ScanResult:
+    """Every use of ``names`` in ``sources``, sorted by path and line.
+
+    ``spellings`` gives a NAME its other spellings (:mod:`eco.deprecations.spellings`):
+    a use of any of them is a use of the NAME. The project's own re-exports are
+    followed across ``sources``.
+    """
     sources = list(sources)
     paths = {s.path for s in sources}
-    uses: list[Use] = []
     unparsed: list[str] = []
+    parsed: list[tuple[Source, ast.Module, Module]] = []
     for source in sources:
         try:
             tree = ast.parse(source.text, filename=source.path)
@@ -107,48 +126,86 @@ def scan_sources(sources: Iterable[Source], names: Sequence[str]) -> ScanResult:
             where = f"{source.path}:{line}" if line else source.path
             unparsed.append(f"{where}: {getattr(exc, 'msg', exc)}")
             continue
-        uses += scan_tree(tree, source, names, package_of(source.path, paths))
+        parsed.append((source, tree, analyse(tree, package_of(source.path, paths))))
+    project = Reexports(_importable(parsed, paths))
+    matcher = Matcher(names, spellings or {}, project)
+    uses: list[Use] = []
+    for source, tree, module in parsed:
+        uses += scan_tree(tree, source, module, matcher)
     return ScanResult(tuple(sorted(set(uses))), tuple(unparsed))
 
 
-def scan_tree(
-    tree: ast.Module, source: Source, names: Sequence[str], package: str | None
-) -> list[Use]:
-    module = analyse(tree, package)
+def _importable(
+    parsed: Sequence[tuple[Source, ast.Module, Module]], paths: set[str]
+) -> dict[str, Module]:
+    """The project's modules other code can import, by dotted name: package modules and
+    top-level modules (``flask_foo.py``, ``src/flask_foo.py``), never a name two files
+    share."""
+    found: dict[str, list[Module]] = {}
+    for source, _, module in parsed:
+        pure = PurePosixPath(source.path)
+        name = module_name(source.path, paths)
+        in_package = str(pure.parent / "__init__.py") in paths
+        top_level = len(pure.parts) == 1 or (len(pure.parts) == 2 and pure.parts[0] == "src")
+        if name and (in_package or top_level):
+            found.setdefault(name, []).append(module)
+    return {name: modules[0] for name, modules in found.items() if len(modules) == 1}
+
+
+class Matcher:
+    """Which searched NAMEs a qualified name means, and through which spelling."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        spellings: Mapping[str, Collection[str]],
+        project: Reexports,
+    ) -> None:
+        self.spellings = {name: sorted({name, *spellings.get(name, ())}) for name in names}
+        self.project = project
+
+    def match(self, qualified: Iterable[str]) -> dict[str, str]:
+        """NAME → how the code spells it (``""`` when it spells NAME itself)."""
+        found: dict[str, str] = {}
+        for spelled in sorted(qualified):
+            for meant in self.project.expand(spelled):
+                for name, spellings in self.spellings.items():
+                    if any(under(meant, s) for s in spellings):
+                        direct = meant == spelled and under(meant, name)
+                        if name not in found or direct:
+                            found[name] = "" if direct else spelled
+        return found
+
+
+def scan_tree(tree: ast.Module, source: Source, module: Module, matcher: Matcher) -> list[Use]:
     lines = source.text.splitlines()
     found: list[Use] = []
 
-    def add(node: ast.expr | ast.stmt, name: str, kind: str) -> None:
+    def add(node: ast.expr | ast.stmt, name: str, kind: str, via: str) -> None:
         code = lines[node.lineno - 1].strip() if node.lineno <= len(lines) else ""
-        found.append(Use(source.path, node.lineno, node.col_offset + 1, name, kind, code))
+        found.append(Use(source.path, node.lineno, node.col_offset + 1, name, kind, code, via))
 
     is_package = PurePosixPath(source.path).name == "__init__.py"
-    exported = _all_names(tree)
+    exported = all_names(tree)
     for imported in module.imports:
-        for name in names:
-            if under(imported.qualified, name):
-                reexport = imported.explicit_reexport or (
-                    is_package and imported.bound is not None and imported.bound in exported
-                )
-                add(imported.node, name, "re-export" if reexport else "import")
+        for name, via in matcher.match([imported.qualified]).items():
+            reexport = imported.explicit_reexport or (
+                is_package and imported.bound is not None and imported.bound in exported
+            )
+            add(imported.node, name, "re-export" if reexport else "import", via)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name | ast.Attribute):
-            for name in names:
-                if _means(module, node, name) and not (
-                    isinstance(node, ast.Attribute) and _means(module, node.value, name)
-                ):
-                    add(node, name, "use")
+            meant = matcher.match(qualify(module, node))
+            if meant and isinstance(node, ast.Attribute):
+                # Reported once, at the innermost node that means the name.
+                for name in matcher.match(qualify(module, node.value)):
+                    meant.pop(name, None)
+            for name, via in meant.items():
+                add(node, name, "use", via)
     for entry, line_node in _all_entries(tree):
-        for qualified in module.resolve(entry, module.root, 10**9):
-            for name in names:
-                if under(qualified, name):
-                    add(line_node, name, "re-export")
+        for name, via in matcher.match(module.exported(entry)).items():
+            add(line_node, name, "re-export", via)
     return found
-
-
-def _means(module: Module, node: ast.expr, name: str) -> bool:
-    """Whether ``node`` (a Name or an attribute chain on one) refers to ``name`` or inside it."""
-    return any(under(qualified, name) for qualified in qualify(module, node))
 
 
 def _all_entries(tree: ast.Module) -> list[tuple[str, ast.expr]]:
@@ -182,5 +239,6 @@ def _all_entries(tree: ast.Module) -> list[tuple[str, ast.expr]]:
     return entries
 
 
-def _all_names(tree: ast.Module) -> set[str]:
+def all_names(tree: ast.Module) -> set[str]:
+    """The names a module's ``__all__`` lists."""
     return {entry for entry, _ in _all_entries(tree)}

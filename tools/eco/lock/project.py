@@ -45,6 +45,7 @@ class LockRequest:
     upgrade: bool = False
     upgrade_packages: tuple[str, ...] = ()
     branch: str = LOCK_BRANCH
+    dry_run: bool = False  # resolve and report, commit nothing
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class ProjectLock:
     branch: str | None = None  # the lock branch, when it holds changes for the project
     commit: str | None = None
     committed: bool = False  # a new commit was made in this run
+    dry_run: bool = False  # the changes in delta were not committed
     # The files the branch changes against the project's branch, with their pin changes.
     delta: tuple[tuple[str, tuple[str, ...]], ...] = ()
     published: PublishResult | None = None  # what the forge did with the branch
@@ -71,6 +73,8 @@ class ProjectLock:
     def state(self) -> str:
         if not self.files:
             return "no requirements"
+        if self.dry_run and self.delta:
+            return "would change"
         if self.committed:
             return "committed"
         if self.branch:
@@ -157,6 +161,16 @@ def lock_project(
     )
     if not delta:
         return ProjectLock(project, python, tuple(results), repo=repo, notes=tuple(notes))
+    if request.dry_run:
+        return ProjectLock(
+            project,
+            python,
+            tuple(results),
+            repo=repo,
+            delta=delta,
+            dry_run=True,
+            notes=tuple(notes),
+        )
     result = commit_files(
         repo,
         branch=request.branch,

@@ -35,6 +35,7 @@ from eco.lock.resolvers import public_url
 from eco.lock.resolvers import Request
 from eco.lock.resolvers import ResolutionError
 from eco.lock.resolvers import Resolver
+from eco.output import step
 
 REQUIREMENTS = "requirements"
 # Bump when eco changes how it calls the resolvers: every lock is then re-resolved once.
@@ -267,7 +268,8 @@ def lock_files(
                 upgrade_packages=packages,
             )
             try:
-                body = resolver.compile(request, env)
+                with step(f"resolving {REQUIREMENTS}/{source} for Python {settings.python}"):
+                    body = resolver.compile(request, env)
             except ResolutionError as exc:
                 raise LockError(f"{REQUIREMENTS}/{source}: cannot resolve: {exc}") from None
             text = header(source, settings, inputs) + strip_header(body)

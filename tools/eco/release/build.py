@@ -30,6 +30,7 @@ from pathlib import Path
 
 from eco.errors import EcoError
 from eco.git.run import git
+from eco.output import step
 from eco.secrets import scrub
 
 # Files a build backend writes into an sdist that git does not track.
@@ -217,15 +218,19 @@ def build(repo: Path, outdir: Path, *, rev: str = "HEAD", twice: bool = True) ->
         tmp = Path(scratch)
         source = tmp / "src"
         export_commit(repo, commit, source)
-        first = run_build(source, tmp / "first", epoch)
-        report.checks.append(twine_check(first))
-        report.checks.append(wheel_contents_check(first))
+        with step(f"python -m build (commit {commit[:12]}, SOURCE_DATE_EPOCH={epoch})"):
+            first = run_build(source, tmp / "first", epoch)
+        with step("twine check --strict"):
+            report.checks.append(twine_check(first))
+        with step("check-wheel-contents"):
+            report.checks.append(wheel_contents_check(first))
         report.checks.append(sdist_check(first, source))
         if twice:
             # A second, independent checkout: nothing cached by the first build is reused.
             again = tmp / "src-again"
             export_commit(repo, commit, again)
-            second = run_build(again, tmp / "second", epoch)
+            with step("second build, to compare (--once skips it)"):
+                second = run_build(again, tmp / "second", epoch)
             report.checks.append(reproducible_check(first, second))
         outdir.mkdir(parents=True, exist_ok=True)
         for dist in first:

@@ -136,8 +136,12 @@ def create_project(
     path: Path,
     *,
     registry_text: str | None = None,
+    dry_run: bool = False,
 ) -> Created:
-    """Write the skeleton into the empty folder ``path``, commit it on ``main``, register."""
+    """Write the skeleton into the empty folder ``path``, commit it on ``main``, register.
+
+    ``dry_run``: every check and the rendering, nothing written (the commit is then "").
+    """
     if path.exists() and not path.is_dir():
         raise EcoError(f"{path}: is a file; eco init needs a new or empty folder")
     if path.exists() and any(path.iterdir()):
@@ -146,6 +150,9 @@ def create_project(
         project, registry.ecosystem, registry.root / TEMPLATES, include_init=True
     )
     revision = template_revision(registry.root)
+    if dry_run:
+        planned = [(r.path, r.mode) for r in rendering.files.values()] + [(STATE_FILE, "state")]
+        return Created(project, path, tuple(sorted(planned)), "", revision, registry_text)
     created_folder = not path.exists()
     try:
         path.mkdir(parents=True, exist_ok=True)

@@ -10,12 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from eco.output import status as coloured
 from eco.sync.plan import DRIFT
 from eco.sync.plan import Plan
 from eco.sync.policy import Finding
 from eco.tables import table
 
-SCHEMA_VERSION = 1
+# 2: the statuses of every command (docs/maintainer/command-line.md): "in sync" and
+# "failed" replace "clean" and "error", and a file in line is "in sync", not "in-sync".
+SCHEMA_VERSION = 2
+STATUSES = ("in sync", "drift", "failed")
 
 
 @dataclass(frozen=True)
@@ -29,10 +33,10 @@ class ProjectCheck:
     @property
     def status(self) -> str:
         if self.error is not None or self.plan is None:
-            return "error"
+            return "failed"
         if not self.adopted or self.plan.drift or self.policy:
             return "drift"
-        return "clean"
+        return "in sync"
 
     def drifting(self) -> list[tuple[str, str, str]]:
         """(status, path, detail) for every file that drifts."""
@@ -44,8 +48,8 @@ class ProjectCheck:
 
 
 def exit_code(checks: Sequence[ProjectCheck]) -> int:
-    """0 clean, 1 drift, 2 when any project could not be checked."""
-    if any(c.status == "error" for c in checks):
+    """0 in sync, 1 drift, 2 when any project could not be checked."""
+    if any(c.status == "failed" for c in checks):
         return 2
     return 1 if any(c.status == "drift" for c in checks) else 0
 
@@ -74,11 +78,8 @@ def as_json(checks: Sequence[ProjectCheck], *, revision: str, ecosystem: str) ->
         "version": SCHEMA_VERSION,
         "ecosystem": ecosystem,
         "revision": revision,
-        "status": ("clean", "drift", "error")[exit_code(checks)],
-        "summary": {
-            status: sum(1 for c in checks if c.status == status)
-            for status in ("clean", "drift", "error")
-        },
+        "status": STATUSES[exit_code(checks)],
+        "summary": {status: sum(1 for c in checks if c.status == status) for status in STATUSES},
         "projects": projects,
     }
 
@@ -107,24 +108,35 @@ def as_text_by_file(checks: Sequence[ProjectCheck]) -> str:
         for path, status, names in by_file(checks)
     ]
     out = [table(["file", "status", "projects"], rows)] if rows else ["no file drifts"]
-    out += [f"{c.name}: error: {c.error}" for c in checks if c.status == "error"]
     out += [f"{c.name}: not adopted: no .eco.toml" for c in checks if c.plan and not c.adopted]
-    rows_table = [(c.name, c.status, len(c.drifting()), len(c.policy)) for c in checks]
-    out += ["", table(["project", "status", "files drifting", "policy findings"], rows_table)]
+    out += ["", _project_table(checks)]
     return "\n".join(out)
+
+
+def _project_table(checks: Sequence[ProjectCheck]) -> str:
+    """The closing table; a project that could not be checked has "-" for its counts
+    (why is in the failure list on stderr, said once)."""
+    rows = [
+        (
+            c.name,
+            coloured(c.status),
+            len(c.drifting()) if c.plan else "-",
+            len(c.policy) if c.plan else "-",
+        )
+        for c in checks
+    ]
+    return table(["project", "status", "files drifting", "policy findings"], rows)
 
 
 def as_text(checks: Sequence[ProjectCheck], *, verbose: bool = False) -> str:
     out = []
     for c in checks:
-        if c.status == "error":
-            out.append(f"{c.name}: error: {c.error}")
+        if c.plan is None:
+            out.append(f"{c.name}: {coloured('failed')} (why: the failure list below)")
             continue
-        assert c.plan is not None
         count = len(c.plan.files)
-        head = "in sync" if c.status == "clean" else "drift"
         note = "" if c.adopted else " (not adopted: no .eco.toml)"
-        out.append(f"{c.name}: {head}, {count} files checked{note}")
+        out.append(f"{c.name}: {coloured(c.status)}, {count} files checked{note}")
         rows = c.drifting()
         if verbose:
             rows = [(f.check_status, f.path, f.reason) for f in c.plan.files]
@@ -134,15 +146,14 @@ def as_text(checks: Sequence[ProjectCheck], *, verbose: bool = False) -> str:
             out.append(
                 f"  {'policy':<13} {finding.path}:{finding.line}: {finding.rule}: {finding.message}"
             )
-    rows_table = [(c.name, c.status, len(c.drifting()), len(c.policy)) for c in checks]
-    out += ["", table(["project", "status", "files drifting", "policy findings"], rows_table)]
+    out += ["", _project_table(checks)]
     return "\n".join(out)
 
 
 def as_markdown(checks: Sequence[ProjectCheck], *, revision: str, by_file: bool = False) -> str:
     """For a GitHub Actions step summary: a table, then each drifting project's files
     (``by_file``: each drifting file once, with the projects it drifts in)."""
-    drift = sum(1 for c in checks if c.status != "clean")
+    drift = sum(1 for c in checks if c.status != "in sync")
     out = [
         f"## eco check: {len(checks) - drift} of {len(checks)} projects in sync",
         "",
@@ -152,16 +163,17 @@ def as_markdown(checks: Sequence[ProjectCheck], *, revision: str, by_file: bool 
         "| --- | --- | ---: | ---: |",
     ]
     for c in checks:
-        status = {"clean": "in sync", "drift": "**drift**", "error": "**error**"}[c.status]
-        out.append(f"| {c.name} | {status} | {len(c.drifting())} | {len(c.policy)} |")
+        word = c.status if c.status == "in sync" else f"**{c.status}**"
+        counts = f"{len(c.drifting())} | {len(c.policy)}" if c.plan else "- | -"
+        out.append(f"| {c.name} | {word} | {counts} |")
     if by_file:
         return "\n".join(out + _markdown_by_file(checks)) + "\n"
     for c in checks:
-        if c.status == "clean":
+        if c.status == "in sync":
             continue
         out += ["", f"<details><summary>{c.name}</summary>", ""]
         if c.error:
-            out.append(f"Error: {_cell(c.error)}")
+            out.append(f"Failed: {_cell(c.error)}")
         else:
             if not c.adopted:
                 out += ["Not adopted yet: no `.eco.toml`.", ""]

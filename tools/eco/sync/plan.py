@@ -99,7 +99,7 @@ class FilePlan:
     def check_status(self) -> str:
         """The file's state as ``eco check`` reports it."""
         if self.action == UNCHANGED:
-            return "in-sync"
+            return "in sync"
         if self.action in (NEW, NOT_ADDED):
             return "missing"
         if self.action in (REPLACED, KEPT):

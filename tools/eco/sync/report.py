@@ -112,11 +112,25 @@ def dry_run_text(plan: Plan, *, verbose: bool = False) -> str:
     return "\n".join(lines) + "\n" + "".join(unified_diff(f) for f in plan.files if f.changes)
 
 
-def summary_table(rows: Sequence[tuple[str, Plan | None, str]]) -> str:
-    """The closing table: per project, file counts by classification and what happened."""
-    shown = ("new", "updated", "merged", "removed", "conflict")
+SUMMARY_ACTIONS = ("new", "updated", "merged", "removed", "conflict")
+
+
+def _summary_rows(rows: Sequence[tuple[str, Plan | None, str]]) -> list[tuple[str, ...]]:
     out = []
     for name, plan, outcome in rows:
-        counts = [str(len(plan.by_action(a))) if plan else "-" for a in shown]
+        counts = [str(len(plan.by_action(a))) if plan else "-" for a in SUMMARY_ACTIONS]
         out.append((name, *counts, outcome))
-    return table(["project", *shown, "result"], out)
+    return out
+
+
+def summary_table(rows: Sequence[tuple[str, Plan | None, str]]) -> str:
+    """The closing table: per project, file counts by classification and what happened."""
+    return table(["project", *SUMMARY_ACTIONS, "result"], _summary_rows(rows))
+
+
+def summary_markdown(rows: Sequence[tuple[str, Plan | None, str]]) -> str:
+    """The closing table as Markdown, for a step summary or a comment."""
+    headers = ["project", *SUMMARY_ACTIONS, "result"]
+    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in _summary_rows(rows)]
+    return "\n".join(lines)

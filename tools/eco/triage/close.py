@@ -57,10 +57,13 @@ def close(
     reason: str,
     state_reason: str,
     wait: Callable[[], None],
+    *,
+    dry_run: bool = False,
 ) -> Closed:
     """Comment ``reason`` on ``repo#number``, then close it; refuse if it is closed already.
 
-    ``wait`` is called before each write (it spaces writes as GitHub asks).
+    ``wait`` is called before each write (it spaces writes as GitHub asks). ``dry_run``:
+    every check (the issue exists and is open), no write; the comment URL is then "".
     """
     if not reason.strip():
         raise EcoError("--reason must say why the issue is closed (it is posted as a comment)")
@@ -74,6 +77,8 @@ def close(
         raise _error(ref, exc, "nothing was posted") from None
     if state == "closed":
         raise EcoError(f"{ref} is already closed; nothing was posted")
+    if dry_run:
+        return Closed(ref, issue.html_url, "", state_reason)
     try:
         wait()
         comment = issue.create_comment(reason.strip())

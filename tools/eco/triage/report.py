@@ -76,6 +76,7 @@ def _stat(stat: Stat) -> dict[str, Any]:
 def as_dict(report: Report) -> dict[str, Any]:
     """The JSON document of ``eco triage --format json`` (stable keys, ISO 8601 UTC)."""
     return {
+        "version": 1,
         "generated": _iso(report.generated),
         "window": {
             "since": _iso(report.window.since),
