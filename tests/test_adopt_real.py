@@ -216,7 +216,7 @@ def test_adoption_branch_is_mergeable(name: str, tmp_path: Path, test_venv: Path
     assert f"{name}: in line with skeleton" in synced.stdout
     checked = eco_cli(eco, "check", name, "--format", "json")
     (entry,) = json.loads(checked.stdout)["projects"]
-    drift = [f for f in entry["files"] if f["status"] not in ("in-sync", "project-owned")]
+    drift = [f for f in entry["files"] if f["status"] not in ("in sync", "project-owned")]
     assert all(f["status"] in ("opted-out",) for f in drift), drift
 
 

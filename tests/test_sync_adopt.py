@@ -125,17 +125,28 @@ def test_adoption_keeps_every_key_the_project_owns() -> None:
     assert merged is not None
     data = tomllib.loads(merged.text)
     original = tomllib.loads(PROJECT)
-    assert data["project"] | {"urls": original["project"]["urls"]} == original["project"]
+    assert data["project"] == original["project"]  # its own URLs too, kept whole
     assert "version" not in data["project"]  # dynamic stays dynamic
     assert data["build-system"] == original["build-system"]
     assert data["tool"]["hatch"] == original["tool"]["hatch"]
     # the project's own pytest table stays whole (its tests run as they did), named
     assert data["tool"]["pytest"] == original["tool"]["pytest"]
-    assert merged.notes == ("kept the project's own [tool.pytest]",)
-    # what the project lacks arrives: a URL, and the ruff tables whole, as laid out
-    assert data["project"]["urls"]["Donate"] == "https://example.org/donate"
+    assert merged.notes == (
+        "kept the project's own [project.urls]",
+        "kept the project's own [tool.pytest]",
+    )
+    # what the project lacks arrives: the ruff tables whole, as laid out
     assert merged.text.startswith(PROJECT.split("\n[build-system]")[0])
     assert '\n[tool.ruff]\nsrc = ["src"]\n\n[tool.ruff.lint]\nselect = ["B", "E"]\n' in merged.text
+
+
+def test_a_project_without_urls_gets_the_standard_ones() -> None:
+    ours = PROJECT.replace('[project.urls]\nSource = "https://example.org/old"\n\n', "")
+    merged = merge_owned(None, ours, STANDARD, KEYS)
+    assert merged is not None
+    assert (
+        tomllib.loads(merged.text)["project"]["urls"] == tomllib.loads(STANDARD)["project"]["urls"]
+    )
 
 
 def test_with_a_base_the_projects_keys_never_conflict() -> None:

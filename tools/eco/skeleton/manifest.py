@@ -38,7 +38,7 @@ MODES = ("owned", "merged", "seeded", "init")
 MANIFEST = "manifest.toml"
 SKELETON = "skeleton"
 _FILE_KEYS = {"path", "template", "mode", "when", "about", "unless", "linked-from", "keys"}
-_KEYS_KEYS = {"project", "skeleton", "elsewhere"}
+_KEYS_KEYS = {"project", "skeleton", "whole", "elsewhere"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Keys:
 
     project: tuple[str, ...] = ()
     skeleton: tuple[str, ...] = ()
+    whole: tuple[str, ...] = ()  # other tables adoption keeps or adds whole (project.urls)
     # a skeleton table -> the other files that may configure the same tool instead,
     # each "path" or "path [section]" (an ini file's section)
     elsewhere: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -83,10 +84,10 @@ class Keys:
         return ""
 
     def unit(self, path: tuple[str, ...]) -> str:
-        """The skeleton table ``path`` belongs to ("" when none): adoption adds or keeps
-        each such table whole."""
+        """The table ``path`` belongs to that adoption adds or keeps whole: a skeleton
+        table, or one listed in ``whole`` ("" when none)."""
         dotted = ".".join(path)
-        for prefix in self.skeleton:
+        for prefix in (*self.skeleton, *self.whole):
             if dotted == prefix or dotted.startswith(prefix + "."):
                 return prefix
         return ""
@@ -208,7 +209,7 @@ def _parse_keys(where: str, table: object) -> Keys | None:
     ):
         raise TemplateError(f'{where}.elsewhere: expected "table" = ["file", "file [section]"]')
     lists = {}
-    for owner in ("project", "skeleton"):
+    for owner in ("project", "skeleton", "whole"):
         value = table.get(owner, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise TemplateError(f"{where}.{owner}: expected a list of dotted key paths")
@@ -216,6 +217,7 @@ def _parse_keys(where: str, table: object) -> Keys | None:
     return Keys(
         lists["project"],
         lists["skeleton"],
+        lists["whole"],
         {unit: tuple(specs) for unit, specs in elsewhere.items()},
     )
 
