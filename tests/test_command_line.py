@@ -101,22 +101,7 @@ def test_format(name: str) -> None:
     assert tuple(option.type.choices)[:3] == FORMATS and option.default == "text"
 
 
-PROJECTS_PARAMS = [
-    pytest.param(
-        name,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="-p/--project becomes positional PROJECT... with the deprecations change "
-            "(another engineer's issue); remove this mark when it lands",
-        ),
-    )
-    if name == "deprecations scan"
-    else name
-    for name in sorted(LEAVES)
-]
-
-
-@pytest.mark.parametrize("name", PROJECTS_PARAMS)
+@pytest.mark.parametrize("name", sorted(LEAVES))
 def test_projects_are_positional(name: str) -> None:
     command = LEAVES[name]
     for param in command.params:

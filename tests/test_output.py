@@ -222,3 +222,21 @@ def test_project_names_complete_from_the_registry(eco: Ecosystem, tmp_path: Path
     assert run_eco(cwd=eco.root, env=after).stdout.split() == ["plain,alpha"]
     outside = run_eco(cwd=tmp_path.parent, env=env)
     assert (outside.returncode, outside.stdout.strip(), outside.stderr) == (0, "", "")
+
+
+def test_every_json_report_is_an_object_with_a_version(eco: Ecosystem, tmp_path: Path) -> None:
+    commands = [
+        ["list"],
+        ["fetch", "alpha"],
+        ["check", "alpha"],
+        ["sync", "--dry-run", "alpha"],
+        ["lock", "--dry-run", "alpha"],
+        ["init", "flask-new", "--path", str(tmp_path / "new"), "--dry-run"],
+    ]
+    for args in commands:
+        result = run_eco(*args, "--format", "json", cwd=eco.root)
+        assert result.returncode == 0, (args, result.stderr)
+        data = json.loads(result.stdout)
+        assert isinstance(data, dict) and next(iter(data)) == "version", args
+        assert isinstance(data["version"], int), args
+    assert not (tmp_path / "new").exists()  # init --dry-run wrote nothing

@@ -178,7 +178,7 @@ def test_status_clean_exits_zero_and_shows_a_table(eco: Ecosystem) -> None:
         "CI",
         "ruff",
         "mypy",
-        "state",
+        "status",
     ]
     assert lines[4].split() == [
         "alpha",
@@ -188,7 +188,8 @@ def test_status_clean_exits_zero_and_shows_a_table(eco: Ecosystem) -> None:
         "3.9-3.13",
         "py39",
         "3.9",
-        "ok",
+        "in",
+        "sync",
     ]
 
 

@@ -231,9 +231,9 @@ def test_a_renamed_default_branch_is_named_in_the_error(eco: Ecosystem, remote: 
     checked = eco_cli(eco, "check")
     assert checked.exit_code == 2
     assert (
-        "alpha: error: alpha: no branch 'main' on its remote; if the project renamed it, "
+        "  failed alpha: alpha: no branch 'main' on its remote; if the project renamed it, "
         'set branch = "..." under [projects.alpha] in projects.toml'
-    ) in checked.stdout
+    ) in checked.stderr.splitlines()
     registry = eco.root / "projects.toml"
     registry.write_text(registry.read_text() + 'branch = "stable"\n')
     eco.commit("alpha: the branch is stable")

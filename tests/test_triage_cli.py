@@ -143,6 +143,9 @@ def test_labels_sync_dry_run_then_apply(
     server, repo, eco, env = world
     dry = run_eco("labels", "sync", cwd=eco.root, env=env)
     assert dry.returncode == 0, dry.stderr
+    first = "dry run: the labels on GitHub would be changed; nothing is (add --apply)"
+    assert dry.stderr.splitlines()[0] == first
+    assert "labels sync: 2 would change, 0 failed" in dry.stderr
     assert "demo (org/demo): 2 changes (dry run, --apply to write)" in dry.stdout
     assert "quiet (org/quiet): 2 changes" in dry.stdout
     assert "rename  documentation -> docs" in dry.stdout
@@ -153,6 +156,7 @@ def test_labels_sync_dry_run_then_apply(
         "labels", "sync", "demo", "--apply", "--format", "json", cwd=eco.root, env=env
     )
     assert applied.returncode == 0, applied.stderr
+    assert applied.stderr.splitlines()[0] == "applying: the labels on GitHub"
     actions = [c["action"] for c in json.loads(applied.stdout)["projects"]["demo"]]
     assert actions == ["rename", "create", "extra"]
     assert [h.method for h in server.writes()] == ["PATCH", "POST"]

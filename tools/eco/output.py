@@ -28,6 +28,8 @@ from typing import TextIO
 
 import click
 
+from eco.secrets import scrub
+
 COLORS = ("auto", "always", "never")
 
 # The statuses every command reports, in text, JSON and Markdown alike (the glossary is in
@@ -128,7 +130,7 @@ def note(text: str, stream: TextIO | None = None) -> None:
     if settings.quiet:
         return
     project = getattr(_local, "project", None)
-    line = f"{project}: {text}" if project else text
+    line = scrub(f"{project}: {text}" if project else text)
     target = stream if stream is not None else sys.stderr
     with _write_lock:
         click.echo(line, file=target, color=color_for(target))
@@ -146,8 +148,15 @@ def working_on(project: str | None) -> Iterator[None]:
 
 
 @contextmanager
-def step(what: str) -> Iterator[None]:
-    """Say ``what`` is starting (so long work is never silent); a failure says so."""
+def step(what: str, *, in_runs: bool = True) -> Iterator[None]:
+    """Say ``what`` is starting (so long work is never silent); a failure says so.
+
+    ``in_runs=False``: a step every project of a multi-project run takes (a fetch), said
+    only when one project is worked on; the run's per-project lines cover it otherwise.
+    """
+    if not in_runs and getattr(_local, "project", None) is not None:
+        yield
+        return
     note(f"{what} ...")
     start = time.perf_counter()
     try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eco.git.run import git
+from eco.output import step
 from eco.registry import Project
 
 WORKSPACE_ENV = "ECO_WORKSPACE"
@@ -66,7 +67,8 @@ class Workspace:
             if git("remote", "get-url", "origin", cwd=path) != source:
                 git("remote", "set-url", "origin", source, cwd=path)
             if fetch:
-                git("fetch", "--quiet", "--prune", "--no-tags", "origin", cwd=path)
+                with step(f"fetching {project.name} from {source}", in_runs=False):
+                    git("fetch", "--quiet", "--prune", "--no-tags", "origin", cwd=path)
             return Clone(project, path, fetched=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
@@ -74,14 +76,7 @@ class Workspace:
             import shutil
 
             shutil.rmtree(partial)
-        git(
-            "clone",
-            "--quiet",
-            "--no-tags",
-            "--branch",
-            project.branch,
-            source,
-            str(partial),
-        )
+        with step(f"cloning {project.name} from {source}", in_runs=False):
+            git("clone", "--quiet", "--no-tags", "--branch", project.branch, source, str(partial))
         partial.rename(path)
         return Clone(project, path, fetched=False)

@@ -42,7 +42,13 @@ def command(ctx: Context, projects: tuple[str, ...], fmt: str, jobs: int | None)
         emit_json(
             {
                 "projects": [
-                    {"name": name, "state": state, "source": source, "error": o.error}
+                    {
+                        "name": name,
+                        "status": "ok" if o.ok else "failed",
+                        "state": state,
+                        "source": source,
+                        "error": o.error,
+                    }
                     for (name, state, source), o in zip(rows, outcomes, strict=True)
                 ]
             }

@@ -143,8 +143,8 @@ def format_option(*choices: str) -> Callable[[F], F]:
             type=click.Choice(every),
             default="text",
             show_default=True,
-            help="Output format: text for people, json for programs (an object with "
-            '"version": 1), markdown for a GitHub step summary or a comment.',
+            help="Output format: text for people, json for programs (an object with a "
+            '"version" key), markdown for a GitHub step summary or a comment.',
         )(func)
 
     return decorate

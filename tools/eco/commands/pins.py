@@ -12,6 +12,7 @@ from eco.commands.options import dry_run_option
 from eco.commands.options import emit_json
 from eco.commands.options import format_option
 from eco.commands.options import markdown_table
+from eco.commands.options import pager_option
 from eco.context import Context
 from eco.errors import EcoError
 from eco.pins import action_tags
@@ -45,6 +46,7 @@ def command() -> None:
 )
 @api_url_option(action_tags.DEFAULT_API_URL)
 @format_option()
+@pager_option
 @click.pass_obj
 def update(ctx: Context, dry_run: bool, major: bool, api_url: str, fmt: str) -> None:
     """Rewrite each pin to the newest numeric release tag of its action (GitHub's API,

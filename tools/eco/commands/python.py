@@ -144,7 +144,7 @@ def _report(
         "CI",
         "ruff",
         "mypy",
-        "state",
+        "status",
     ]
     rows = [
         [
@@ -155,7 +155,7 @@ def _report(
             span(r.places.ci),
             r.places.ruff or "-",
             r.places.mypy or "-",
-            "drift" if r.drift else "ok",
+            "drift" if r.drift else "in sync",
         ]
         for r in results
     ]

@@ -200,7 +200,15 @@ def report(results: list[lib.Result], expected: lib.Expected, offline: bool, fmt
                 "ref": expected.ref,
             },
             "offline": offline,
-            "files": [{"file": r.filename, "ok": r.ok, "detail": r.detail} for r in results],
+            "files": [
+                {
+                    "file": r.filename,
+                    "status": "ok" if r.ok else "failed",
+                    "ok": r.ok,
+                    "detail": r.detail,
+                }
+                for r in results
+            ],
         }
         emit_json(data)
         return

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from eco.output import status
+from eco.output import STATUSES
 from eco.sync.merge import split_lines
 from eco.sync.plan import ACTIONS
 from eco.sync.plan import CONFLICT
@@ -124,8 +126,10 @@ def _summary_rows(rows: Sequence[tuple[str, Plan | None, str]]) -> list[tuple[st
 
 
 def summary_table(rows: Sequence[tuple[str, Plan | None, str]]) -> str:
-    """The closing table: per project, file counts by classification and what happened."""
-    return table(["project", *SUMMARY_ACTIONS, "result"], _summary_rows(rows))
+    """The closing table: per project, file counts by classification and what happened
+    (a word of the status vocabulary coloured where colour is wanted)."""
+    shown = [(*row[:-1], status(row[-1]) if row[-1] in STATUSES else row[-1]) for row in rows]
+    return table(["project", *SUMMARY_ACTIONS, "result"], _summary_rows(shown))
 
 
 def summary_markdown(rows: Sequence[tuple[str, Plan | None, str]]) -> str:
