@@ -22,7 +22,9 @@ from tests.test_pythons_cli import REGISTRY
 
 PAGE = REPO / "docs" / "maintainer" / "policies.md"
 EXAMPLE_RE = re.compile(r"```console\n\$ (eco [^\n]+)\n(.*?)```", re.DOTALL)
-NOISE_RE = re.compile(r"^\[\d+/\d+\] |: (\d+ [a-z ]+, )*\d+ failed$|: \d+ projects(, \d+ at a time)?$")
+NOISE_RE = re.compile(
+    r"^\[\d+/\d+\] |: (\d+ [a-z ]+, )*\d+ failed$|: \d+ projects(, \d+ at a time)?$"
+)
 
 
 def examples() -> list[tuple[str, str]]:

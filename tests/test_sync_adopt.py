@@ -437,3 +437,15 @@ def test_a_kept_noxfile_says_which_standard_sessions_it_lacks() -> None:
         "lacks the standard sessions tests-dev, tests-min, typing: the shared tests "
         "workflow runs tests-<python>, tests-min, tests-dev and typing",
     )
+
+
+def test_a_removed_file_says_what_it_held() -> None:
+    theirs = Rendering(files={}, retired={"tox.ini": "nox replaced tox"})
+    tox = "[tox]\nenvlist = py3\n\n[testenv]\ndeps = pytest\n\n[testenv:docs]\ncommands = x\n"
+    (file,) = make_plan("p", "r", theirs, None, {"tox.ini": tox}, None).files
+    assert file.action == "removed"
+    assert file.details == ("sections: [tox], [testenv], [testenv:docs]",)
+    body = pull_request_body(
+        make_plan("p", "r", theirs, None, {"tox.ini": tox}, None), ecosystem="e"
+    )
+    assert "- `tox.ini`: nox replaced tox\n  - sections: [tox], [testenv], [testenv:docs]\n" in body

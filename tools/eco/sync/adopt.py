@@ -35,6 +35,9 @@ IMAGES = {
 }
 _APT = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b([^\n&|;]*)")
 _SHOWN = 5  # lines of a replaced file listed before "and N more"
+# Steps the shared tests workflow takes itself: not worth listing as the project's own.
+_SETUP_ACTIONS = ("actions/checkout", "actions/setup-python", "actions/cache")
+_SECTION = re.compile(r"^\[([^\]\n]+)\]\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,11 @@ def replaced_details(
     services = _services(mine)
     if services:
         details.append("services: " + ", ".join(f"{n} ({i})" for n, i in sorted(services.items())))
-    steps = [s for s in _unique(_steps(mine)) if s not in set(_steps(standard))]
+    steps = [
+        s
+        for s in _unique(_steps(mine))
+        if s not in set(_steps(standard)) and not s.startswith(_SETUP_ACTIONS)
+    ]
     if steps:
         details.append("steps: " + "; ".join(steps))
     needs = needs or Needs()
@@ -207,3 +214,14 @@ def kept_details(path: str, ours: str, theirs: str) -> tuple[str, ...]:
         + ", ".join(missing)
         + ": the shared tests workflow runs tests-<python>, tests-min, tests-dev and typing",
     )
+
+
+def retired_details(path: str, text: str, needs: Needs | None = None) -> tuple[str, ...]:
+    """What a retired file held, in a line or two: a workflow's jobs, services and steps;
+    an ini file's sections (``tox.ini``: ``[tox], [testenv], [testenv:docs]``)."""
+    if is_workflow(path):
+        return replaced_details(path, text, "", needs)
+    sections = _SECTION.findall(text)
+    if sections and path.endswith((".ini", ".cfg", ".flake8")):
+        return ("sections: " + ", ".join(f"[{s}]" for s in sections),)
+    return ()

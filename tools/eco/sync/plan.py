@@ -32,10 +32,10 @@ from eco.skeleton.manifest import Keys
 from eco.skeleton.render import RenderedFile
 from eco.skeleton.render import Rendering
 from eco.skeleton.state import State
-from eco.sync.adopt import is_workflow
 from eco.sync.adopt import kept_details
 from eco.sync.adopt import Needs
 from eco.sync.adopt import replaced_details
+from eco.sync.adopt import retired_details
 from eco.sync.adopt import unmapped
 from eco.sync.merge import has_conflict_markers
 from eco.sync.merge import merge3
@@ -405,7 +405,7 @@ def plan_files(
                 content,
                 None,
                 reason=reason,
-                details=replaced_details(path, content, "", needs) if is_workflow(path) else (),
+                details=retired_details(path, content, needs),
             )
         )
     if base is not None:
