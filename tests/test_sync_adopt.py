@@ -317,6 +317,12 @@ def test_kept_workflow_is_recorded_and_left_alone_afterwards() -> None:
     later = make_plan("p", "r2", theirs, theirs, {path: WORKFLOW}, state, needs=Needs())
     assert [(f.action, f.reason) for f in later.files] == [("opted-out", file.reason)]
     assert later.state.kept == state.kept
+    # once the registry gives what the workflow needs, the standard file replaces it
+    needs = Needs({"redis": "redis:7-alpine", "ldap": "x"}, ("libldap2-dev", "libsasl2-dev"))
+    mappable = WORKFLOW.replace("      ldap:\n        image: osixia/openldap:1.5.0\n", "")
+    fed = make_plan("p", "r3", theirs, theirs, {path: mappable}, state, needs=needs)
+    assert [(f.action, f.result) for f in fed.files] == [("replaced", "name: Tests\n")]
+    assert fed.state.kept == {}
 
 
 def test_replaced_workflow_is_listed_in_the_pull_request() -> None:

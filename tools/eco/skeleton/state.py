@@ -10,7 +10,8 @@ The file is ``.eco.toml`` at the project's top level, written by ``eco init`` an
 ``seeded`` lists the seeded files already written once, so a project that deletes one
 keeps it deleted. ``[kept]`` (only when adoption kept some) names the skeleton files the
 project keeps as its own, each with the reason — say, a tests workflow starting a
-service the standard one cannot — so later syncs leave them alone as opted out::
+service the standard one cannot — so later syncs leave them alone as opted out (until
+the registry gives the standard file what it lacked)::
 
     [kept]
     ".github/workflows/tests.yaml" = "starts the service ldap, which ..."

@@ -342,11 +342,12 @@ def plan_files(
     for path, rendered in theirs.files.items():
         base_file = base.files.get(path) if base else None
         content = ours.get(path)
-        if path in kept:
-            files.append(
-                FilePlan(path, "opted-out", OPTED_OUT, content, content, reason=kept[path])
-            )
+        still = unmapped(path, content, needs) if path in kept and content is not None else ""
+        if still:  # kept at adoption, and the registry still cannot feed the standard file
+            files.append(FilePlan(path, "opted-out", OPTED_OUT, content, content, reason=still))
             continue
+        if path in kept:  # the registry gives all it needs now: adopted like any other
+            base_file = None
         stand_in = _stand_in(rendered, ours)
         if stand_in and rendered.mode != "seeded" and path not in (blocked or {}):
             files.append(
