@@ -181,10 +181,17 @@ def render_project(
     context = variables(project, ecosystem)
     files: dict[str, RenderedFile] = {}
     opted_out: dict[str, str] = {}
+    truths: dict[str, bool] = {}  # each condition once: many files share one
+
+    def holds(when: str, where: str) -> bool:
+        if when not in truths:
+            truths[when] = _truth(env, when, context, where)
+        return truths[when]
+
     for spec in manifest.files:
         if spec.mode == "init" and not include_init:
             continue
-        if spec.when and not _truth(env, spec.when, context, spec.template):
+        if spec.when and not holds(spec.when, spec.template):
             continue
         path = _render_string(env, spec.path, context, spec.template)
         if path in project.skip:
@@ -202,7 +209,7 @@ def render_project(
     retired: dict[str, str] = {}
     contains: dict[str, str] = {}
     for old in manifest.retired:
-        if old.when and not _truth(env, old.when, context, "manifest.toml"):
+        if old.when and not holds(old.when, "manifest.toml"):
             continue
         path = _render_string(env, old.path, context, "manifest.toml")
         if path in files:

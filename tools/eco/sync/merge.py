@@ -173,6 +173,8 @@ def has_conflict_markers(
     """True when ``text`` still holds an unresolved conflict written by :func:`merge3`
     (its own labels, so a file that merely quotes a marker does not count), whatever
     the markers' length."""
+    if "<" * 7 not in text:  # the common case, found at once
+        return False
     opening = re.compile(rf"^<{{7,}} {re.escape(labels[0])}$", re.MULTILINE)
     closing = re.compile(rf"^>{{7,}} {re.escape(labels[2])}$", re.MULTILINE)
     return bool(opening.search(text) and closing.search(text))
