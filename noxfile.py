@@ -42,6 +42,7 @@ def docs(session: nox.Session) -> None:
     session.install("-r", "requirements/runtime.txt")
     session.run(
         "sphinx-build",
+        "-E",  # reread every page: the command reference is generated from the code
         "-W",
         "--keep-going",
         "-b",

@@ -22,8 +22,10 @@ from tests.test_pythons_cli import REGISTRY
 
 PAGE = REPO / "docs" / "maintainer" / "policies.md"
 EXAMPLE_RE = re.compile(r"```console\n\$ (eco [^\n]+)\n(.*?)```", re.DOTALL)
+# progress and closing lines on stderr: not part of the examples the page shows
 NOISE_RE = re.compile(
     r"^\[\d+/\d+\] |: (\d+ [a-z ]+, )*\d+ failed$|: \d+ projects(, \d+ at a time)?$"
+    r"|^(cloning|fetching) \S+ from .* \.\.\.$"
 )
 
 

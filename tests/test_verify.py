@@ -199,7 +199,12 @@ def test_provenance_for_a_changed_file_fails(
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert data["files"] == [
-        {"file": SDIST, "ok": False, "detail": "subject does not match distribution digest"}
+        {
+            "file": SDIST,
+            "status": "failed",
+            "ok": False,
+            "detail": "subject does not match distribution digest",
+        }
     ]
 
 

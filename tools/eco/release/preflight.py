@@ -164,25 +164,58 @@ def _check_tag_and_branch(
         return
     ours = local_branch or remote_branch
     remote_commit = remote.get(f"{tag_ref}^{{}}", remote_tag)
-    for place, sha in (("local", local_tag), ("origin's", remote_commit)):
-        if sha and sha != ours:
-            result.problems.append(
-                f"--resume: the {place} tag {release.tag} points at {sha[:12]}, not at the "
-                f"head of {release.branch} ({(ours or 'missing')[:12]}); fix it by hand"
+    start_over = (
+        f"start over: git tag -d {release.tag} && git branch -D {release.branch} "
+        f"(in {release.repo}), then run eco release again"
+    )
+    if local_tag and local_tag != ours and remote_commit in (None, local_tag):
+        result.problems.append(
+            f"--resume: the local tag {release.tag} points at {local_tag[:12]}, not at the "
+            f"head of {release.branch} ({(ours or 'missing')[:12]}): the branch moved after "
+            f"the tag was made; "
+            + (
+                f"the tag is on origin too, so the release stands at {local_tag[:12]}: "
+                f"reset {release.branch} to it (git branch -f {release.branch} "
+                f"{local_tag[:12]}) and resume"
+                if remote_commit
+                else f"nothing was pushed: {start_over}"
             )
+        )
+    if remote_commit and remote_commit != ours and remote_commit != local_tag:
+        result.problems.append(
+            f"--resume: origin's tag {release.tag} points at {remote_commit[:12]}, not at the "
+            f"head of {release.branch} ({(ours or 'missing')[:12]}): {release.version} was "
+            "tagged from another checkout; a published tag is never moved: fetch it "
+            f"(git fetch origin tag {release.tag}) and compare before going on"
+        )
     if local_branch and remote_branch and local_branch != remote_branch:
         result.problems.append(
             f"--resume: {release.branch} differs locally ({local_branch[:12]}) and on origin "
-            f"({remote_branch[:12]}); fix it by hand"
+            f"({remote_branch[:12]}): one has commits the other lacks; make them the same "
+            f"(push the local one, or git branch -f {release.branch} origin/{release.branch}) "
+            "and resume"
         )
     known = ours and git("cat-file", "-t", ours, cwd=release.repo, check=False) == "commit"
     if ours and not known:
         result.notes.append(f"{release.branch} is on origin only: it will be fetched")
     elif ours and not is_ancestor(release.repo, release.base_commit, ours):
-        result.problems.append(
-            f"--resume: {release.branch} does not start from {release.base} "
-            f"({release.base_commit[:12]}); fix it by hand"
-        )
+        start = git("rev-parse", "-q", "--verify", f"{ours}^", cwd=release.repo, check=False)
+        if start and is_ancestor(release.repo, start, release.base_commit):
+            result.problems.append(
+                f"--resume: {release.base} moved on since the release of {release.version} "
+                f"began ({release.branch} starts from {start[:12]}, {release.base} is now at "
+                f"{release.base_commit[:12]}); to release {release.base} as it is now, "
+                + (
+                    start_over
+                    if not remote_commit
+                    else f"release the next version: {release.tag} is already on origin"
+                )
+            )
+        else:
+            result.problems.append(
+                f"--resume: {release.branch} does not start from a commit of {release.base} "
+                f"({release.base_commit[:12]}): it was made from another branch; {start_over}"
+            )
 
 
 def _check_index(release: Release, resume: bool, result: Preflight, *, dry_run: bool) -> None:

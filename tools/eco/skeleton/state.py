@@ -15,15 +15,20 @@ the registry gives the standard file what it lacked)::
 
     [kept]
     ".github/workflows/tests.yaml" = "starts the service ldap, which ..."
+
+The file is written by tomlkit, so any path round-trips (quotes, backslashes), and read
+strictly: anything but a string, a list of strings and a table of strings is an error
+naming the file, never rewritten.
 """
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+
+import tomlkit
 
 from eco.errors import EcoError
 
@@ -46,19 +51,25 @@ def parse_state(text: str, where: str = STATE_FILE) -> State:
     revision = data.get("template-revision", "")
     seeded = data.get("seeded", [])
     kept = data.get("kept", {})
-    if not isinstance(revision, str) or not isinstance(seeded, list):
+    if (
+        not isinstance(revision, str)
+        or not isinstance(seeded, list)
+        or not all(isinstance(path, str) for path in seeded)
+    ):
         raise EcoError(f'{where}: expected template-revision = "<sha>" and seeded = [paths]')
     if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
         raise EcoError(f'{where}: [kept]: expected "path" = "reason" lines')
-    return State(revision, tuple(sorted(str(s) for s in seeded)), dict(kept))
+    return State(revision, tuple(sorted(seeded)), dict(kept))
 
 
 def format_state(state: State) -> str:
-    seeded = ", ".join(f'"{path}"' for path in sorted(state.seeded))
-    text = f'{_HEADER}template-revision = "{state.template_revision}"\nseeded = [{seeded}]\n'
+    document = tomlkit.document()
+    document.add("template-revision", state.template_revision)
+    document.add("seeded", sorted(state.seeded))
     if state.kept:
-        text += "\n[kept]\n" + "".join(
-            f"{json.dumps(path)} = {json.dumps(reason)}\n"
-            for path, reason in sorted(state.kept.items())
-        )
-    return text
+        kept = tomlkit.table()
+        for path, reason in sorted(state.kept.items()):
+            kept.add(path, reason)
+        document.add(tomlkit.nl())
+        document.add("kept", kept)
+    return _HEADER + tomlkit.dumps(document)
