@@ -30,6 +30,8 @@ READ_ONLY = {
     "pins check": "reports",
     "prs": "reports",
     "python status": "reports",
+    "test": "writes only its own cache of sources and environments",
+    "test-report": "reports",
     "triage report": "reports; --output writes the file asked for",
     "verify": "reports",
 }
