@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from eco.sync.merge import split_lines
+from eco.sync.merge import too_large
 
 # The service containers the shared tests workflow can start, by the image they run.
 IMAGES = {
@@ -115,7 +116,7 @@ def service_of(image: str) -> str:
 def unmapped(path: str, text: str, needs: Needs) -> str:
     """Why the project's workflow must be kept ("" when the standard one, fed the
     registry's services and packages, does all it did)."""
-    if not is_workflow(path):
+    if not is_workflow(path) or too_large(text):  # too large: a conflict, never parsed
         return ""
     jobs = _jobs(text)
     problems = []
@@ -219,6 +220,8 @@ def kept_details(path: str, ours: str, theirs: str) -> tuple[str, ...]:
 def retired_details(path: str, text: str, needs: Needs | None = None) -> tuple[str, ...]:
     """What a retired file held, in a line or two: a workflow's jobs, services and steps;
     an ini file's sections (``tox.ini``: ``[tox], [testenv], [testenv:docs]``)."""
+    if too_large(text):
+        return ()
     if is_workflow(path):
         return replaced_details(path, text, "", needs)
     sections = _SECTION.findall(text)

@@ -7,7 +7,9 @@ key by key instead: it starts from the project's document (its formatting, comme
 own tables stay as they are) and applies each key the skeleton changed and the project
 did not. A key both changed differently — value, formatting or comment — is a conflict,
 and the caller keeps the line merge's conflict. The result is checked by parsing it
-again: unless every key holds exactly the merged value, no result is returned.
+again: unless every key holds exactly the merged value, no result is returned. Nor is
+one for a document over :data:`eco.sync.merge.MAX_MERGE_BYTES` (tomlkit is slow and
+memory-hungry on large documents).
 
 :func:`merge_owned` adds the ownership of the manifest's ``[file.keys]``: the project's
 own keys (its name, version, licence, dependencies, build backend...) never conflict and
@@ -31,6 +33,7 @@ from tomlkit.items import Whitespace
 from tomlkit.toml_document import TOMLDocument
 
 from eco.skeleton.manifest import Keys
+from eco.sync.merge import too_large
 
 Path = tuple[str, ...]
 _MISSING = object()
@@ -91,7 +94,10 @@ def _parse(text: str) -> TOMLDocument | None:
 
 def merge_toml(base: str, ours: str, theirs: str) -> str | None:
     """The project's document with the skeleton's key changes applied, or None when a
-    key conflicts (or any version is not valid TOML, or the merge cannot be verified)."""
+    key conflicts (or any version is not valid TOML, or the merge cannot be verified, or
+    a version is too large)."""
+    if too_large(base, ours, theirs):
+        return None
     try:
         return _merge(base, ours, theirs)
     except Exception:  # any surprise in a document's shape: keep the line conflict
@@ -146,6 +152,8 @@ def merge_owned(
     manages conflicts, a version is not valid TOML, or the result cannot be verified.
     ``elsewhere``: the skeleton tables the project configures in another file (say
     ``tool.pytest`` -> ``tox.ini [pytest]``), which adoption does not add."""
+    if too_large(base, ours, theirs):
+        return None
     try:
         return _merge_owned(base, ours, theirs, keys, elsewhere or {})
     except Exception:  # any surprise in a document's shape: the caller's fallback

@@ -40,6 +40,7 @@ from eco.sync.adopt import unmapped
 from eco.sync.merge import has_conflict_markers
 from eco.sync.merge import merge3
 from eco.sync.merge import split_lines
+from eco.sync.merge import too_large
 from eco.sync.merge import union_lines
 from eco.sync.merge_toml import merge_owned
 from eco.sync.merge_toml import merge_toml
@@ -189,6 +190,9 @@ def classify(
         return plan(UNCHANGED, ours)
     if base is not None and ours == base:
         return plan(UPDATED, theirs)
+    oversized = too_large(base, ours, theirs)
+    if oversized:
+        return FilePlan(path, mode, CONFLICT, ours, ours, theirs, base, oversized)
     union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
     if base is None:
         return _adopt(
@@ -278,7 +282,7 @@ def _unlinked(rendered: RenderedFile, ours: Mapping[str, str]) -> str:
     """For a docs page the project lacks: why adding it would make an orphan (its own
     docs index does not link it), or "" when it may be added."""
     index = ours.get(rendered.linked_from) if rendered.linked_from else None
-    if rendered.path in ours or index is None:
+    if rendered.path in ours or index is None or too_large(index):
         return ""
     page = posixpath.splitext(
         posixpath.relpath(rendered.path, posixpath.dirname(rendered.linked_from))
@@ -296,7 +300,7 @@ def _configures(theirs: Rendering, ours: Mapping[str, str], path: str) -> str:
     ``tox.ini``, say) that the project's TOML file does not, so removing it would change
     how that tool runs ("" when it may go)."""
     for rendered in theirs.files.values():
-        if rendered.keys is None or rendered.path not in ours:
+        if rendered.keys is None or rendered.path not in ours or too_large(ours[rendered.path]):
             continue
         try:
             data = tomllib.loads(ours[rendered.path])
