@@ -57,7 +57,9 @@ class Synced:
     "--adopt",
     is_flag=True,
     help="Allow projects that eco never synced (no .eco.toml): identical files are "
-    "adopted, missing ones added, differing ones reported as conflicts.",
+    "adopted, missing ones added, files the skeleton owns replaced (the report lists "
+    "what the project's version had), pyproject.toml merged keeping every key the "
+    "project owns, other files kept as the project's own.",
 )
 @fetch_option("works offline on the clones")
 @push_options("each sync branch")

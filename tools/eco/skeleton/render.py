@@ -30,6 +30,7 @@ from eco.errors import TemplateError
 from eco.registry import Ecosystem
 from eco.registry import path_problem
 from eco.registry import Project
+from eco.skeleton.manifest import Keys
 from eco.skeleton.manifest import load_manifest
 from eco.skeleton.manifest import Manifest
 from eco.skeleton.manifest import SKELETON
@@ -46,7 +47,9 @@ class RenderedFile:
     content: str
     mode: str
     template: str
-    unless: tuple[str, ...] = ()  # seeded: the project's own files that stand in for it
+    unless: tuple[str, ...] = ()  # the project's own files that stand in for it
+    linked_from: str = ""  # a docs page: the index that must link it
+    keys: Keys | None = None  # a TOML file: who owns which keys
 
 
 @dataclass(frozen=True)
@@ -173,10 +176,17 @@ def render_project(
     context = variables(project, ecosystem)
     files: dict[str, RenderedFile] = {}
     opted_out: dict[str, str] = {}
+    truths: dict[str, bool] = {}  # each condition once: many files share one
+
+    def holds(when: str, where: str) -> bool:
+        if when not in truths:
+            truths[when] = _truth(env, when, context, where)
+        return truths[when]
+
     for spec in manifest.files:
         if spec.mode == "init" and not include_init:
             continue
-        if spec.when and not _truth(env, spec.when, context, spec.template):
+        if spec.when and not holds(spec.when, spec.template):
             continue
         path = _inside(
             _render_string(env, spec.path, context, spec.template), spec.path, spec.template
@@ -193,11 +203,19 @@ def render_project(
                 _inside(_render_string(env, u, context, spec.template), u, spec.template)
                 for u in spec.unless
             ),
+            _inside(
+                _render_string(env, spec.linked_from, context, spec.template),
+                spec.linked_from,
+                spec.template,
+            )
+            if spec.linked_from
+            else "",
+            spec.keys,
         )
     retired: dict[str, str] = {}
     contains: dict[str, str] = {}
     for old in manifest.retired:
-        if old.when and not _truth(env, old.when, context, "manifest.toml"):
+        if old.when and not holds(old.when, "manifest.toml"):
             continue
         path = _inside(_render_string(env, old.path, context, "retired"), old.path, "retired")
         if path in files:

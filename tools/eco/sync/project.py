@@ -38,6 +38,7 @@ from eco.skeleton.state import format_state
 from eco.skeleton.state import parse_state
 from eco.skeleton.state import State
 from eco.skeleton.state import STATE_FILE
+from eco.sync.adopt import Needs
 from eco.sync.plan import commit_message as sync_message
 from eco.sync.plan import COMMIT_PREFIX
 from eco.sync.plan import make_plan
@@ -182,6 +183,7 @@ class Syncer:
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
+        stand_ins |= {p for f in theirs.files.values() if f.keys for p in f.keys.elsewhere_files}
         wanted = set(theirs.files) | set(theirs.retired) | stand_ins | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
         sync_branch = self.registry.ecosystem.sync_branch
@@ -226,7 +228,10 @@ class Syncer:
                 ours.update((p, decode(content)) for p, content in extra.files.items())
                 blocked.update(extra.blocked)
         base = read.commit
-        plan = make_plan(project.name, self.revision, theirs, base_render, ours, state, blocked)
+        needs = Needs({s.name: s.image for s in project.services}, project.apt)
+        plan = make_plan(
+            project.name, self.revision, theirs, base_render, ours, state, blocked, needs
+        )
         return ProjectView(
             project,
             clone,
