@@ -1,14 +1,17 @@
-"""The getting-started walkthrough runs as written, in order, on local git repositories."""
+"""The getting-started walkthrough runs as written, in order, on local git repositories,
+and prints what docs/maintainer/getting-started.md shows for each step."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests import guide
 from tests.helpers import git
 from tests.helpers import REPO
 
@@ -52,3 +55,18 @@ def test_quickstart_walkthrough(tmp_path: Path) -> None:
     assert git("tag", cwd=hello) == ""
     assert "release-" not in git("branch", "--list", cwd=hello)
     assert ".dev" in (hello / "pyproject.toml").read_text()
+    # What the page shows for each step is what the script printed there.
+    page = (REPO / "docs" / "maintainer" / "getting-started.md").read_text()
+    walkthrough = page.split("What each step shows", 1)[1].split("## Keep going by hand")[0]
+    blocks = guide.page_blocks(walkthrough, re.compile(r"^(\d+)\. \*\*"))
+    assert sorted(blocks) == [2, 3, 5, 6, 7, 8, 9]
+
+    def shown(text: str) -> list[str]:
+        return [guide.normalise(line, str(demo), "/tmp/eco-quickstart") for line in text]
+
+    printed = guide.script_steps(result.stdout)
+    stderr = shown(result.stderr.splitlines())
+    for number, step_blocks in blocks.items():
+        for block in step_blocks:
+            problem = guide.mismatch(shown(block), shown(printed[number]), stderr)
+            assert problem is None, f"step {number}: {problem}"
