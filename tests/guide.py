@@ -4,7 +4,7 @@ A guide page that shows commands is backed by a script in ``docs/maintainer/`` t
 creates its starting state and runs them, printing ``== N. title`` before step N. The
 page's output blocks (```text, and the output lines of ```console) under its step N
 must be what the script printed in step N, with the volatile parts normalised: the
-scratch folder, commit SHAs, timings, dates, column widths. ``…`` on the page skips
+scratch folder, commit SHAs, timings, dates and times of day, column widths. ``…`` on the page skips
 lines. A line the page shows that eco wrote to stderr (progress, closing lines) must
 appear on stderr; the rest must appear on stdout, contiguous between the skips.
 """
@@ -19,6 +19,7 @@ _BLOCK = re.compile(r"^( *)```(text|console)\n(.*?)^\1```", re.DOTALL | re.MULTI
 _SHA = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b")
 _TIMING = re.compile(r"\(\d+(\.\d+)?s\)")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_CLOCK = re.compile(r"\b\d{2}:\d{2}\b")
 _COUNTER = re.compile(r"^\[\d+/\d+\] ")
 _RULE = re.compile(r"-{3,}")
 _SPACES = re.compile(r"(?<=\S) {2,}")
@@ -32,6 +33,7 @@ def normalise(line: str, folder: str, shown_folder: str) -> str:
     line = _SHA.sub("<sha>", line)
     line = _TIMING.sub("(<time>)", line)
     line = _DATE.sub("<date>", line)
+    line = _CLOCK.sub("<hh:mm>", line)
     line = _COUNTER.sub("[n/m] ", line)
     line = _RULE.sub("---", line)
     return _SPACES.sub("  ", line)
@@ -68,6 +70,26 @@ def page_blocks(page: str, step: re.Pattern[str]) -> dict[int, list[list[str]]]:
         if lines:
             blocks.setdefault(number, []).append(lines)
     return blocks
+
+
+def console_blocks(page: str) -> list[list[str]]:
+    """Every ```console block of a page, commands and output, unindented."""
+    return [
+        [line[len(match.group(1)) :] for line in match.group(3).splitlines()]
+        for match in _BLOCK.finditer(page)
+        if match.group(2) == "console"
+    ]
+
+
+def commands(block: list[str]) -> list[tuple[str, list[str]]]:
+    """The ``$ command`` lines of a console block, each with the output shown under it."""
+    found: list[tuple[str, list[str]]] = []
+    for line in block:
+        if line.startswith("$ "):
+            found.append((line[2:], []))
+        elif found:
+            found[-1][1].append(line)
+    return found
 
 
 def _find(chunk: list[str], lines: list[str], start: int) -> int:

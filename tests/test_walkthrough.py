@@ -61,8 +61,8 @@ def test_quickstart_walkthrough(tmp_path: Path) -> None:
     blocks = guide.page_blocks(walkthrough, re.compile(r"^(\d+)\. \*\*"))
     assert sorted(blocks) == [2, 3, 5, 6, 7, 8, 9]
 
-    def shown(text: str) -> list[str]:
-        return [guide.normalise(line, str(demo), "/tmp/eco-quickstart") for line in text]
+    def shown(lines: list[str]) -> list[str]:
+        return [guide.normalise(line, str(demo), "/tmp/eco-quickstart") for line in lines]
 
     printed = guide.script_steps(result.stdout)
     stderr = shown(result.stderr.splitlines())
