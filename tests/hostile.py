@@ -121,6 +121,7 @@ class HostileProject:
         self._remove(path)
         sha = git("rev-parse", "HEAD", cwd=self.work)
         git("update-index", "--add", "--cacheinfo", f"160000,{sha},{path}", cwd=self.work)
+        (self.work / path).mkdir(parents=True)  # an uninitialised submodule: an empty folder
         self.pieces.append(f"submodule {path}")
 
     def folder_at(self, path: str) -> None:
@@ -147,6 +148,22 @@ class HostileProject:
         write_bytes(self.work / path, line * (size // len(line)))
         self.pieces.append(f"huge {path}")
 
+    def write(self, path: str, content: str | bytes) -> None:
+        """Any file, text or bytes, at ``path`` (for pieces that need no helper)."""
+        if isinstance(content, bytes):
+            write_bytes(self.work / path, content)
+        else:
+            write_files(self.work, {path: content})
+        self.pieces.append(f"file {path}")
+
+    def code_at(self, path: str, name: str) -> None:
+        """Python at ``path`` (appended to the file if there) that leaves proof ``name``
+        when it is imported or run: eco must only ever read it as text."""
+        file = self.work / path
+        before = file.read_text() if file.is_file() and not file.is_symlink() else ""
+        write_files(self.work, {path: before + self.proofs.python(name) + "\n"})
+        self.pieces.append(f"code {path}")
+
     def state(self, text: str) -> None:
         """``.eco.toml`` exactly as given (a hostile revision, invalid TOML, ...)."""
         write_files(self.work, {".eco.toml": text})
@@ -170,6 +187,16 @@ class HostileProject:
             git("rm", "-r", "-q", "--cached", "--ignore-unmatch", path, cwd=self.work)
             subprocess.run(["rm", "-rf", str(target)], check=True)
         git("rm", "-q", "--cached", "--ignore-unmatch", path, cwd=self.work)
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` with its bytes: compare before and after to prove that
+    nothing outside a project was written."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
 
 
 def write_bytes(path: Path, content: bytes) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from eco.registry import load_registry
 from tests.adoption_fixtures import FIXTURES
+from tests.adoption_fixtures import make_adoption_ecosystem
 from tests.adoption_fixtures import make_fixture
 from tests.helpers import git
 
@@ -106,3 +108,15 @@ def test_fixture_is_a_real_package(name: str, tmp_path: Path, test_venv: Path) -
         assert docs.returncode == 0, docs.stderr[-3000:]
     else:
         assert not (repo.clone / "docs").exists()
+
+
+def test_adoption_ecosystem_registers_the_expected_facts(tmp_path: Path) -> None:
+    root, repos = make_adoption_ecosystem(tmp_path, ["flask-services", "flask-quiet"])
+    registry = load_registry(root / "projects.toml")
+    services = registry.projects["flask-services"]
+    assert services.url == str(repos["flask-services"].remote)
+    assert [s.name for s in services.services] == ["redis", "memcached"]
+    assert services.apt == ("libmemcached-dev",)
+    quiet = registry.projects["flask-quiet"]
+    assert not quiet.has_changelog and not quiet.typed and quiet.docs_layout == "none"
+    assert git("status", "--porcelain", cwd=root) == ""

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from eco.release import changelog
 from eco.release.changelog import ChangelogError
 from tests.helpers import shared_data
+from tests.outside_data import facts
+from tests.outside_data import origin
 
 DAY = date(2026, 11, 21)
 
@@ -144,30 +146,43 @@ def test_section_text_and_markdown_notes() -> None:
 
 def test_real_flask_changelog_stamp() -> None:
     path = shared_data("changelogs", "flask-CHANGES.rst")
+    expected = facts("changelogs/flask-CHANGES.rst", path)
     text = path.read_text()
     parsed = changelog.parse(text, "rst", path.name)
-    assert len(parsed.sections) == 63
-    assert [s.version for s in parsed.unreleased()] == ["3.2.0"]
-    after = changelog.stamp_release(text, "rst", "3.2.0", DAY, where=path.name)
+    assert len(parsed.sections) == expected["sections"], origin(path)
+    assert [s.version for s in parsed.unreleased()] == expected["unreleased"]
+    # Old sections with 'Released on ...' and codenames are still read as released.
+    assert all(s.released is not None for s in parsed.sections[1:])
+    version = "3.2.0"
+    if not expected["unreleased"]:  # a released changelog (an sdist's): open 3.2.0 first
+        opened = changelog.open_section(text, "rst", version, where=path.name)
+        assert changed_lines(text, opened) == [
+            "+Version 3.2.0",
+            "+-------------",
+            "+",
+            "+Unreleased",
+            "+",
+            "+",
+        ]
+        text = opened
+    after = changelog.stamp_release(text, "rst", version, DAY, where=path.name)
     assert changed_lines(text, after) == ["-Unreleased", "+Released 2026-11-21"]
-    # Only line 4 differs; the other 1,662 lines are the same, byte for byte.
+    # Only the status line differs; every other line is the same, byte for byte.
     before_lines, after_lines = text.splitlines(True), after.splitlines(True)
-    assert len(before_lines) == len(after_lines) == 1663
+    assert len(before_lines) == len(after_lines)
     assert [
         i for i, (a, b) in enumerate(zip(before_lines, after_lines, strict=True)) if a != b
     ] == [3]
-    # Old sections with 'Released on ...' and codenames are still read as released.
-    assert all(s.released is not None for s in parsed.sections[1:])
     with pytest.raises(ChangelogError, match="for Version 3.2.0, not 3.1.4"):
         changelog.stamp_release(text, "rst", "3.1.4", DAY, where=path.name)
 
 
-@pytest.mark.parametrize(
-    ("name", "top", "count"),
-    [("flask-sqlalchemy-lite-CHANGES.md", "0.2.1", 3), ("flask-mail-CHANGES.md", "0.10.0", 13)],
-)
-def test_real_markdown_changelogs(name: str, top: str, count: int) -> None:
+@pytest.mark.parametrize("name", ["flask-sqlalchemy-lite-CHANGES.md", "flask-mail-CHANGES.md"])
+def test_real_markdown_changelogs(name: str) -> None:
     path = shared_data("changelogs", name)
+    expected = facts(f"changelogs/{name}", path)
+    top, count = expected["top"], expected["sections"]
+    name = path.name
     text = path.read_text()
     parsed = changelog.parse(text, "md", name)
     assert parsed.sections[0].version == top
@@ -296,3 +311,41 @@ def test_byte_order_mark_before_the_first_header(fmt: str) -> None:
     after = changelog.stamp_release(text, fmt, parsed.sections[0].version, DAY)
     assert changed_lines(text, after) == ["-Unreleased", "+Released 2026-11-21"]
     assert after.startswith("\ufeff")
+
+
+def test_a_keep_a_changelog_file_is_named_as_such() -> None:
+    """Issue 18, point 5: a Keep-a-Changelog file (``## 0.8.0 - 2024-03-26``) has no
+    'Version X' section at all; the refusal says so and what eco reads, not that its
+    entries sit above a header it does not have."""
+    text = (
+        "# Changelog\n\nAll notable changes to this project are documented here.\n\n"
+        "## [Unreleased]\n\n## 0.8.0 - 2024-03-26\n\n### Added\n\n- A thing.\n\n"
+        "## 0.7.0 - 2023-11-02\n\n- Another thing.\n"
+    )
+    with pytest.raises(ChangelogError) as info:
+        changelog.stamp_release(text, "md", "0.8.1", DAY, where="CHANGELOG.md")
+    message = info.value.message
+    assert message.startswith("CHANGELOG.md: no 'Version X' section found"), message
+    assert "entries above" not in message and "0.8.1" not in message.split(";")[0]
+    # It names what it found, and the format eco reads.
+    assert "CHANGELOG.md:5: '## [Unreleased]' looks like Keep a Changelog" in message
+    assert "'## Version X.Y.Z' followed by 'Unreleased' or 'Released YYYY-MM-DD'" in message
+
+
+@pytest.mark.parametrize("fmt", ["rst", "md"])
+def test_open_section_refuses_to_bury_an_undated_section(fmt: str) -> None:
+    """Issue 18, point 7: the newest section has entries but no status line: opening the
+    next version above it would leave those entries never dated nor released."""
+    if fmt == "rst":
+        text = "Version 1.2.0\n-------------\n\n-   A change.\n\n\nVersion 1.1.0\n" + (
+            "-------------\n\nReleased 2025-01-01\n"
+        )
+    else:
+        text = "## Version 1.2.0\n\n-   A change.\n\n## Version 1.1.0\n\nReleased 2025-01-01\n"
+    with pytest.raises(ChangelogError) as info:
+        changelog.open_section(text, fmt, "1.3.0", where=f"CHANGES.{fmt}")
+    assert info.value.message == (
+        f"CHANGES.{fmt}:1: Version 1.2.0 has no status line ('Unreleased' or 'Released "
+        "YYYY-MM-DD'): its entries were never released; opening 1.3.0 above it would bury "
+        "them. Release 1.2.0 first, or date its section by hand"
+    )

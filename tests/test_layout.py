@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "triage": 1,
     "deprecations": 1,
     "pins": 1,
+    "adopt": 1,
     # services the capabilities share
     "skeleton": 2,
     "forge": 2,

@@ -33,8 +33,47 @@ def test_shipped_registry_loads() -> None:
     assert mail.clone_url == "https://github.com/pallets-eco/flask-mail.git"
     assert registry.projects["blinker"].changelog_format == "rst"
     for project in registry.projects.values():
-        assert project.python == registry.ecosystem.python
+        # never wider than the ecosystem's; narrower where requires-python is stricter
+        assert set(project.python) <= set(registry.ecosystem.python)
         assert project.vars["maintainer_name"] == "Pallets"
+
+
+def test_shipped_registry_states_the_real_repositories() -> None:
+    """Facts read from the real repositories (issue 16): the ones adoption got wrong."""
+    projects = load_registry(REPO / "projects.toml").projects
+    # Three MIT projects: their wheels must not say BSD-3-Clause.
+    mit = {name for name, p in projects.items() if p.vars["license"] == "MIT"}
+    assert mit == {"blinker", "flask-alembic", "flask-sqlalchemy-lite"}
+    # requires-python = ">=3.11": never widened to the ecosystem's 3.10.
+    for name in ("cachelib", "flask-alembic"):
+        assert projects[name].min_python == "3.11"
+    # The uv generation where uv.lock / [dependency-groups] are.
+    uv = {name for name, p in projects.items() if p.generation == "uv"}
+    assert uv == {
+        "blinker",
+        "cachelib",
+        "flask-alembic",
+        "flask-caching",
+        "flask-sqlalchemy-lite",
+        "flask-wtf",
+    }
+    # Their own README and licence files, and backends that must be kept.
+    assert (projects["flask-wtf"].readme, projects["flask-wtf"].license_file) == (
+        "README.rst",
+        "LICENSE.rst",
+    )
+    assert projects["flask-caching"].license_file == "LICENSE"
+    assert projects["wtforms"].build_backend == "hatchling"
+    assert projects["flask-wtf"].changelog == "docs/changes.rst"
+    # Untyped projects get no typing job.
+    assert not projects["flask-caching"].typed and not projects["wtforms"].typed
+    # CI services flask-caching's tests need.
+    caching = projects["flask-caching"]
+    assert [(s.name, s.image, s.port) for s in caching.services] == [
+        ("memcached", "memcached:1.6.41", 11212),
+        ("redis", "redis:8.6.3", 6360),
+    ]
+    assert caching.apt == ("libmemcached-dev",)
 
 
 def test_project_overrides(tmp_path: Path) -> None:

@@ -7,8 +7,6 @@ Chromium showing every queue; that test runs wherever Chromium is installed.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from datetime import datetime
 from datetime import timedelta
@@ -28,6 +26,7 @@ from eco.triage.model import Window
 from eco.triage.queues import QUEUES
 from eco.triage.report import build
 from eco.triage.report import Report
+from tests.helpers import chromium
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 NOW = T0 + timedelta(days=20)
@@ -171,22 +170,9 @@ def test_text_markdown_json() -> None:
     }
 
 
-def chromium() -> str | None:
-    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
-
-
 @pytest.mark.slow
 def test_dashboard_opens_in_headless_chromium(tmp_path: Path) -> None:
     browser = chromium()
-    if browser is None:
-        reason = "Chromium is not installed (apt-get install chromium); dashboard not rendered"
-        if os.environ.get("ECO_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
     page = tmp_path / "triage.html"
     page.write_text(dashboard.html(sample_report()), encoding="utf-8")
     shot = tmp_path / "triage.png"

@@ -17,7 +17,7 @@ nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["tests", "tests-min", "typing", "docs"]
 
-PYTHONS = [{% for python in pythons %}"{{ python }}"{% if not loop.last %}, {% endif %}{% endfor %}]
+PYTHONS = {{ pythons | pyrepr }}
 ROOT = Path(__file__).parent
 
 
@@ -63,7 +63,7 @@ def tests(session: nox.Session) -> None:
     run_pytest(session)
 
 
-@nox.session(name="tests-min", python="{{ min_python_version }}")
+@nox.session(name="tests-min", python={{ min_python_version | pyrepr }})
 def tests_min(session: nox.Session) -> None:
     """The tests against the lowest version of each dependency the project allows."""
     session.install("-r", requirements("tests"))
@@ -74,7 +74,7 @@ def tests_min(session: nox.Session) -> None:
     run_pytest(session)
 
 
-@nox.session(name="tests-dev", python="{{ max_python }}")
+@nox.session(name="tests-dev", python={{ max_python | pyrepr }})
 def tests_dev(session: nox.Session) -> None:
     """The tests against the newest releases of the dependencies, pre-releases too."""
     session.install("-r", requirements("tests"))

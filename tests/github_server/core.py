@@ -221,6 +221,7 @@ class Failure:
     method: str | None
     path: str | None
     remaining: int
+    raw: bytes | None = None  # answer these bytes instead of GitHub's JSON error
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method != method:
@@ -317,17 +318,20 @@ class GitHubServer:
         headers: dict[str, str] | None = None,
         method: str | None = None,
         path: str | None = None,
+        raw: bytes | None = None,
     ) -> None:
         """Answer the next ``count`` matching requests with an error.
 
         The default is GitHub's secondary rate limit: 403 with ``Retry-After: 1``.
-        ``path`` is a regular expression matched against the whole request path.
+        ``path`` is a regular expression matched against the whole request path. With
+        ``raw``, the answer is ``status`` with those bytes as an HTML page (what a proxy
+        or a captive portal answers instead of GitHub).
         """
         extra = dict(headers or {})
         if retry_after is not None:
             extra["Retry-After"] = str(retry_after)
         with self._lock:
-            self._failures.append(Failure(status, message, extra, method, path, count))
+            self._failures.append(Failure(status, message, extra, method, path, count, raw))
 
     # -- what tests read -------------------------------------------------------------
 
@@ -412,7 +416,8 @@ class GitHubServer:
         status, out_headers, out = self._answer(found, method, path, params, query, headers, body)
         with self._lock:
             self.hits.append(Hit(method, path, pattern, status, parts.query))
-            if found is not None and out:
+            not_github = out_headers.get("Content-Type", "").startswith("text/html")
+            if found is not None and out and not not_github:  # fail_next(raw=...) is no API
                 self.answers.append(Answer(found, path, status, out))
         return status, out_headers, out
 
@@ -434,6 +439,9 @@ class GitHubServer:
             elif self.tokens is not None and (token is None or token not in self.tokens):
                 raise ApiError(401, "Bad credentials")
             failure = self._take_failure(method, path)
+            if failure is not None and failure.raw is not None:
+                html = {"Content-Type": "text/html; charset=utf-8"}
+                return failure.status, {**self._rate_headers(), **html}, failure.raw
             if failure is not None:
                 raise ApiError(failure.status, failure.message, headers=failure.headers)
             if found is None:

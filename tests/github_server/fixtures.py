@@ -11,7 +11,7 @@ from tests.github_server.schemas import check_server
 
 The fixture fails the test if a route raised (the server answered 500 with a traceback)
 or if any JSON the server sent differs from GitHub's official schema for that endpoint
-(checked when the OpenAPI subset is available, see ``schemas.subset_path``).
+(checked against the OpenAPI subset, see ``schemas.subset_path``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ JSON Schema validators, and the check of the server's answers against them."""
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from tests.github_server.core import GitHubServer
 from tests.github_server.core import NO_CONTENT
 from tests.github_server.core import OUTSIDE_SUBSET
 from tests.github_server.core import Route
+from tests.outside_data import outside_file
 
 SUBSET = ("github-api", "rest-openapi-subset.json")
 
@@ -24,24 +24,15 @@ SUBSET = ("github-api", "rest-openapi-subset.json")
 _NOT_JSON_SCHEMA = {"nullable", "example", "examples", "discriminator", "xml", "externalDocs"}
 
 
-def subset_path() -> Path | None:
-    """The subset file: under ``$ECO_SHARED_DATA``, or ``shared/data`` beside a parent
-    folder of the checkout (worktrees sit deeper than the main checkout)."""
-    if os.environ.get("ECO_SHARED_DATA"):
-        candidates = [Path(os.environ["ECO_SHARED_DATA"])]
-    else:
-        candidates = [parent / "shared" / "data" for parent in Path(__file__).parents[2:]]
-    for base in candidates:
-        if base.joinpath(*SUBSET).is_file():
-            return base.joinpath(*SUBSET)
-    return None
+def subset_path() -> Path:
+    """The subset file: in ``shared/data`` (or ``$ECO_SHARED_DATA``), else cut from GitHub's
+    whole description fetched from its npm package (:mod:`tests.outside_data`)."""
+    return outside_file("/".join(SUBSET))
 
 
 @cache
 def spec() -> dict[str, Any]:
     path = subset_path()
-    if path is None:
-        raise FileNotFoundError("github-api/rest-openapi-subset.json (set ECO_SHARED_DATA)")
     data: dict[str, Any] = json.loads(path.read_text())
     return data
 
@@ -161,6 +152,5 @@ def problems(answers: list[Answer]) -> list[str]:
 def check_server(server: GitHubServer) -> None:
     """Fail if a route raised, or if an answer differs from GitHub's schema for it."""
     assert not server.errors, "the test GitHub server failed:\n" + "\n".join(server.errors)
-    if subset_path() is not None:
-        wrong = problems(server.answers)
-        assert not wrong, "answers differ from GitHub's schemas:\n" + "\n".join(wrong)
+    wrong = problems(server.answers)
+    assert not wrong, "answers differ from GitHub's schemas:\n" + "\n".join(wrong)

@@ -29,7 +29,12 @@ TIMEOUT = 30.0
 
 
 class PackageIndexError(EcoError):
-    """The index could not be read (unreachable, or an answer eco does not understand)."""
+    """The index could not be read (unreachable, or an answer eco does not understand);
+    ``status`` is the HTTP status when the index answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,7 @@ def fetch(url: str) -> bytes:
             data: bytes = response.read()
             return data
     except urllib.error.HTTPError as exc:
-        raise PackageIndexError(scrub(f"{url}: {exc.code} {exc.reason}")) from None
+        raise PackageIndexError(scrub(f"{url}: {exc.code} {exc.reason}"), exc.code) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise PackageIndexError(scrub(f"{url}: cannot download: {reason}")) from None

@@ -33,6 +33,13 @@ DOCS_LAYOUTS = ("multi", "single", "none")
 SERVICES = ("redis", "memcached", "mongodb", "postgres", "dynamodb-local", "valkey")
 BACKEND_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 FILE_RE = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[^\\\x00-\x1f]+$")
+# What a branch name may hold beyond git's rules: no quotes, backslashes or whitespace,
+# so that it stays one word in YAML, TOML, Python and a shell.
+BRANCH_CHARS_RE = re.compile(r"[A-Za-z0-9._/+-]+")
+URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][^\s\"'\\<>`{}|^]*)?")
+VERSION_RE = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:[a-z]+[0-9]*)?")
+URL_VARIABLE = "_url"  # a template variable named *_url holds an http(s) URL
+VERSION_VARIABLES = ("_python", "_version")  # *_python, *_version hold a version
 
 ECOSYSTEM_KEYS = {
     "name",
@@ -281,8 +288,26 @@ class _Checker:
         value = table[key]
         if not isinstance(value, str) or not value:
             raise self.fail(at + (key,), f"expected {expected}, got {_show(value)}")
-        if pattern is not None and not pattern.match(value):
+        if pattern is not None and not pattern.fullmatch(value):
             raise self.fail(at + (key,), f"expected {expected}, got {value!r}")
+        return value
+
+    def branch(self, table: Mapping[str, Any], key: str, at: tuple[str, ...], default: str) -> str:
+        value = self.string(table, key, at, default=default, expected="a branch name")
+        assert value is not None
+        problem = branch_problem(value)
+        if problem:
+            raise self.fail(at + (key,), f"expected a branch name, got {value!r}: {problem}")
+        return value
+
+    def file_path(
+        self, table: Mapping[str, Any], key: str, at: tuple[str, ...], default: str, what: str
+    ) -> str:
+        value = self.string(table, key, at, default=default, expected=what)
+        assert value is not None
+        problem = path_problem(value)
+        if problem:
+            raise self.fail(at + (key,), f"expected {what}, got {value!r}: {problem}")
         return value
 
     def choice(
@@ -339,14 +364,56 @@ class _Checker:
     def variables(self, value: Any, at: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(at, f"expected a table of template variables, got {_show(value)}")
-        for name in value:
-            if not VAR_RE.match(name):
+        for name, item in value.items():
+            if not VAR_RE.fullmatch(name):
                 raise self.fail(
                     at + (name,),
                     "invalid variable name; expected letters, digits and underscores, "
                     "not starting with a digit",
                 )
+            if name.endswith(URL_VARIABLE) and not (
+                isinstance(item, str) and URL_RE.fullmatch(item)
+            ):
+                raise self.fail(
+                    at + (name,),
+                    f"expected an http(s) URL (a *{URL_VARIABLE} variable), got {_show(item)}",
+                )
+            if name.endswith(VERSION_VARIABLES) and not (
+                isinstance(item, str) and VERSION_RE.fullmatch(item)
+            ):
+                raise self.fail(at + (name,), f'expected a version like "3.13", got {_show(item)}')
         return dict(value)
+
+
+def branch_problem(name: str) -> str:
+    """What keeps ``name`` from being a branch eco accepts ("" when nothing): git's
+    ref-name rules (``git check-ref-format``) on the safe characters only."""
+    if not BRANCH_CHARS_RE.fullmatch(name):
+        return "use letters, digits and . _ - + / only (no quotes, spaces or backslashes)"
+    if name.startswith(("-", "/")) or name.endswith(("/", ".")):
+        return "it may not start with '-' or '/', nor end with '/' or '.'"
+    if ".." in name or "//" in name:
+        return "it may not contain '..' or '//'"
+    for part in name.split("/"):
+        if part.startswith(".") or part.endswith(".lock"):
+            return "no part of it may start with '.' or end with '.lock'"
+    return ""
+
+
+def path_problem(path: str) -> str:
+    """Why ``path`` is not a file path inside a project ("" when it is one)."""
+    parts = path.split("/")
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "an absolute path is outside the project"
+    if ".." in parts:
+        return "'..' leads out of the project"
+    if not FILE_RE.fullmatch(path):
+        return "backslashes and control characters are not allowed in a path"
+    if any(part in ("", ".") for part in parts):
+        return "empty or '.' parts are not allowed in a path"
+    if any(part.lower() == ".git" for part in parts):
+        return "a path inside .git is git's, not the project's"
+    return ""
 
 
 def _quote(key: str) -> str:
@@ -440,8 +507,8 @@ def _parse_ecosystem(check: _Checker, table: dict[str, Any]) -> Ecosystem:
         pattern=REPO_RE,
         expected='the monorepo\'s GitHub repository as "owner/name"',
     )
-    branch = check.string(table, "branch", at, default="main")
-    sync_branch = check.string(table, "sync-branch", at, default="eco/sync")
+    branch = check.branch(table, "branch", at, "main")
+    sync_branch = check.branch(table, "sync-branch", at, "eco/sync")
     workflows_ref = check.string(
         table,
         "workflows-ref",
@@ -450,7 +517,14 @@ def _parse_ecosystem(check: _Checker, table: dict[str, Any]) -> Ecosystem:
         default="",
         expected="the 40-hex commit of the monorepo that callers pin",
     )
-    index_url = check.string(table, "index-url", at, default="https://pypi.org/simple")
+    index_url = check.string(
+        table,
+        "index-url",
+        at,
+        pattern=URL_RE,
+        default="https://pypi.org/simple",
+        expected="an http(s) URL of a package index",
+    )
     maintainers = table.get("maintainers", [])
     if not isinstance(maintainers, list) or not all(isinstance(m, str) for m in maintainers):
         raise check.fail(at + ("maintainers",), "expected a list of GitHub logins")
@@ -529,13 +603,12 @@ def _parse_project(
     )
     changelog: str | None = ""  # "": no changelog file, release notes on GitHub only
     if table.get("changelog") != "":
-        changelog = check.string(
+        changelog = check.file_path(
             table,
             "changelog",
             at,
-            pattern=FILE_RE,
-            default="CHANGES.rst",
-            expected="a file path inside the project (relative, no '..'), or \"\" for none",
+            "CHANGES.rst",
+            "a file path inside the project (relative, no '..'), or \"\" for none",
         )
     assert changelog is not None and pypi is not None and module is not None
     suffix = Path(changelog).suffix
@@ -545,7 +618,7 @@ def _parse_project(
             f"unknown changelog format {suffix or '(no extension)'!r} in {changelog!r}; "
             "expected a .rst or .md file",
         )
-    branch = check.string(table, "branch", at, default=ecosystem.branch)
+    branch = check.branch(table, "branch", at, ecosystem.branch)
     python = (
         check.pythons(table["python"], at + ("python",)) if "python" in table else ecosystem.python
     )
@@ -555,6 +628,11 @@ def _parse_project(
     if not isinstance(skip, dict):
         raise check.fail(at + ("skip",), 'expected a table of file = "reason"')
     for file, reason in skip.items():
+        problem = path_problem(file)
+        if problem:
+            raise check.fail(
+                at + ("skip", file), f"expected a file path inside the project: {problem}"
+            )
         if not isinstance(reason, str) or not reason.strip():
             raise check.fail(
                 at + ("skip", file),
@@ -631,12 +709,8 @@ def _parse_facts(
         "generation": check.choice(table, "generation", at, GENERATIONS, ecosystem.generation),
         "tag_style": check.choice(table, "tag-style", at, TAG_STYLES, "X.Y.Z"),
         "typed": check.boolean(table, "typed", at, True),
-        "readme": check.string(
-            table, "readme", at, pattern=FILE_RE, default="README.md", expected=file
-        ),
-        "license_file": check.string(
-            table, "license-file", at, pattern=FILE_RE, default="LICENSE.txt", expected=file
-        ),
+        "readme": check.file_path(table, "readme", at, "README.md", file),
+        "license_file": check.file_path(table, "license-file", at, "LICENSE.txt", file),
         "build_backend": check.string(
             table,
             "build-backend",

@@ -3,9 +3,9 @@ import importlib.metadata
 
 # Project --------------------------------------------------------------
 
-project = "{{ pypi }}"
+project = {{ pypi | pyrepr }}
 version = release = importlib.metadata.version(project).partition(".dev")[0]
-repo_url = "https://github.com/{{ repo }}/"
+repo_url = {{ ("https://github.com/" ~ repo ~ "/") | pyrepr }}
 
 # General --------------------------------------------------------------
 
@@ -38,7 +38,7 @@ html_theme = "furo"
 html_copy_source = False
 html_theme_options = {
     "source_repository": repo_url,
-    "source_branch": "{{ branch }}",
+    "source_branch": {{ branch | pyrepr }},
     "source_directory": "docs/",
 }
 pygments_style = "default"
@@ -52,11 +52,11 @@ from pallets_sphinx_themes import ProjectLink
 
 # Project --------------------------------------------------------------
 
-project = "{{ pypi }}"
-copyright = {{ copyright | toml }}
-author = {{ maintainer_name | toml }}
+project = {{ pypi | pyrepr }}
+copyright = {{ copyright | pyrepr }}
+author = {{ maintainer_name | pyrepr }}
 release, version = get_version(project)
-repo_url = "https://github.com/{{ repo }}/"
+repo_url = {{ ("https://github.com/" ~ repo ~ "/") | pyrepr }}
 
 # General --------------------------------------------------------------
 
@@ -87,11 +87,11 @@ intersphinx_mapping = {
 html_theme = "{{ 'flask' if is_flask_extension else 'pocoo' }}"
 html_context = {
     "project_links": [
-        ProjectLink("Donate", {{ donate_url | toml }}),
-        ProjectLink("PyPI Releases", "https://pypi.org/project/{{ pypi }}/"),
+        ProjectLink("Donate", {{ donate_url | pyrepr }}),
+        ProjectLink("PyPI Releases", {{ ("https://pypi.org/project/" ~ pypi ~ "/") | pyrepr }}),
         ProjectLink("Source Code", repo_url),
         ProjectLink("Issue Tracker", f"{repo_url}issues/"),
-        ProjectLink("Chat", {{ chat_url | toml }}),
+        ProjectLink("Chat", {{ chat_url | pyrepr }}),
     ]
 }
 html_sidebars = {

@@ -7,6 +7,7 @@ import json
 import click
 
 from eco import output
+from eco.adopt.contradictions import FactCheck
 from eco.commands.options import fetch_option
 from eco.commands.options import format_option
 from eco.commands.options import jobs_option
@@ -20,6 +21,7 @@ from eco.sync.check_report import as_markdown
 from eco.sync.check_report import as_text
 from eco.sync.check_report import as_text_by_file
 from eco.sync.check_report import exit_code
+from eco.sync.check_report import FactFinding
 from eco.sync.check_report import ProjectCheck
 from eco.sync.check_report import STATUSES
 from eco.sync.policy import check_workflows
@@ -54,8 +56,12 @@ def command(
     skeleton owns), conflict (both), missing, retired (a file the skeleton removed is
     still there); opted-out and project-owned files are listed, never drift. Plus the
     workflow policy: pinned actions, top-level permissions, the PyPI upload only in the
-    project's own workflow. Nothing is written. Exit 0 when everything is in line, 1 on
-    drift, 2 when a project could not be checked. --format markdown suits a GitHub
+    project's own workflow. And the registry's facts against the repository (eco add's
+    reading): a licence that differs from the licence text is an error for that project,
+    any other contradicted fact (generation, build backend, README or licence file,
+    typed, docs layout and format, changelog, Pythons wider than requires-python) is
+    drift. Nothing is written. Exit 0 when everything is in line, 1 on drift, 2 when a
+    project could not be checked. --format markdown suits a GitHub
     Actions step summary.
     """
     registry = ctx.registry
@@ -63,9 +69,14 @@ def command(
     _ = syncer.manifest  # a broken manifest is one error (exit 2), not one per project
 
     def one(project: Project) -> ProjectCheck:
-        view = syncer.read(project, fetch=fetch, adopt=True, workflows=True)
+        fact_check = FactCheck(project, registry.ecosystem)
+        view = syncer.read(project, fetch=fetch, adopt=True, workflows=True, visit=fact_check.visit)
         policy = tuple(check_workflows(view.workflows))
-        return ProjectCheck(project.name, view.plan, view.adopted, policy)
+        # A licence the text contradicts raises: an error for this project (exit 2).
+        found = tuple(
+            FactFinding(c.fact, c.registry, c.repository) for c in fact_check.contradictions()
+        )
+        return ProjectCheck(project.name, view.plan, view.adopted, policy, facts=found)
 
     outcomes = run_each(
         registry.select(projects), one, jobs=jobs, label="check", status=lambda c: c.status

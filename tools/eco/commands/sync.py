@@ -120,6 +120,7 @@ def command(
     outcomes = run_each(selected, one, jobs=jobs, label="sync", status=_status)
     rows: list[tuple[str, Plan | None, str]] = []
     conflicted_names: list[str] = []
+    marked: list[str] = []  # projects whose conflicts were committed with markers
     chunks: list[str] = []
     projects_json: list[dict[str, Any]] = []
     for outcome in outcomes:
@@ -138,6 +139,8 @@ def command(
         plan = synced.view.plan
         if plan.conflicts:
             conflicted_names.append(outcome.project.name)
+            if _marked(synced, allow_conflicts):
+                marked.append(outcome.project.name)
         if synced.written is None:
             chunks.append(dry_run_text(plan, verbose=verbose))
             result = (
@@ -171,20 +174,36 @@ def command(
         output.echo("\n".join([*chunks, summary_table(rows)]))
     status = finish(outcomes, "sync", _status)
     conflicted = bool(conflicted_names)
-    where = f"conflicts in {', '.join(conflicted_names)}"  # the projects to look at, by name
-    if conflicted and allow_conflicts and not dry_run:
+    untouched = [name for name in conflicted_names if name not in marked]
+    if marked:
         output.echo(
-            f"{where}: committed with conflict markers; resolve them on the sync branch "
-            "(or in its pull request) before merging",
+            f"conflicts in {', '.join(marked)}: committed with conflict markers; resolve "
+            "them on the sync branch (or in its pull request) before merging",
             err=True,
         )
-    elif conflicted:
+    if untouched and allow_conflicts and not dry_run:
         output.echo(
-            f"{where}: resolve them in the project, opt the file out in projects.toml, "
-            "or re-run with --allow-conflicts to commit them with markers",
+            f"conflicts in {', '.join(untouched)}: not committed, left as the project has them "
+            "(each file's reason is above); move what stands where the skeleton's file goes, "
+            "resolve old markers, or opt the file out in projects.toml",
+            err=True,
+        )
+    elif untouched:
+        output.echo(
+            f"conflicts in {', '.join(untouched)}: resolve them in the project, opt the file "
+            "out in projects.toml, or re-run with --allow-conflicts to commit them with markers",
             err=True,
         )
     raise SystemExit(1 if conflicted else status)
+
+
+def _marked(synced: Synced, allow_conflicts: bool) -> bool:
+    """True when the sync commit holds the project's conflicts (with their markers)."""
+    written = synced.written
+    if not allow_conflicts or written is None or written.outcome not in ("committed", "up-to-date"):
+        return False
+    writes = synced.view.plan.writes(allow_conflicts=True)
+    return any(f in writes for f in synced.view.plan.conflicts)
 
 
 def _status(synced: Synced) -> str:

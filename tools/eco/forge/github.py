@@ -41,6 +41,7 @@ from eco.forge.clock import Clock
 from eco.forge.local import local_head
 from eco.forge.ratelimit import Budget
 from eco.forge.ratelimit import ClockRetry
+from eco.forge.ratelimit import NoAnswer
 from eco.forge.ratelimit import too_long
 from eco.forge.ratelimit import WriteSpacer
 from eco.git.run import git
@@ -136,6 +137,8 @@ class GitHubForge:
             return action()
         except RateLimitExceededExceedsMaxWait as exc:
             raise too_long(exc, self.max_wait) from None
+        except NoAnswer as exc:
+            raise ForgeError(scrub(f"{what}: cannot reach {self.api_url}: {exc.message}")) from None
         except (BadCredentialsException, GithubException) as exc:
             raise explain(exc, what, self.credentials.source) from None
         except requests.RequestException as exc:

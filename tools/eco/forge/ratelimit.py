@@ -35,6 +35,12 @@ class RateLimitTooLong(EcoError):
     exit_code = 1
 
 
+class NoAnswer(EcoError):
+    """GitHub could not be reached; retrying longer than the maximum wait was refused."""
+
+    exit_code = 1
+
+
 class ClockRetry(GithubRetry):
     """``GithubRetry`` whose waits go through ``clock`` and never exceed ``max_wait``."""
 
@@ -83,6 +89,12 @@ class ClockRetry(GithubRetry):
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         seconds = self.wait_for(response)
+        if seconds > self.max_wait and response is None:
+            # no answer at all (refused, timed out): GitHub asked nothing
+            raise NoAnswer(
+                f"no answer from GitHub after {len(self.history)} attempts (the next retry "
+                f"would wait {seconds:.0f}s, more than the maximum of {self.max_wait:.0f}s)"
+            )
         if seconds > self.max_wait:
             raise RateLimitTooLong(
                 f"GitHub asked to wait {seconds:.0f}s before the next request, more than the "

@@ -65,6 +65,8 @@ def commit_files(
     this tree on top of ``base``.
     """
     _refuse_checked_out(repo, branch)
+    for path in changes:
+        _check_path(repo, path)
     refs = _read_refs(repo, branch, base)
     if not changes:
         return CommitResult(branch, None, refs.base_tree, created=False)
@@ -74,6 +76,7 @@ def commit_files(
         blobs = _write_blobs(repo, Path(tmp), changes)
         _stage(repo, index, changes, blobs, modes or {})
         tree = _write_tree(repo, index)
+    _check_tree(repo, tree, changes, blobs, modes or {})
     if tree == refs.base_tree:
         return CommitResult(branch, None, tree, created=False)
     if refs.head_tree == tree and refs.head_parent == refs.base:
@@ -83,6 +86,42 @@ def commit_files(
     commit = _commit_tree(repo, tree, refs.base, message)
     _update_ref(repo, branch, commit, refs.head or ZERO, message)
     return CommitResult(branch, commit, tree, created=True)
+
+
+def _check_path(repo: Path, path: str) -> None:
+    """Refuse a path that is not a plain path inside the repository (git would drop it)."""
+    parts = path.split("/")
+    if (
+        not path
+        or any(part in ("", ".", "..") or part.lower() == ".git" for part in parts)
+        or "\\" in path
+        or "\0" in path
+    ):
+        raise GitError(f"{repo}: cannot commit {path!r}: not a relative path inside the repository")
+
+
+def _check_tree(
+    repo: Path,
+    tree: str,
+    changes: Mapping[str, bytes | None],
+    blobs: Mapping[str, str],
+    modes: Mapping[str, str],
+) -> None:
+    """Every change is in the tree as asked: a commit never claims a file it lacks."""
+    listed = git("ls-tree", "-r", "-z", "--full-tree", tree, cwd=repo)
+    entries = {}
+    for line in filter(None, listed.split("\0")):
+        info, _, path = line.partition("\t")
+        mode, _, sha = info.split(" ")
+        entries[path] = (mode, sha)
+    for path, content in changes.items():
+        found = entries.get(path)
+        wanted = None if content is None else (modes.get(path, REGULAR), blobs[path])
+        if found != wanted:
+            state = "missing from" if found is None else "not as written in"
+            if content is None:
+                state = "still in"
+            raise GitError(f"{repo}: {path!r} is {state} the commit's tree; nothing was committed")
 
 
 def _refuse_checked_out(repo: Path, branch: str) -> None:

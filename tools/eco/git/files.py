@@ -20,6 +20,7 @@ from eco.errors import GitError
 from eco.git.run import git_env
 
 REGULAR, EXECUTABLE, SYMLINK, TREE = "100644", "100755", "120000", "40000"
+GITLINK = "160000"
 
 
 @dataclass(frozen=True)
@@ -172,13 +173,15 @@ class ObjectReader:
             if found is None:
                 return None, ""
             if found.mode != TREE:
-                return None, f"{'/'.join(folders[: depth + 1])} is a file in the project"
+                return (
+                    None,
+                    f"{'/'.join(folders[: depth + 1])} is {_kind(found.mode)} in the project",
+                )
             current = found.sha
         found = self.tree(current).get(name)
         if found is None or found.mode in (REGULAR, EXECUTABLE):
             return found, ""
-        what = {TREE: "a folder", SYMLINK: "a symbolic link"}.get(found.mode, "a submodule")
-        return found, f"{what} in the project"
+        return found, f"{_kind(found.mode)} in the project"
 
     def read(self, ref: str, paths: Iterable[str], folders: Iterable[str] = ()) -> Snapshot:
         """The wanted files of ``ref`` (absent ones left out) and the files of ``folders``."""
@@ -204,6 +207,13 @@ class ObjectReader:
                 files[path] = found[2]
                 modes[path] = entry.mode
         return Snapshot(commit, tree, files, modes, listed, blocked)
+
+
+def _kind(mode: str) -> str:
+    """What a tree entry of ``mode`` is, in words."""
+    return {TREE: "a folder", SYMLINK: "a symbolic link", GITLINK: "a submodule"}.get(
+        mode, "a file"
+    )
 
 
 def commit_fields(content: bytes) -> tuple[str, list[str]]:

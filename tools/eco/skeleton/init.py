@@ -24,6 +24,7 @@ from eco.registry import CHANGELOG_FORMATS
 from eco.registry import MODULE_RE
 from eco.registry import NAME_RE
 from eco.registry import parse_registry
+from eco.registry import path_problem
 from eco.registry import Project
 from eco.registry import PYPI_RE
 from eco.registry import Registry
@@ -67,6 +68,11 @@ def plan_project(
         _check("--module", module, MODULE_RE, "a Python import name such as flask_demo")
     if pypi is not None:
         _check("--pypi", pypi, PYPI_RE, "a PyPI project name such as Flask-Demo")
+    if changelog is not None and path_problem(changelog):
+        raise EcoError(
+            f"--changelog {changelog!r}: expected a file path inside the project: "
+            f"{path_problem(changelog)}"
+        )
     if changelog is not None and Path(changelog).suffix not in CHANGELOG_FORMATS:
         raise EcoError(f"--changelog {changelog!r}: expected a .rst or .md file")
     url = str(path.expanduser().resolve())

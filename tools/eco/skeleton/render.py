@@ -5,7 +5,9 @@ an older revision extracted from git) and the registry entry, never the project'
 
 Templates render in Jinja's immutable sandbox: a template (of any past revision) can
 read the variables it is given and call the filters, never reach Python's internals,
-so rendering runs no code of the template's.
+so rendering runs no code of the template's. Values that land inside YAML, TOML or
+Python go through the quoting filters ``|yaml``, ``|toml`` and ``|pyrepr``
+(:mod:`eco.skeleton.quoting`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ import jinja2.sandbox
 
 from eco.errors import TemplateError
 from eco.registry import Ecosystem
+from eco.registry import path_problem
 from eco.registry import Project
 from eco.skeleton.manifest import load_manifest
 from eco.skeleton.manifest import Manifest
 from eco.skeleton.manifest import SKELETON
+from eco.skeleton.quoting import FILTERS
 
 # GitHub Actions expressions (``${{ ... }}``) are written as they are in templates; this
 # turns their opening into a Jinja literal, keeping line numbers unchanged.
@@ -128,7 +132,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["toml"] = _toml_value
+    env.filters.update(FILTERS)
     return env
 
 
@@ -155,15 +159,6 @@ class _ExpressionSafeLoader(jinja2.FileSystemLoader):
         return _GITHUB_EXPR.sub('{{ "${{" }}', source), filename, uptodate
 
 
-def _toml_value(value: Any) -> str:
-    """A TOML value; for a string, a double-quoted literal also valid in Python."""
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def render_project(
     project: Project,
     ecosystem: Ecosystem,
@@ -183,7 +178,9 @@ def render_project(
             continue
         if spec.when and not _truth(env, spec.when, context, spec.template):
             continue
-        path = _render_string(env, spec.path, context, spec.template)
+        path = _inside(
+            _render_string(env, spec.path, context, spec.template), spec.path, spec.template
+        )
         if path in project.skip:
             opted_out[path] = project.skip[path]
             continue
@@ -192,14 +189,17 @@ def render_project(
             render_template(env, spec.template, context),
             spec.mode,
             spec.template,
-            tuple(_render_string(env, u, context, spec.template) for u in spec.unless),
+            tuple(
+                _inside(_render_string(env, u, context, spec.template), u, spec.template)
+                for u in spec.unless
+            ),
         )
     retired: dict[str, str] = {}
     contains: dict[str, str] = {}
     for old in manifest.retired:
         if old.when and not _truth(env, old.when, context, "manifest.toml"):
             continue
-        path = _render_string(env, old.path, context, "manifest.toml")
+        path = _inside(_render_string(env, old.path, context, "retired"), old.path, "retired")
         if path in files:
             continue
         if path in project.skip:
@@ -211,13 +211,24 @@ def render_project(
     return Rendering(files, retired, contains, opted_out)
 
 
+def _inside(path: str, source: str, where: str) -> str:
+    """``path`` when it is a relative path inside the project; else a TemplateError, so
+    nothing is written outside a project whatever its variables hold."""
+    if path_problem(path):
+        raise TemplateError(
+            f"templates/manifest.toml ({where}): path {source!r} renders to {path!r}: "
+            "expected a relative path inside the project, without '..' and not in .git"
+        )
+    return path
+
+
 def render_template(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     try:
         return env.get_template(template).render(context)
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
-            f"templates/{SKELETON}/{template}:{_line(exc, template)}: unsafe: {exc}; "
-            "templates may only use their variables and filters"
+            f"templates/{SKELETON}/{template}:{_line(exc, template)}: refused as unsafe: "
+            f"{str(exc).rstrip('.')}; templates may use their variables and filters only"
         ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(_undefined_message(exc, template)) from None

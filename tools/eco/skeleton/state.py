@@ -8,7 +8,9 @@ The file is ``.eco.toml`` at the project's top level, written by ``eco init`` an
     seeded = ["docs/index.md"]
 
 ``seeded`` lists the seeded files already written once, so a project that deletes one
-keeps it deleted.
+keeps it deleted. The file is written by tomlkit, so any path round-trips (quotes,
+backslashes), and read strictly: anything but a string and a list of strings is an
+error naming the file, never rewritten.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from dataclasses import field
+
+import tomlkit
 
 from eco.errors import EcoError
 
@@ -36,11 +40,17 @@ def parse_state(text: str, where: str = STATE_FILE) -> State:
         raise EcoError(f"{where}: invalid TOML: {exc}") from None
     revision = data.get("template-revision", "")
     seeded = data.get("seeded", [])
-    if not isinstance(revision, str) or not isinstance(seeded, list):
+    if (
+        not isinstance(revision, str)
+        or not isinstance(seeded, list)
+        or not all(isinstance(path, str) for path in seeded)
+    ):
         raise EcoError(f'{where}: expected template-revision = "<sha>" and seeded = [paths]')
-    return State(revision, tuple(sorted(str(s) for s in seeded)))
+    return State(revision, tuple(sorted(seeded)))
 
 
 def format_state(state: State) -> str:
-    seeded = ", ".join(f'"{path}"' for path in sorted(state.seeded))
-    return f'{_HEADER}template-revision = "{state.template_revision}"\nseeded = [{seeded}]\n'
+    document = tomlkit.document()
+    document.add("template-revision", state.template_revision)
+    document.add("seeded", sorted(state.seeded))
+    return _HEADER + tomlkit.dumps(document)

@@ -23,18 +23,39 @@ STATUSES = ("in sync", "drift", "failed")
 
 
 @dataclass(frozen=True)
+class FactFinding:
+    """A registry fact the project's repository contradicts (``eco add`` would write
+    another value): drift, named with both values."""
+
+    fact: str
+    registry: str
+    repository: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.fact}: projects.toml says {self.registry}, "
+            f"the repository says {self.repository}"
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return {"fact": self.fact, "registry": self.registry, "repository": self.repository}
+
+
+@dataclass(frozen=True)
 class ProjectCheck:
     name: str
     plan: Plan | None  # None when the project could not be checked
     adopted: bool = True
     policy: tuple[Finding, ...] = ()
     error: str | None = None
+    facts: tuple[FactFinding, ...] = ()
 
     @property
     def status(self) -> str:
         if self.error is not None or self.plan is None:
             return "failed"
-        if not self.adopted or self.plan.drift or self.policy:
+        if not self.adopted or self.plan.drift or self.policy or self.facts:
             return "drift"
         return "in sync"
 
@@ -72,6 +93,7 @@ def as_json(checks: Sequence[ProjectCheck], *, revision: str, ecosystem: str) ->
                 "last_applied": (c.plan.previous or None) if c.plan else None,
                 "files": files,
                 "policy": [f.as_dict() for f in c.policy],
+                "facts": [f.as_dict() for f in c.facts],
             }
         )
     return {
@@ -146,6 +168,8 @@ def as_text(checks: Sequence[ProjectCheck], *, verbose: bool = False) -> str:
             out.append(
                 f"  {'policy':<13} {finding.path}:{finding.line}: {finding.rule}: {finding.message}"
             )
+        for fact in c.facts:
+            out.append(f"  {'fact':<13} {fact.message}")
     out += ["", _project_table(checks)]
     return "\n".join(out)
 
@@ -185,6 +209,11 @@ def as_markdown(checks: Sequence[ProjectCheck], *, revision: str, by_file: bool 
                 out += ["", "| workflow | line | rule | finding |", "| --- | ---: | --- | --- |"]
                 out += [
                     f"| `{f.path}` | {f.line} | {f.rule} | {_cell(f.message)} |" for f in c.policy
+                ]
+            if c.facts:
+                out += ["", "| registry fact | projects.toml | repository |", "| --- | --- | --- |"]
+                out += [
+                    f"| `{f.fact}` | {_cell(f.registry)} | {_cell(f.repository)} |" for f in c.facts
                 ]
         out += ["", "</details>"]
     return "\n".join(out) + "\n"

@@ -193,13 +193,29 @@ def plan_files(
         marker = theirs.retired_contains.get(path, "")
         if content is None or (marker and marker not in content):
             continue
+        if (blocked or {}).get(path):  # a link: eco never removes what it never writes
+            files.append(_kept_link(path, content, (blocked or {})[path]))
+            continue
         files.append(FilePlan(path, "retired", REMOVED, content, None, reason=reason))
     if base is not None:
-        files += _dropped(theirs, base, ours)
+        files += _dropped(theirs, base, ours, blocked or {})
     return sorted(files, key=lambda f: f.path)
 
 
-def _dropped(theirs: Rendering, base: Rendering, ours: Mapping[str, str]) -> list[FilePlan]:
+def _kept_link(path: str, content: str, blocker: str) -> FilePlan:
+    return FilePlan(
+        path,
+        "retired",
+        PROJECT_OWNED,
+        content,
+        content,
+        reason=f"{blocker}; eco never writes or removes links",
+    )
+
+
+def _dropped(
+    theirs: Rendering, base: Rendering, ours: Mapping[str, str], blocked: Mapping[str, str]
+) -> list[FilePlan]:
     """Files the skeleton had when last applied and has no more (moved, or taken out of
     the manifest), as in a merge where only one side deleted a file: removed when the
     project never changed them, else kept as the project's own."""
@@ -214,7 +230,9 @@ def _dropped(theirs: Rendering, base: Rendering, ours: Mapping[str, str]) -> lis
             or path in theirs.opted_out
         ):
             continue
-        if content == was.content:
+        if blocked.get(path):
+            files.append(_kept_link(path, content, blocked[path]))
+        elif content == was.content:
             files.append(
                 FilePlan(path, "retired", REMOVED, content, None, base=was.content, reason=DROPPED)
             )

@@ -10,6 +10,7 @@ reads and, when something changes, the plumbing of :mod:`eco.git.branch`.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cached_property
@@ -24,6 +25,7 @@ from eco.git.files import commit_message
 from eco.git.files import decode
 from eco.git.files import encode
 from eco.git.files import ObjectReader
+from eco.git.files import Snapshot
 from eco.git.run import git
 from eco.git.run import git_env
 from eco.registry import Project
@@ -167,8 +169,13 @@ class Syncer:
         fetch: bool = True,
         adopt: bool = False,
         workflows: bool = False,
+        visit: Callable[[ObjectReader, Snapshot, bool], None] | None = None,
     ) -> ProjectView:
-        """Fetch the project's clone and plan its sync (nothing is written)."""
+        """Fetch the project's clone and plan its sync (nothing is written).
+
+        ``visit(reader, snapshot, adopted)``, when given, reads more of the same commit
+        with the same ``git cat-file`` process, knowing what sync read already
+        (``eco check``'s registry facts)."""
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
@@ -184,6 +191,7 @@ class Syncer:
                     "in projects.toml"
                 )
             read = reader.read(ref, wanted, folders)
+            _refuse_blocked_state(project, read.blocked.get(STATE_FILE, ""))
             published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
             branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
             ours = {p: decode(content) for p, content in read.files.items()}
@@ -200,19 +208,21 @@ class Syncer:
                     f"never synced this project; `eco sync --adopt --dry-run {project.name}` "
                     "shows what adopting it changes"
                 )
+            if visit is not None:
+                visit(reader, read, state is not None)
             base_render = None
             if state is not None and state.template_revision:
                 where = f"{project.name}: {STATE_FILE}"
                 self.snapshots.verify(state.template_revision, where)
                 base_render = self.render_base(project, state.template_revision, theirs)
             dropped = set(base_render.files) - wanted if base_render else set()
+            blocked = dict(read.blocked)
             if dropped:  # files the skeleton no longer has: read them too
                 extra = reader.read(read.commit, dropped)
                 ours.update((p, decode(content)) for p, content in extra.files.items())
+                blocked.update(extra.blocked)
         base = read.commit
-        plan = make_plan(
-            project.name, self.revision, theirs, base_render, ours, state, read.blocked
-        )
+        plan = make_plan(project.name, self.revision, theirs, base_render, ours, state, blocked)
         return ProjectView(
             project,
             clone,
@@ -344,6 +354,18 @@ def _foreign_head(found: tuple[str, str, bytes] | None) -> str | None:
 
 def _is_workflow(path: str) -> bool:
     return path.endswith((".yml", ".yaml"))
+
+
+def _refuse_blocked_state(project: Project, blocker: str) -> None:
+    """Something of the project's own where the state file goes (a folder, a link, a
+    submodule) is never replaced by it: the project is a failure until it moves."""
+    if not blocker:
+        return
+    noun = next((n for n in ("folder", "link", "submodule") if n in blocker), "it")
+    raise EcoError(
+        f"{project.name}: {STATE_FILE} is {blocker}; eco records its sync state in a file "
+        f"of that name: rename the {noun}, then sync again"
+    )
 
 
 def _state(project: Project, text: str | None) -> State | None:

@@ -118,12 +118,13 @@ class Snapshots:
                 f"{revision[:12]} cannot be read; sync needs the ecosystem's history"
             )
         found = self._on_default_branch(revision)
-        if found is None and self._deepen():
+        if not found and self._deepen():  # a shallow history may hide it, or its path
             found = self._on_default_branch(revision)
         if found is None:
             raise EcoError(
                 f"{where}: template revision {revision} is not in the ecosystem repository "
-                f"at {self.root} (a shallow clone without a remote? fetch its full history)"
+                f"at {self.root}: if it is a newer commit of the monorepo, fetch it (git pull); "
+                "if the clone is shallow, fetch its full history"
             )
         if not found:
             branch = self.default_branch[0]
@@ -163,16 +164,26 @@ class Snapshots:
             shallow = git("rev-parse", "--is-shallow-repository", cwd=self.root, check=False)
             if shallow != "true" or not git("remote", cwd=self.root, check=False):
                 return False
-            git("fetch", "-q", "--unshallow", cwd=self.root)
+            try:
+                git("fetch", "-q", "--unshallow", cwd=self.root)
+            except GitError as exc:
+                raise EcoError(
+                    f"{self.root}: a shallow clone, and fetching the monorepo's history to "
+                    f"check a project's template revision failed: {exc.message}"
+                ) from None
             self.__dict__.pop("default_branch", None)
             return True
 
     def get(self, revision: str) -> Snapshot:
-        """The ecosystem at ``revision`` (extracted on first use, then cached); the
-        caller has :meth:`verify`-ed it."""
+        """The ecosystem at ``revision`` (extracted on first use, then cached); a
+        revision not :meth:`verify`-ed yet is verified first."""
         with self._lock:
             if revision in self._snapshots:
                 return self._snapshots[revision]
+            verified = revision in self._verified
+        if not verified:
+            self.verify(revision, "template revision")
+        with self._lock:
             lock = self._locks.setdefault(revision, threading.Lock())
         with lock:
             with self._lock:

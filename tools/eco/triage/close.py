@@ -84,14 +84,25 @@ def close(
         comment = issue.create_comment(reason.strip())
     except GithubException as exc:
         raise _error(ref, exc, "nothing was posted, the issue is still open") from None
+    comment_url = comment.raw_data.get("html_url") if isinstance(comment.raw_data, dict) else None
+    if not isinstance(comment_url, str) or not comment_url:
+        raise EcoError(
+            f"{ref}: the answer to posting the reason is not GitHub's (no comment in it); "
+            "nothing else was done: look at the issue, and at ECO_GITHUB_API_URL"
+        )
     try:
         wait()
         issue.edit(state="closed", state_reason=state_reason)
     except GithubException as exc:
         raise _error(
-            ref, exc, f"the reason was posted ({comment.html_url}) but the issue is still open"
+            ref, exc, f"the reason was posted ({comment_url}) but the issue is still open"
         ) from None
-    return Closed(f"{repo}#{number}", issue.html_url, comment.html_url, state_reason)
+    if issue.state != "closed":  # edit() reads the state from GitHub's answer
+        raise EcoError(
+            f"{ref}: the answer to closing it is not GitHub's (it does not say closed); "
+            f"the reason was posted ({comment_url}): look at the issue"
+        )
+    return Closed(f"{repo}#{number}", issue.html_url, comment_url, state_reason)
 
 
 def _error(ref: str, exc: GithubException, state: str) -> EcoError:
