@@ -11,8 +11,13 @@ appear on stderr; the rest must appear on stdout, contiguous between the skips.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterable
+from pathlib import Path
+
+from tests.helpers import REPO
 
 _STEP_HEADER = re.compile(r"^== (\d+)\. ")
 _BLOCK = re.compile(r"^( *)```(text|console)\n(.*?)^\1```", re.DOTALL | re.MULTILINE)
@@ -25,6 +30,20 @@ _RULE = re.compile(r"-{3,}")
 _SPACES = re.compile(r"(?<=\S) {2,}")
 # what the package index says depends on the network: PyPI answers, or cannot be reached
 _NETWORK = re.compile(r"pypi\.org|cannot reach the package index")
+
+
+def eco_on_path(tmp_path: Path) -> dict[str, str]:
+    """An environment whose ``eco`` runs this checkout's code with this interpreter."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "eco"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m eco "$@"\n')
+    shim.chmod(0o755)
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO / "tools"),
+    }
 
 
 def normalise(line: str, folder: str, shown_folder: str) -> str:

@@ -3,10 +3,8 @@ and prints what docs/maintainer/getting-started.md shows for each step."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,7 @@ from tests import guide
 from tests.helpers import git
 from tests.helpers import REPO
 
-
-def _eco_on_path(tmp_path: Path) -> dict[str, str]:
-    """An ``eco`` executable running this checkout's code with this interpreter."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "eco"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m eco "$@"\n')
-    shim.chmod(0o755)
-    return {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": str(REPO / "tools"),
-    }
+_eco_on_path = guide.eco_on_path  # test_adopt_walkthrough's too
 
 
 @pytest.mark.slow
