@@ -21,7 +21,7 @@ from tests.helpers import REPO
 
 _STEP_HEADER = re.compile(r"^== (\d+)\. ")
 _BLOCK = re.compile(r"^( *)```(text|console)\n(.*?)^\1```", re.DOTALL | re.MULTILINE)
-_SHA = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b")
+_SHA = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b")
 _TIMING = re.compile(r"\(\d+(\.\d+)?s\)")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _CLOCK = re.compile(r"\b\d{2}:\d{2}\b")
