@@ -94,3 +94,11 @@ def test_check_and_sync_without_push_import_no_forge(tmp_path: Path, args: tuple
     assert "HEAVY []" in result.stderr, result.stderr[-2000:]
     if args == ("sync",):
         assert "committed eco/sync" in result.stdout  # the real work was done
+
+
+def test_push_option_offers_the_forges_kinds() -> None:
+    """The --forge choices, spelled without importing the forge, are the forge's own."""
+    from eco.commands.publishing import KINDS
+    from eco.forge import KINDS as FORGE_KINDS
+
+    assert KINDS == FORGE_KINDS

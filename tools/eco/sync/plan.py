@@ -17,7 +17,6 @@ from eco.skeleton.render import Rendering
 from eco.skeleton.state import State
 from eco.sync.merge import has_conflict_markers
 from eco.sync.merge import merge3
-from eco.sync.merge_toml import merge_toml
 
 NEW = "new"
 UNCHANGED = "unchanged"
@@ -141,6 +140,8 @@ def classify(
     union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
     merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
     if not merged.clean and mode == "merged" and base is not None and path.endswith(".toml"):
+        from eco.sync.merge_toml import merge_toml  # tomlkit: only when a TOML file merges
+
         structured = merge_toml(base, ours, theirs)  # key by key: neighbours do not clash
         if structured is not None:
             return plan(MERGED, structured)

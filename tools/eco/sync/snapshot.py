@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import tarfile
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -229,6 +228,8 @@ class Snapshots:
         archive = git_bytes(
             "archive", "--format=tar", f"{revision}:{self.prefix}{TEMPLATES}", cwd=self.root
         )
+        import tarfile  # only when an older revision is extracted, once per revision
+
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
                 tar.extractall(partial / TEMPLATES, filter="data")
