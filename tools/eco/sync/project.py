@@ -111,6 +111,7 @@ class Syncer:
         self.root = registry.root
         self.templates = self.root / "templates"
         self.snapshots = Snapshots(self.root, workspace.path / ".snapshots")
+        self.bytecode = workspace.path / ".jinja"  # compiled templates, kept between runs
 
     @cached_property
     def manifest(self) -> Manifest:
@@ -141,7 +142,11 @@ class Syncer:
 
     def render(self, project: Project) -> Rendering:
         return render_project(
-            project, self.registry.ecosystem, self.templates, manifest=self.manifest
+            project,
+            self.registry.ecosystem,
+            self.templates,
+            manifest=self.manifest,
+            bytecode_cache=self.bytecode,
         )
 
     def render_base(self, project: Project, revision: str, theirs: Rendering) -> Rendering:
@@ -155,7 +160,13 @@ class Syncer:
             ecosystem = snapshot.registry.ecosystem
             then = snapshot.registry.projects.get(project.name, project)
         try:
-            return render_project(then, ecosystem, snapshot.templates, manifest=snapshot.manifest)
+            return render_project(
+                then,
+                ecosystem,
+                snapshot.templates,
+                manifest=snapshot.manifest,
+                bytecode_cache=self.bytecode,
+            )
         except EcoError as exc:
             raise EcoError(
                 f"cannot render the skeleton of revision {revision[:12]} "
