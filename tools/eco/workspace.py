@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from eco.git.config import origin_url
 from eco.git.run import git
 from eco.output import step
 from eco.registry import Project
@@ -64,7 +65,10 @@ class Workspace:
         path = self.clone_path(project)
         source = self.source(project)
         if (path / ".git").is_dir():
-            if git("remote", "get-url", "origin", cwd=path) != source:
+            current = origin_url(path)  # read from .git/config: no git process
+            if current is None:
+                current = git("remote", "get-url", "origin", cwd=path)
+            if current != source:
                 git("remote", "set-url", "origin", source, cwd=path)
             if fetch:
                 with step(f"fetching {project.name} from {source}", in_runs=False):
