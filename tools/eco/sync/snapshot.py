@@ -56,6 +56,7 @@ class Snapshots:
         self._snapshots: dict[str, Snapshot] = {}
         self._verified: set[str] = set()
         self._deepened = False
+        self._trees: dict[str, str] = {}
 
     @cached_property
     def head(self) -> str:
@@ -85,6 +86,30 @@ class Snapshots:
             cwd=self.root,
         )
         return bool(out.strip())
+
+    def same_templates(self, revision: str) -> bool:
+        """True when ``templates/`` at ``revision`` is the very tree checked out now: the
+        same git tree id as the head's, and nothing in ``templates/`` or
+        ``projects.toml`` uncommitted (a dirty folder is never taken for its commit)."""
+        if not self.head or self.dirty:
+            return False
+        return self._templates_tree(revision) == self._templates_tree(self.head) != ""
+
+    def _templates_tree(self, revision: str) -> str:
+        with self._lock:
+            if revision in self._trees:
+                return self._trees[revision]
+        tree = git(
+            "rev-parse",
+            "--verify",
+            "-q",
+            f"{revision}:{self.prefix}{TEMPLATES}",
+            cwd=self.root,
+            check=False,
+        )
+        with self._lock:
+            self._trees[revision] = tree
+        return tree
 
     @cached_property
     def default_branch(self) -> tuple[str, list[str]]:
