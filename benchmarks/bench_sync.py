@@ -129,6 +129,7 @@ def _timed(work: Callable[[], int]) -> Run:
 
 def _eco(root: Path, workspace: Path, *args: str) -> Run:
     env = {**os.environ, "PYTHONPATH": str(REPO / "tools"), "ECO_WORKSPACE": str(workspace)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up as installed: from .pyc files
 
     def run() -> int:
         proc = subprocess.run(
