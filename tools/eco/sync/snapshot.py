@@ -96,20 +96,18 @@ class Snapshots:
         return self._templates_tree(revision) == self._templates_tree(self.head) != ""
 
     def _templates_tree(self, revision: str) -> str:
-        with self._lock:
-            if revision in self._trees:
-                return self._trees[revision]
-        tree = git(
-            "rev-parse",
-            "--verify",
-            "-q",
-            f"{revision}:{self.prefix}{TEMPLATES}",
-            cwd=self.root,
-            check=False,
-        )
-        with self._lock:
-            self._trees[revision] = tree
-        return tree
+        prefix = self.prefix
+        with self._lock:  # held across the one git call: each revision is asked once
+            if revision not in self._trees:
+                self._trees[revision] = git(
+                    "rev-parse",
+                    "--verify",
+                    "-q",
+                    f"{revision}:{prefix}{TEMPLATES}",
+                    cwd=self.root,
+                    check=False,
+                )
+            return self._trees[revision]
 
     @cached_property
     def default_branch(self) -> tuple[str, list[str]]:
