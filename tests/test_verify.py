@@ -199,6 +199,7 @@ def test_provenance_for_a_changed_file_fails(
     )
     assert result.returncode == 1
     data = json.loads(result.stdout)
+    assert data["version"] == 1
     assert data["files"] == [
         {
             "file": SDIST,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -28,3 +29,23 @@ def scrub(text: str) -> str:
         text = text.replace(secret, "***")
     text = _TOKEN_RE.sub("***", text)
     return _URL_CRED_RE.sub(r"\1***@", text)
+
+
+# Variables that carry credentials by name: GITHUB_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+# TWINE_PASSWORD, AWS_SECRET_ACCESS_KEY, ...
+_SECRET_NAME_RE = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|API_KEY", re.I)
+
+
+def clean_env(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without token variables: the environment of a subprocess running project code.
+
+    A variable goes when its name says it holds a credential, or its value is a registered
+    secret or has a token's shape.
+    """
+    with _lock:
+        known = set(_secrets)
+    return {
+        key: value
+        for key, value in env.items()
+        if not _SECRET_NAME_RE.search(key) and value not in known and not _TOKEN_RE.search(value)
+    }

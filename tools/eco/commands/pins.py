@@ -176,3 +176,5 @@ def set_workflows_ref(ctx: Context, rev: str, dry_run: bool, fmt: str) -> None:
         output.echo(markdown_table(["key", "from", "to"], [("workflows-ref", old or "", sha)]))
     else:
         output.echo(f"workflows-ref: {old or '(unset)'} -> {sha}")
+    if changed and dry_run:
+        output.echo(f"dry run: {REGISTRY_FILE} not written", err=True)

@@ -137,7 +137,22 @@ def command(
     if next_dev:
         if resume:
             raise EcoError("--next-dev and --resume do not go together")
-        release_next.run(target, version, base=base, github=github, dry_run=dry_run)
+        log: list[str] = []
+
+        def say(line: str) -> None:
+            log.append(line)
+            if fmt == "text":
+                output.echo(line)
+            else:
+                output.note(line)
+
+        release_next.run(target, version, base=base, github=github, dry_run=dry_run, say=say)
+        if fmt == "json":
+            emit_json(
+                {"project": target.project.name, "next_dev": True, "dry_run": dry_run, "log": log}
+            )
+        elif fmt == "markdown":
+            output.echo("\n".join(["```", *log, "```"]))
         return
     release = lib.prepare(target, version, day=_day(day), index_url=url, github=github, base=base)
     report = Report(fmt)

@@ -15,7 +15,6 @@ It never opens a second pull request: an open one for the branch is updated in p
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -46,6 +45,7 @@ from eco.forge.ratelimit import too_long
 from eco.forge.ratelimit import WriteSpacer
 from eco.git.run import git
 from eco.git.run import git_env
+from eco.output import note
 from eco.secrets import scrub
 
 T = TypeVar("T")
@@ -55,7 +55,8 @@ GIT_URL = "https://github.com"
 
 
 def _to_stderr(message: str) -> None:
-    print(scrub(message), file=sys.stderr, flush=True)
+    """A wait or a retry is progress: said on stderr, silenced by --quiet."""
+    note(message)
 
 
 def explain(exc: GithubException, what: str, source: str) -> Exception:

@@ -9,6 +9,7 @@ the base branch itself only changes through review, like every other change.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 import click
 
@@ -43,7 +44,9 @@ def run(
     base: str | None,
     github: GitHubSide | None,
     dry_run: bool,
+    say: Callable[[str], None] = click.echo,
 ) -> None:
+    """Open the next version; each line of what is done (or would be) goes to ``say``."""
     repo, project = target.repo, target.project
     problems: list[str] = []
     if target.workspace:
@@ -95,10 +98,10 @@ def run(
             f"opening {project.name} {version} refused; nothing was changed:\n{lines}"
         )
     message = f"start version {version}"
-    click.echo(f"open {project.name} {version}.dev on {branch} from {base} ({base_commit[:12]})")
+    say(f"open {project.name} {version}.dev on {branch} from {base} ({base_commit[:12]})")
     if dry_run:
-        click.echo("dry run: nothing is changed; the steps would be:")
-        click.echo(f"    git branch {branch} {base_commit[:12]}")
+        say("dry run: nothing is changed; the steps would be:")
+        say(f"    git branch {branch} {base_commit[:12]}")
         for path, content in new.items():
             old = read_file(repo, base_commit, path)
             for line in difflib.unified_diff(
@@ -107,11 +110,11 @@ def run(
                 f"a/{path}",
                 f"b/{path}",
             ):
-                click.echo(f"    {line.rstrip()}")
-        click.echo(f"    git commit -m {message!r}  # on the branch, without a checkout")
-        click.echo(f"    git push origin {branch}")
+                say(f"    {line.rstrip()}")
+        say(f"    git commit -m {message!r}  # on the branch, without a checkout")
+        say(f"    git push origin {branch}")
         if github is not None:
-            click.echo(f"    POST /repos/{project.repo}/pulls head={branch} base={base}")
+            say(f"    POST /repos/{project.repo}/pulls head={branch} base={base}")
         return
     commit = commit_changes(
         repo,
@@ -121,7 +124,7 @@ def run(
         message=message,
         env=identity_env(repo),
     )
-    click.echo(f"[ok]   commit: {commit[:12]} {message!r} on {branch}")
+    say(f"[ok]   commit: {commit[:12]} {message!r} on {branch}")
     git(
         "push",
         "--quiet",
@@ -131,14 +134,12 @@ def run(
         cwd=repo,
         env=env,
     )
-    click.echo(f"[ok]   push: {branch} to origin")
+    say(f"[ok]   push: {branch} to origin")
     if github is not None:
         body = _BODY if project.has_changelog else _BODY_NO_CHANGELOG
-        click.echo(f"[ok]   pull request: {github.open_pull(branch, base, message, body)}")
+        say(f"[ok]   pull request: {github.open_pull(branch, base, message, body)}")
     else:
-        click.echo(
-            f"next: merge {branch} into {base} (no GitHub forge: open the pull request by hand)"
-        )
+        say(f"next: merge {branch} into {base} (no GitHub forge: open the pull request by hand)")
 
 
 _BODY = "Opens the next version: `.dev` in the version and a new `Unreleased` changelog section.\n"
