@@ -154,7 +154,15 @@ def project_files(index_url: str, name: str) -> list[IndexFile] | None:
         reason = getattr(exc, "reason", exc)
         raise PackageIndexError(scrub(f"{url}: cannot reach the package index: {reason}")) from None
     if kind == JSON_TYPE:
-        return parse_json(json.loads(body), final)
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise PackageIndexError(
+                scrub(f"{url}: the index answered invalid JSON ({exc})")
+            ) from None
+        if not isinstance(data, dict):
+            raise PackageIndexError(f"{final}: not a PEP 691 project page (not a JSON object)")
+        return parse_json(data, final)
     return parse_html(body, final)
 
 

@@ -19,8 +19,6 @@ results are checked the way a maintainer would before uploading:
 from __future__ import annotations
 
 import hashlib
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +34,7 @@ from eco.git.run import git
 from eco.output import step
 from eco.release import sdist_rules as sdist_rules_lib
 from eco.release.published import Published
+from eco.secrets import clean_env
 from eco.secrets import scrub
 
 # Files a build backend writes into an sdist that git does not track.
@@ -104,14 +103,11 @@ def export_commit(repo: Path, commit: str, dest: Path) -> None:
     git("-c", "advice.detachedHead=false", "checkout", "--quiet", commit, cwd=dest)
 
 
-# Credentials the project's build (its backend, its hooks) must never see.
-_SECRET_VARIABLES = re.compile(r"TOKEN|PASSWORD|PRIVATE_KEY|SECRET", re.IGNORECASE)
-
-
 def build_env(epoch: int, constraint: Path | None = None) -> dict[str, str]:
-    """The environment of ``python -m build``: the commit's epoch, no credentials (the
-    build runs the project's code), and the backend pin as a pip constraint."""
-    env = {k: v for k, v in os.environ.items() if not _SECRET_VARIABLES.search(k)}
+    """The environment of ``python -m build``: the commit's epoch, no credentials
+    (:func:`eco.secrets.clean_env`: the build runs the project's code, which a pull
+    request can change), and the backend pin as a pip constraint."""
+    env = clean_env()
     env["SOURCE_DATE_EPOCH"] = str(epoch)
     if constraint is not None:  # read by the pip that fills build's isolated environment
         env["PIP_CONSTRAINT"] = " ".join(filter(None, [env.get("PIP_CONSTRAINT"), str(constraint)]))
@@ -141,7 +137,9 @@ def distributions(folder: Path) -> list[Path]:
 
 
 def _tool(args: Sequence[str], name: str) -> Check:
-    proc = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", *args], env=clean_env(), capture_output=True, text=True
+    )
     output = (proc.stdout + proc.stderr).strip()
     if proc.returncode == 0:
         return Check(name, True)
