@@ -28,8 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 
-import tomlkit
-
 from eco.errors import EcoError
 
 STATE_FILE = ".eco.toml"
@@ -63,6 +61,8 @@ def parse_state(text: str, where: str = STATE_FILE) -> State:
 
 
 def format_state(state: State) -> str:
+    import tomlkit  # only when writing: reading is tomllib, and start-up stays small
+
     document = tomlkit.document()
     document.add("template-revision", state.template_revision)
     document.add("seeded", sorted(state.seeded))

@@ -42,8 +42,6 @@ from eco.sync.merge import merge3
 from eco.sync.merge import split_lines
 from eco.sync.merge import too_large
 from eco.sync.merge import union_lines
-from eco.sync.merge_toml import merge_owned
-from eco.sync.merge_toml import merge_toml
 
 NEW = "new"
 UNCHANGED = "unchanged"
@@ -208,10 +206,14 @@ def classify(
         )
     merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
     if not merged.clean and mode == "merged" and keys is not None:
+        from eco.sync.merge_toml import merge_owned  # tomlkit: only when a TOML file merges
+
         owned = merge_owned(base, ours, theirs, keys)  # key by key, by ownership
         if owned is not None:
             return plan(MERGED if owned.text != ours else UNCHANGED, owned.text, owned.notes)
     elif not merged.clean and mode == "merged" and path.endswith(".toml"):
+        from eco.sync.merge_toml import merge_toml
+
         structured = merge_toml(base, ours, theirs)  # key by key: neighbours do not clash
         if structured is not None:
             return plan(MERGED, structured)
@@ -243,6 +245,8 @@ def _adopt(
             return plan(OPTED_OUT, ours, keep)
         return plan(REPLACED, theirs, "", replaced_details(path, ours, theirs, needs))
     if keys is not None:
+        from eco.sync.merge_toml import merge_owned  # tomlkit: only when a TOML file merges
+
         owned = merge_owned(None, ours, theirs, keys, elsewhere)
         if owned is not None:
             return plan(MERGED if owned.text != ours else UNCHANGED, owned.text, "", owned.notes)

@@ -109,12 +109,22 @@ class Written:
 class Syncer:
     """Plans and writes syncs for the projects of one registry."""
 
-    def __init__(self, registry: Registry, workspace: Workspace) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        workspace: Workspace,
+        *,
+        on_render: Callable[[Project, str], None] | None = None,
+    ) -> None:
+        """``on_render(project, which)`` is told of each render before it is done:
+        ``which`` is ``"theirs"`` (today's skeleton) or ``"base"`` (a past revision's)."""
         self.registry = registry
+        self.on_render = on_render
         self.workspace = workspace
         self.root = registry.root
         self.templates = self.root / "templates"
         self.snapshots = Snapshots(self.root, workspace.path / ".snapshots")
+        self.bytecode = workspace.path / ".jinja"  # compiled templates, kept between runs
 
     @cached_property
     def manifest(self) -> Manifest:
@@ -144,8 +154,14 @@ class Syncer:
         return self.workspace.ensure(project, fetch=fetch).path
 
     def render(self, project: Project) -> Rendering:
+        if self.on_render:
+            self.on_render(project, "theirs")
         return render_project(
-            project, self.registry.ecosystem, self.templates, manifest=self.manifest
+            project,
+            self.registry.ecosystem,
+            self.templates,
+            manifest=self.manifest,
+            bytecode_cache=self.bytecode,
         )
 
     def render_base(self, project: Project, revision: str, theirs: Rendering) -> Rendering:
@@ -158,8 +174,25 @@ class Syncer:
         if snapshot.registry is not None:
             ecosystem = snapshot.registry.ecosystem
             then = snapshot.registry.projects.get(project.name, project)
+        if (
+            then == project
+            and ecosystem == self.registry.ecosystem
+            and self.snapshots.same_templates(revision)
+        ):
+            # Everything the render reads — the templates tree (manifest included), the
+            # project's entry ([defaults] merged in) and [ecosystem] — equals today's, and
+            # rendering is pure: the base is the theirs render, byte for byte.
+            return theirs
+        if self.on_render:
+            self.on_render(project, "base")
         try:
-            return render_project(then, ecosystem, snapshot.templates, manifest=snapshot.manifest)
+            return render_project(
+                then,
+                ecosystem,
+                snapshot.templates,
+                manifest=snapshot.manifest,
+                bytecode_cache=self.bytecode,
+            )
         except EcoError as exc:
             raise EcoError(
                 f"cannot render the skeleton of revision {revision[:12]} "
