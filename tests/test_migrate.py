@@ -245,6 +245,8 @@ def test_migrate_both_ways_then_lock(
     assert all(before[group] <= grouped[group] for group in before)
     assert set(grouped) - set(before) == {"pre-commit"}
     assert "noxfile.py" not in git("ls-files", cwd=project).split()
+    # The standard Read the Docs build the project never edited is the uv one now.
+    assert "uv sync --frozen --group docs" in (project / ".readthedocs.yaml").read_text()
     assert _lock(eco) == {"uv.lock": "created"}
     _merge(project, clone, "eco/lock")
     lock_text = (project / "uv.lock").read_text()
@@ -263,6 +265,7 @@ def test_migrate_both_ways_then_lock(
     assert dependencies("", requirements) == grouped
     assert requirements["tests.txt"] == "blinker==1.0\niniconfig==2.0\npytest==1.0\n"
     assert "dependency-groups" not in tomllib.loads((project / "pyproject.toml").read_text())
+    assert "requirements/docs.txt" in (project / ".readthedocs.yaml").read_text()
     # A newer blinker on the index: the lock keeps the pin the migration carried over.
     own_index.add("blinker", "1.1")
     assert set(_lock(eco, "--backend", "uv")) == {f"{group}.txt" for group in grouped}

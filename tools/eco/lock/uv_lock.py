@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from eco.lock.inputs import check_uv_settings
 from eco.lock.requirements import FileLock
 from eco.lock.requirements import LockError
-from eco.lock.requirements import normalize
 from eco.lock.requirements import pin_changes
 from eco.lock.requirements import recorded_digest
 from eco.lock.resolvers import public_url
@@ -99,11 +100,11 @@ def lock_pins(text: str) -> dict[str, str]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return {}
-    found = {}
+    found: dict[str, str] = {}
     for package in data.get("package", []):
         source = package.get("source", {})
         if isinstance(source, dict) and ("registry" in source or "url" in source):
-            found[normalize(str(package.get("name", "")))] = str(package.get("version", ""))
+            found[canonicalize_name(str(package.get("name", "")))] = str(package.get("version", ""))
     return found
 
 
@@ -125,7 +126,7 @@ def lock_uv(
     check_uv_settings(pyproject, PYPROJECT)
     inputs = inputs_digest(pyproject, index_url)
     pinned = lock_pins(old or "")
-    concerned = tuple(p for p in upgrade_packages if normalize(p) in pinned)
+    concerned = tuple(p for p in upgrade_packages if canonicalize_name(p) in pinned)
     if old is not None and not upgrade and recorded_digest(old) == inputs and not concerned:
         return UvLock(old, FileLock(PYPROJECT, UV_LOCK, "unchanged"))
     packages = tuple(upgrade_packages) if recorded_digest(old or "") != inputs else concerned

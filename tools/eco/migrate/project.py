@@ -33,6 +33,7 @@ from eco.sync.plan import FilePlan
 from eco.sync.plan import MERGED
 from eco.sync.plan import NEW
 from eco.sync.plan import Plan
+from eco.sync.plan import PROJECT_OWNED
 from eco.sync.plan import REMOVED
 from eco.sync.plan import UNCHANGED
 from eco.sync.plan import UPDATED
@@ -62,9 +63,9 @@ class MigrationSyncer(Syncer):
 
     def render_base(self, project: Project, revision: str, theirs: Rendering) -> Rendering:
         was = self.previous.get(project.name, project)
-        if revision == self.snapshots.head and not self.snapshots.dirty:
-            return self.render(was)
-        return super().render_base(was, revision, theirs)  # theirs: used at the head only
+        # Sync returns its "theirs" where nothing changed since ``revision``: here that is
+        # the old generation's rendering, not the new one sync was given.
+        return super().render_base(was, revision, self.render(was))
 
 
 def migrate_project(
@@ -80,6 +81,7 @@ def migrate_project(
     ours = {path: decode(content) for path, content in snapshot.files.items()}
     if PYPROJECT not in ours:
         raise MigrateError(f"{project.name}: no {PYPROJECT} to migrate")
+    view = replace(view, plan=_standard_replaced(view.plan, to))
     planned = {f.path: f for f in view.plan.files}
     synced = planned.get(PYPROJECT)
     target_text = ours[PYPROJECT]
@@ -100,6 +102,26 @@ def migrate_project(
     plan = overlay(plan, conversion, ours, to)
     conversion = replace(conversion, notes=(*conversion.notes, *left_behind(plan, to)))
     return Migration(target, replace(view, plan=plan), conversion)
+
+
+def _standard_replaced(plan: Plan, to: str) -> Plan:
+    """A file the old generation's skeleton wrote, which the project never edited (it is
+    the skeleton's as last applied), and which the new generation only seeds (a uv
+    project's Read the Docs build): the new generation's, not kept as the project's own."""
+    files = []
+    for f in plan.files:
+        if (
+            f.mode == "seeded"
+            and f.action == PROJECT_OWNED
+            and f.base is not None
+            and f.ours == f.base
+            and f.theirs is not None
+            and f.theirs != f.ours
+        ):
+            reason = f"migrated to the {to} generation"
+            f = FilePlan(f.path, f.mode, UPDATED, f.ours, f.theirs, f.theirs, f.base, reason)
+        files.append(f)
+    return replace(plan, files=tuple(files))
 
 
 def left_behind(plan: Plan, to: str) -> list[str]:
