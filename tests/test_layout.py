@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "deprecations": 1,
     "pins": 1,
     "adopt": 1,
+    "settings": 1,
     # services the capabilities share
     "skeleton": 2,
     "forge": 2,
