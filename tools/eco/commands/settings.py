@@ -8,11 +8,14 @@ from typing import Any
 
 import click
 
+from eco import index as simple_index
 from eco import output
+from eco.commands import verify
 from eco.commands.options import apply_option
 from eco.commands.options import emit_json
 from eco.commands.options import finish
 from eco.commands.options import format_option
+from eco.commands.options import index_url_option
 from eco.commands.options import jobs_option
 from eco.commands.options import markdown_table
 from eco.commands.options import projects_argument
@@ -25,6 +28,7 @@ from eco.parallel import Outcome
 from eco.parallel import run_each
 from eco.registry import Project
 from eco.settings import apply as applying
+from eco.settings import publisher as publishing
 from eco.settings import report
 from eco.settings.compare import compare
 from eco.settings.compare import DIFFERENT
@@ -173,3 +177,57 @@ def apply(
     outcomes = _run(ctx, projects, jobs, write=write, loosen=loosen)
     _print(outcomes, fmt, {"applied": write, "loosen": loosen})
     sys.exit(finish(outcomes, "settings apply"))
+
+
+@command.command("publisher")
+@projects_argument
+@index_url_option("[ecosystem] index-url")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Do not refresh sigstore's trust root over the network (as eco verify --offline).",
+)
+@format_option()
+@click.pass_obj
+def publisher(
+    ctx: Context, projects: tuple[str, ...], index_url: str | None, offline: bool, fmt: str
+) -> None:
+    """The trusted publisher to register on PyPI for each PROJECT, with its exact values.
+
+    GitHub's API cannot set this one: it is entered on PyPI by a maintainer. For a
+    project already on the index, the provenance of its latest release is verified
+    against these values, as eco verify does. Exit status 1 when a release on the index
+    does not verify.
+    """
+    url = index_url or ctx.registry.ecosystem.index_url
+    selected = [p for p in ctx.registry.select(projects) if p.repo]
+
+    def one(project: Project) -> publishing.Checklist:
+        expected = verify.expected_for(project, None, None, None, None)
+        assert project.repo is not None
+        values = (project.name, project.pypi, project.repo, expected.workflow)
+        env = expected.environment or ""
+        if not simple_index.project_files(url, project.pypi):
+            return publishing.checklist(*values, env, publishing.NOT_ON_INDEX, url)
+        results = verify.verify_release(project, None, url, expected, offline)
+        failed = [r for r in results if not r.ok]
+        if failed:
+            detail = f"{failed[0].filename}: {failed[0].detail}"
+            return publishing.checklist(*values, env, publishing.NOT_VERIFIED, detail)
+        detail = f"the latest release's {len(results)} file(s) carry this publisher"
+        return publishing.checklist(*values, env, publishing.VERIFIED, detail)
+
+    outcomes = run_each(selected, one, label="publisher", status=lambda c: c.state)
+    done = [o.value for o in outcomes if o.ok and o.value is not None]
+    if fmt == "json":
+        emit_json({"projects": {c.project: c.as_json() for c in done}})
+    elif fmt == "markdown":
+        headers = ["project", "state", "owner", "repository", "workflow", "environment"]
+        rows = [
+            (c.project, c.state, c.owner, c.repository, c.workflow, c.environment) for c in done
+        ]
+        output.echo(markdown_table(headers, rows))
+    else:
+        output.echo("\n".join(line for c in done for line in c.lines()))
+    failed = finish(outcomes, "settings publisher")
+    sys.exit(1 if failed or any(c.state == publishing.NOT_VERIFIED for c in done) else 0)
