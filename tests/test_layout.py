@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "pins": 1,
     "adopt": 1,
     "settings": 1,
+    "status": 1,
     # services the capabilities share
     "skeleton": 2,
     "forge": 2,
@@ -55,6 +56,11 @@ LAYERS: dict[str, int] = {
 SIDEWAYS: frozenset[tuple[str, str]] = frozenset(
     {
         ("release", "deprecations"),  # the pre-flight asks which deprecations are due
+        # eco status reads one cell from each of these capabilities
+        ("status", "sync"),
+        ("status", "settings"),
+        ("status", "release"),
+        ("status", "python"),
     }
 )
 
