@@ -11,7 +11,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+from packaging.version import InvalidVersion
+from packaging.version import Version
 
 from eco.errors import EcoError
 from eco.forge.base import owner_of
@@ -97,8 +101,8 @@ def collect(project: Project, sources: Sources) -> Row:
     return Row(project.name, cells)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, many: str = "") -> str:
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def drift_and_policy(project: Project, sources: Sources) -> tuple[Cell, Cell]:
@@ -156,10 +160,7 @@ def settings_cell(project: Project, sources: Sources) -> Cell:
 
 def release_cell(project: Project, sources: Sources) -> Cell:
     clone = sources.workspace.ensure(project, fetch=sources.fetch)
-    tags = git("tag", "--list", "--sort=-v:refname", cwd=clone.path).split()
-    pattern = re.compile(r"^v\d" if project.tag_style == "vX.Y.Z" else r"^\d")
-    latest = next((t for t in tags if pattern.match(t)), None)
-    head = latest or "never released"
+    head = latest_tag(project, clone.path) if sources.fetch else "latest tag not read offline"
     if not project.has_changelog:
         return Cell("release", OK, f"{head}; no changelog")
     files = read_commit(clone.path, clone.remote_branch, (project.changelog,)).files
@@ -171,8 +172,29 @@ def release_cell(project: Project, sources: Sources) -> Cell:
         lines = changelog.lines[section.header : section.end]
         entries += sum(1 for line in lines if _ENTRY.match(line))
     if entries:
-        return Cell("release", ATTENTION, f"{head}; {_plural(entries, 'unreleased entry')}")
+        return Cell(
+            "release",
+            ATTENTION,
+            f"{head}; {_plural(entries, 'unreleased entry', 'unreleased entries')}",
+        )
     return Cell("release", OK, f"{head}; nothing unreleased")
+
+
+def latest_tag(project: Project, clone: Path) -> str:
+    """The newest release tag on the remote (clones are made without tags)."""
+    listed = git("ls-remote", "--tags", "--refs", "origin", cwd=clone).splitlines()
+    names = [line.split("refs/tags/", 1)[1] for line in listed if "refs/tags/" in line]
+    prefix = "v" if project.tag_style == "vX.Y.Z" else ""
+    versions = []
+    for name in names:
+        try:
+            versions.append((Version(name.removeprefix(prefix)), name))
+        except InvalidVersion:
+            continue
+        if prefix and not name.startswith(prefix):
+            versions.pop()
+    final = [v for v in versions if not v[0].is_prerelease] or versions
+    return max(final)[1] if final else "never released"
 
 
 def provenance_cell(project: Project, sources: Sources) -> Cell:
