@@ -69,6 +69,14 @@ class Proofs:
             "'ran: ' + __import__('os').environ.get('GITHUB_TOKEN', ''))"
         )
 
+    def python_env(self, name: str) -> str:
+        """Python statements that leave proof ``name`` holding the whole environment they
+        saw (so a test finds any token variable in it, whatever its name)."""
+        return (
+            f"import os; open({str(self.path(name))!r}, 'w').write("
+            "'ran: ' + repr(sorted(os.environ.items())))"
+        )
+
     def jinja(self, name: str) -> str:
         """A Jinja expression that escapes an unsandboxed environment and leaves proof."""
         call = f"cycler.__init__.__globals__.os.system({self.shell(name)!r})"
@@ -179,6 +187,43 @@ class HostileProject:
         git("push", "-q", "origin", "HEAD:main", cwd=self.work)
         return git("rev-parse", "HEAD", cwd=self.work)
 
+    # -- where packages come from, and code a build runs -------------------------------
+
+    def requirements_line(self, line: str, path: str = "requirements/tests.in") -> None:
+        """``path`` lists a harmless requirement, then ``line`` (so it is line 2)."""
+        write_files(self.work, {path: f"{HARMLESS_REQUIREMENT}\n{line}\n"})
+        self.pieces.append(f"{path}: {line}")
+
+    def in_tree_backend(self, name: str = "in-tree-backend") -> None:
+        """``pyproject.toml`` builds through a backend kept in the project (``_build/``)
+        that leaves proof ``name`` with the environment it saw, then builds with
+        flit_core as before: running it is expected during a build, a token in it is not."""
+        pyproject = self.work / "pyproject.toml"
+        text = pyproject.read_text()
+        assert 'build-backend = "flit_core.buildapi"' in text
+        text = text.replace(
+            'build-backend = "flit_core.buildapi"',
+            'build-backend = "hostile_backend"\nbackend-path = ["_build"]',
+        ).replace('include = ["tests/"', 'include = ["_build/", "tests/"')
+        pyproject.write_text(text)
+        write_files(
+            self.work,
+            {
+                "_build/hostile_backend.py": (
+                    '"""A build backend kept in the project: what a pull request can edit."""\n'
+                    f"{self.proofs.python_env(name)}\n"
+                    "from flit_core.buildapi import *  # noqa: F403\n"
+                )
+            },
+        )
+        self.pieces.append("in-tree build backend")
+
+    def uv_settings(self, toml: str) -> None:
+        """``toml`` (``[tool.uv]`` tables) appended to ``pyproject.toml``."""
+        pyproject = self.work / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text() + "\n" + toml)
+        self.pieces.append("pyproject.toml: " + toml.strip().splitlines()[0])
+
     def _remove(self, path: str) -> None:
         target = self.work / path
         if target.is_symlink() or target.is_file():
@@ -187,6 +232,61 @@ class HostileProject:
             git("rm", "-r", "-q", "--cached", "--ignore-unmatch", path, cwd=self.work)
             subprocess.run(["rm", "-rf", str(target)], check=True)
         git("rm", "-q", "--cached", "--ignore-unmatch", path, cwd=self.work)
+
+
+# -- requirements and packages -----------------------------------------------------------
+
+HARMLESS_REQUIREMENT = "hostile-ok"
+
+
+def payload_package(folder: Path, proofs: Proofs, name: str = "payload-package") -> Path:
+    """A Python project at ``folder`` whose build backend (in the project, needing no
+    download) leaves proof ``name`` with its environment, then fails: what a requirement
+    naming a path or URL would make a resolver run."""
+    write_files(
+        folder,
+        {
+            "pyproject.toml": (
+                '[project]\nname = "payload"\nversion = "1.0"\ndynamic = ["dependencies"]\n\n'
+                '[build-system]\nrequires = []\nbuild-backend = "payload_backend"\n'
+                'backend-path = ["."]\n'
+            ),
+            "payload_backend.py": (
+                f"{proofs.python_env(name)}\n"
+                "def __getattr__(hook):\n"
+                "    raise RuntimeError('the payload ran: ' + hook)\n"
+            ),
+            "setup.py": f"{proofs.python_env(name)}\n",
+        },
+    )
+    return folder
+
+
+def hostile_requirement_lines(index: str, package: Path) -> dict[str, tuple[str, str]]:
+    """Lines a project's ``.in`` file could use to choose where packages come from (or to
+    run ``package``'s code), each with the option eco's refusal must name. ``index`` is a
+    server that must never be asked."""
+    url = package.as_uri()
+    return {
+        "extra-index-url": (f"--extra-index-url {index}", "--extra-index-url"),
+        "index-url=": (f"--index-url={index}", "--index-url"),
+        "-i": (f"-i {index}", "-i"),
+        "find-links": (f"--find-links {index}", "--find-links"),
+        "-f": (f"-f {package.parent}", "-f"),
+        "trusted-host": ("--trusted-host 127.0.0.1", "--trusted-host"),
+        "no-index": ("--no-index", "--no-index"),
+        "-e": (f"-e {package}", "-e"),
+        "editable": (f"--editable {url}", "--editable"),
+        "direct reference": (f"payload @ {url}", "payload @ " + url),
+        "bare URL": (url, url),
+        "bare path": (str(package), str(package)),
+        "relative path": ("./payload", "./payload"),
+        "archive name": ("payload-1.0.tar.gz", "payload-1.0.tar.gz"),
+        "per-requirement option": (
+            "hostile-ok --config-settings=editable_mode=compat",
+            "--config-settings",
+        ),
+    }
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 
 from eco.release import build as builder
+from eco.release import published
+from eco.release import sdist_rules
 from tests.helpers import git
+from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import run_eco
+from tests.package_index import make_wheel
+from tests.package_index import PackageIndex
 from tests.release_project import make_project
 
 pytestmark = pytest.mark.slow
@@ -176,3 +184,242 @@ def test_build_a_tag_of_a_registered_project(tmp_path: Path) -> None:
     unknown = run_eco("--root", str(eco.root), "build", "build-ws", "--rev", "9.9.9", "--once")
     assert unknown.returncode == 2
     assert "9.9.9" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+# Issue 18, point 2: files the build backend declares are not strays.
+
+HATCH_PYPROJECT = """\
+[project]
+name = "hatch-babel"
+version = "2.0.0"
+description = "A hatchling project whose build hook compiles its translations."
+readme = "README.md"
+license = "BSD-3-Clause"
+requires-python = ">=3.11"
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[tool.hatch.build]
+artifacts = ["src/hatch_babel/translations/*/LC_MESSAGES/*.mo"]
+exclude = ["docs/_build"]
+
+[tool.hatch.build.hooks.custom]
+"""
+
+# A stand-in for Babel's compile step: each .po becomes its .mo beside it (git ignores them).
+HATCH_HOOK = """\
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class CustomBuildHook(BuildHookInterface):
+    def initialize(self, version, build_data):
+        for po in Path(self.root, "src").rglob("*.po"):
+            po.with_suffix(".mo").write_bytes(b"compiled " + po.read_bytes())
+"""
+
+
+def test_hatch_artifacts_built_by_a_hook_are_not_strays(tmp_path: Path) -> None:
+    """flask-babel's shape: compiled .mo files declared in [tool.hatch.build] artifacts,
+    built by the project's hook, ignored by git, shipped in the sdist on purpose."""
+    files = {
+        "pyproject.toml": HATCH_PYPROJECT,
+        "hatch_build.py": HATCH_HOOK,
+        ".gitignore": "*.mo\ndist/\n",
+        "README.md": "# hatch-babel\n",
+        "LICENSE.txt": "BSD-3-Clause\n",
+        "src/hatch_babel/__init__.py": '"""Translations."""\n',
+        "docs/index.md": "# Docs\n",
+    }
+    for lang in ("de", "fr", "ja"):
+        files[f"src/hatch_babel/translations/{lang}/LC_MESSAGES/messages.po"] = (
+            f'msgid ""\n# {lang}\n'
+        )
+    bare = make_bare_repo(tmp_path, "hatch-babel", files)
+    clone = tmp_path / "hatch-babel"
+    git("clone", "-q", str(bare), str(clone), cwd=tmp_path)
+    report = builder.build(clone, tmp_path / "out", twice=False)
+    sdist = next(d for d in report.dists if d.name.endswith(".tar.gz"))
+    members = builder.sdist_members(sdist)
+    assert "src/hatch_babel/translations/fr/LC_MESSAGES/messages.mo" in members
+    [check] = [c for c in report.checks if c.name == "sdist files tracked by git"]
+    assert check.ok, check.detail
+    assert check.detail.endswith("(3 declared build artefacts)")
+
+
+def test_declared_excludes_and_artefacts_of_each_backend(tmp_path: Path) -> None:
+    """hatch exclude/artifacts, flit sdist exclude/include, setuptools' MANIFEST.in: what a
+    backend declares it leaves out or builds in is neither missing nor stray."""
+    _bare, clone = make_project(tmp_path, "sdist-rules")
+    (clone / "docs/_build").mkdir(parents=True)
+    (clone / "docs/_build/index.html").write_text("x")
+    (clone / "docs/index.md").write_text("x")
+    git("add", "-A", cwd=clone)
+    git("commit", "-qm", "docs", cwd=clone)
+    tracked = git("ls-files", cwd=clone).split()
+    sdist = tmp_path / "pkg-1.0.tar.gz"
+    shipped = {n: b"x" for n in tracked if not n.startswith("docs/")}
+    generated = {"src/sdist_rules/_version.py": b"x", "src/sdist_rules/l/fr.mo": b"x"}
+    _tar(sdist, {"PKG-INFO": b"x", **shipped, **generated})
+    check = builder.sdist_check([sdist], clone)
+    assert not check.ok  # flit, nothing declared: both strays and the docs are named
+    assert "2 file(s) in pkg-1.0.tar.gz are not in git ls-files" in check.detail
+    assert "docs/_build/index.html, docs/index.md" in check.detail
+    pyproject = (clone / "pyproject.toml").read_text()
+    flit_backend = 'requires = ["flit_core>=3.11,<4"]\nbuild-backend = "flit_core.buildapi"'
+
+    def backend(requires: str, name: str) -> str:
+        return pyproject.replace(
+            flit_backend, f'requires = ["{requires}"]\nbuild-backend = "{name}"'
+        )
+
+    hatch = backend("hatchling", "hatchling.build").split("[tool.flit")[0]
+    layouts = {
+        "hatch": hatch + '[tool.hatch.build.targets.sdist]\nexclude = ["/docs"]\n'
+        'artifacts = ["_version.py", "*.mo"]\n',
+        "flit": pyproject.replace('include = ["tests/", "CHANGES.rst"]', 'include = ["src/"]')
+        + 'exclude = ["docs/"]\n',
+    }
+    for kind, text in layouts.items():
+        (clone / "pyproject.toml").write_text(text)
+        check = builder.sdist_check([sdist], clone)
+        if kind == "flit":  # flit includes files; it cannot declare generated ones
+            assert check.detail.startswith("2 file(s) in pkg-1.0.tar.gz are not in git ls-files")
+            assert "docs/" not in check.detail  # excluded on purpose
+        else:
+            assert check.ok, (kind, check.detail)
+    setuptools = backend("setuptools>=77", "setuptools.build_meta")
+    (clone / "pyproject.toml").write_text(setuptools.split("[tool.flit")[0])
+    (clone / "MANIFEST.in").write_text(
+        "graft src\nrecursive-include src *.mo\ninclude src/sdist_rules/_version.py\n"
+        "prune docs\nglobal-exclude *.pyc\n"
+    )
+    check = builder.sdist_check([sdist], clone)
+    assert check.ok, check.detail
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "expected"),
+    [
+        (
+            "src/pkg/translations/fr/LC_MESSAGES/m.mo",
+            "src/pkg/translations/*/LC_MESSAGES/*.mo",
+            True,
+        ),
+        ("src/pkg/translations/fr/m.mo", "src/pkg/translations/*/LC_MESSAGES/*.mo", False),
+        ("src/pkg/deep/x.mo", "*.mo", True),
+        ("docs/_build/index.html", "docs/_build", True),
+        ("docs/_build/index.html", "/docs/", True),
+        ("src/docs/index.md", "/docs", False),
+        ("src/docs/index.md", "docs", True),
+        ("src/a/b/c.py", "src/**/c.py", True),
+        ("src/c.py", "src/**/c.py", True),
+        ("x.py", "!x.py", False),
+    ],
+)
+def test_sdist_patterns(path: str, pattern: str, expected: bool) -> None:
+    assert sdist_rules.matches(path, pattern) is expected
+
+
+def test_manifest_in_rules() -> None:
+    built_in, left_out = sdist_rules.manifest_rules(
+        "# comment\ninclude README.md\nrecursive-include src *.mo *.json\n"
+        "global-exclude *.py[co]\nprune docs/_build\ngraft tests\nunknown x\n"
+    )
+    assert built_in == ("/README.md", "src/**/*.mo", "src/**/*.json", "/tests/")
+    assert left_out == ("*.py[co]", "/docs/_build/")
+
+
+def test_sdist_pattern_character_classes() -> None:
+    assert sdist_rules.matches("src/pkg/x.pyc", "*.py[co]")
+    assert not sdist_rules.matches("src/pkg/x.py", "*.py[co]")
+    assert sdist_rules.matches("a1.txt", "a[0-9].txt")
+
+
+def test_rebuilding_a_published_tag_pins_the_backend_of_its_wheel(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 3: 1.2.0 was published built by flit_core 3.11.0; today's flit_core builds
+    other bytes. Rebuilding the tag pins the backend to the version the published
+    wheel's WHEEL file names, and compares each file with the index's hashes."""
+    _bare, clone = make_project(tmp_path, "build-pinned", version="1.2.0")
+    git("tag", "-a", "1.2.0", "-m", "release version 1.2.0", cwd=clone)
+    # The publish workflow's build, back then: the same commit and epoch, flit_core 3.11.0.
+    source = tmp_path / "then"
+    git("clone", "-q", "--branch", "1.2.0", str(clone), str(source), cwd=tmp_path)
+    constraint = tmp_path / "then.txt"
+    constraint.write_text("flit_core==3.11.0\n")
+    epoch = git("log", "-1", "--pretty=%ct", cwd=clone)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "PIP_CONSTRAINT": str(constraint)}
+    published = tmp_path / "published"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(published), str(source)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    package_index.publish(*published.iterdir())
+    # Today's backend gives a different wheel: the pin is what makes them comparable.
+    today = builder.build(clone, tmp_path / "today", rev="1.2.0", twice=False)
+    wheel = "build_pinned-1.2.0-py3-none-any.whl"
+    assert today.hashes[wheel] != builder.sha256(published / wheel)
+    result = run_eco(
+        "build",
+        "--path",
+        str(clone),
+        "--rev",
+        "1.2.0",
+        "--index-url",
+        package_index.url,
+        "--outdir",
+        str(tmp_path / "out"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "backend: flit_core==3.11.0, as the published wheel's WHEEL names it "
+        "(Generator: flit 3.11.0)"
+    ) in result.stdout
+    assert "ok      same SHA-256 as the index" in result.stdout
+    lines = result.stdout.splitlines()
+    assert f"        {wheel}: matches the index" in lines
+    assert "        build_pinned-1.2.0.tar.gz: matches the index" in lines
+    for name in (wheel, "build_pinned-1.2.0.tar.gz"):
+        assert builder.sha256(tmp_path / "out" / name) == builder.sha256(published / name)
+
+
+def test_the_build_environment_carries_no_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build runs the project's code (backend, hooks): no token reaches it; a pin is
+    added to the machine's own pip constraints, not put in their place."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "TWINE_PASSWORD", "ECO_GITHUB_APP_PRIVATE_KEY"):
+        monkeypatch.setenv(name, "s3cret-value")
+    monkeypatch.setenv("PIP_CONSTRAINT", "/etc/site-constraints.txt")
+    env = builder.build_env(1700000000, tmp_path / "pin.txt")
+    assert "s3cret-value" not in env.values()
+    assert env["SOURCE_DATE_EPOCH"] == "1700000000"
+    assert env["PIP_CONSTRAINT"] == f"/etc/site-constraints.txt {tmp_path / 'pin.txt'}"
+
+
+@pytest.mark.parametrize(
+    ("generator", "pin"),
+    [
+        ("flit 3.11.0", "flit_core==3.11.0"),
+        ("hatchling 1.30.0", "hatchling==1.30.0"),
+        ("setuptools (80.9.0)", "setuptools==80.9.0"),
+        ("poetry-core 2.1.3", "poetry-core==2.1.3"),
+        ("bdist_wheel (0.43.0)", None),  # the wheel package: says nothing of setuptools
+        ("eco-tests", None),
+    ],
+)
+def test_the_backend_a_wheel_names(generator: str, pin: str | None) -> None:
+    assert published.backend_requirement(generator) == pin
+
+
+def test_a_wheels_generator_is_read_from_its_wheel_file(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, "gen-test", "1.0")
+    assert published.wheel_generator(wheel.read_bytes()) == "eco-tests"
+    assert published.wheel_generator(b"not a zip") is None

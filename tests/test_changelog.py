@@ -311,3 +311,41 @@ def test_byte_order_mark_before_the_first_header(fmt: str) -> None:
     after = changelog.stamp_release(text, fmt, parsed.sections[0].version, DAY)
     assert changed_lines(text, after) == ["-Unreleased", "+Released 2026-11-21"]
     assert after.startswith("\ufeff")
+
+
+def test_a_keep_a_changelog_file_is_named_as_such() -> None:
+    """Issue 18, point 5: a Keep-a-Changelog file (``## 0.8.0 - 2024-03-26``) has no
+    'Version X' section at all; the refusal says so and what eco reads, not that its
+    entries sit above a header it does not have."""
+    text = (
+        "# Changelog\n\nAll notable changes to this project are documented here.\n\n"
+        "## [Unreleased]\n\n## 0.8.0 - 2024-03-26\n\n### Added\n\n- A thing.\n\n"
+        "## 0.7.0 - 2023-11-02\n\n- Another thing.\n"
+    )
+    with pytest.raises(ChangelogError) as info:
+        changelog.stamp_release(text, "md", "0.8.1", DAY, where="CHANGELOG.md")
+    message = info.value.message
+    assert message.startswith("CHANGELOG.md: no 'Version X' section found"), message
+    assert "entries above" not in message and "0.8.1" not in message.split(";")[0]
+    # It names what it found, and the format eco reads.
+    assert "CHANGELOG.md:5: '## [Unreleased]' looks like Keep a Changelog" in message
+    assert "'## Version X.Y.Z' followed by 'Unreleased' or 'Released YYYY-MM-DD'" in message
+
+
+@pytest.mark.parametrize("fmt", ["rst", "md"])
+def test_open_section_refuses_to_bury_an_undated_section(fmt: str) -> None:
+    """Issue 18, point 7: the newest section has entries but no status line: opening the
+    next version above it would leave those entries never dated nor released."""
+    if fmt == "rst":
+        text = "Version 1.2.0\n-------------\n\n-   A change.\n\n\nVersion 1.1.0\n" + (
+            "-------------\n\nReleased 2025-01-01\n"
+        )
+    else:
+        text = "## Version 1.2.0\n\n-   A change.\n\n## Version 1.1.0\n\nReleased 2025-01-01\n"
+    with pytest.raises(ChangelogError) as info:
+        changelog.open_section(text, fmt, "1.3.0", where=f"CHANGES.{fmt}")
+    assert info.value.message == (
+        f"CHANGES.{fmt}:1: Version 1.2.0 has no status line ('Unreleased' or 'Released "
+        "YYYY-MM-DD'): its entries were never released; opening 1.3.0 above it would bury "
+        "them. Release 1.2.0 first, or date its section by hand"
+    )

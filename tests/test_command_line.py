@@ -33,6 +33,8 @@ READ_ONLY = {
     "settings check": "reports",
     "settings publisher": "reports",
     "status": "reports; --output writes the file asked for",
+    "test": "writes only its own cache of sources and environments",
+    "test-report": "reports",
     "triage report": "reports; --output writes the file asked for",
     "verify": "reports",
 }
@@ -107,6 +109,8 @@ def test_format(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(LEAVES))
 def test_projects_are_positional(name: str) -> None:
     command = LEAVES[name]
+    if "--jobs" in _options(command):  # a multi-project command: PROJECT... selects
+        assert any(p.name == "projects" for p in command.params if isinstance(p, click.Argument))
     for param in command.params:
         if isinstance(param, click.Argument) and param.name == "projects":
             assert param.nargs == -1 and param.metavar == "[PROJECT]..."

@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "deprecations": 1,
     "pins": 1,
     "adopt": 1,
+    "ecosystem_ci": 1,
     "settings": 1,
     "status": 1,
     # services the capabilities share

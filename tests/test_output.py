@@ -7,6 +7,7 @@ A real terminal is a pseudo-terminal (``pty``) the real command line runs on.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -15,12 +16,23 @@ import selectors
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 
+from eco import output
+from eco.errors import EcoError
 from eco.output import STATUSES
+from eco.parallel import grouped_failures
+from eco.parallel import run_each
+from eco.parallel import summary_lines
+from eco.registry import load_registry
+from eco.registry import Project
+from eco.tables import table
 from tests.helpers import Ecosystem
+from tests.helpers import REGISTRY_HEAD
 from tests.helpers import REPO
 from tests.helpers import run_eco
 from tests.sync_fixtures import make_fixture_ecosystem
@@ -240,3 +252,93 @@ def test_every_json_report_is_an_object_with_a_version(eco: Ecosystem, tmp_path:
         assert isinstance(data, dict) and next(iter(data)) == "version", args
         assert isinstance(data["version"], int), args
     assert not (tmp_path / "new").exists()  # init --dry-run wrote nothing
+
+
+# --- the layer itself, called as a library --------------------------------------------
+
+
+@pytest.fixture
+def settings() -> Iterator[None]:
+    yield
+    output.reset()
+
+
+def test_color_for_follows_the_option_then_no_color_then_the_stream(
+    settings: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert output.color_for(Terminal()) and not output.color_for(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "")  # empty: not set (no-color.org)
+    assert output.color_for(Terminal())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not output.color_for(Terminal())
+    output.configure(color="always")
+    assert output.color_for(io.StringIO())
+    output.configure(color="never")
+    monkeypatch.delenv("NO_COLOR")
+    assert not output.color_for(Terminal())
+    with pytest.raises(ValueError):
+        output.configure(color="sometimes")
+
+
+def test_a_coloured_cell_takes_only_its_visible_width(settings: None) -> None:
+    output.configure(color="always")
+    rows = [("alpha", output.status("in sync", io.StringIO())), ("beta", "drift")]
+    lines = [click.unstyle(line) for line in table(["project", "status"], rows).splitlines()]
+    assert lines == [
+        "project  status",
+        "-------  -------",
+        "alpha    in sync",
+        "beta     drift",
+    ]
+
+
+def test_steps_say_when_they_start_and_when_they_fail(
+    settings: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with output.step("resolving a.in"):
+        pass
+    with pytest.raises(RuntimeError), output.step("resolving b.in"):
+        raise RuntimeError("no")
+    with output.working_on("alpha"):
+        with output.step("fetching alpha", in_runs=False):
+            pass  # a multi-project run's own lines cover a fetch
+        with output.step("resolving c.in"):
+            pass
+    output.configure(quiet=True)
+    with output.step("resolving d.in"):
+        pass
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "resolving a.in ..."
+    assert err[1] == "resolving b.in ..." and err[2].startswith("resolving b.in: failed (")
+    assert err[3:] == ["alpha: resolving c.in ..."]
+
+
+def test_identical_failures_group_whatever_project_they_name(tmp_path: Path) -> None:
+    names = ("flask-a", "flask-b", "flask-c", "other")
+    text = "".join(f'\n[projects.{n}]\nurl = "https://example.org/{n}.git"\n' for n in names)
+    (tmp_path / "projects.toml").write_text(REGISTRY_HEAD + text)
+    registry = load_registry(tmp_path / "projects.toml")
+
+    def fail(project: Project) -> None:
+        if project.name == "other":
+            raise EcoError("a different problem")
+        raise EcoError(f"git fetch {project.clone_url}: Could not resolve host: example.org")
+
+    outcomes = run_each(registry.select(), fail, jobs=2, progress=io.StringIO())
+    assert grouped_failures(outcomes) == [
+        (
+            ["flask-a", "flask-b", "flask-c"],
+            "git fetch <project>: Could not resolve host: example.org",
+        ),
+        (["other"], "a different problem"),
+    ]
+    assert summary_lines(outcomes, "fetch")[1:] == [
+        "  failed 3 projects (flask-a, flask-b, flask-c): "
+        "git fetch <project>: Could not resolve host: example.org",
+        "  failed other: a different problem",
+    ]

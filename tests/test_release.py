@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import subprocess
 from dataclasses import dataclass
 from datetime import date
@@ -14,12 +15,14 @@ from eco.release.checkout import infer_project
 from eco.release.checkout import Target
 from eco.release.steps import prepare
 from tests.helpers import git
+from tests.helpers import make_bare_repo
 from tests.helpers import make_ecosystem
 from tests.helpers import refs
 from tests.helpers import run_eco
 from tests.package_index import PackageIndex
 from tests.release_project import CHANGES
 from tests.release_project import make_project
+from tests.release_project import project_files
 
 pytestmark = pytest.mark.slow
 
@@ -152,13 +155,13 @@ def test_refuses_the_wrong_branch(tmp_path: Path, package_index: PackageIndex) -
     git("switch", "-q", "-c", "topic", cwd=p.clone)
     message = _refused(p)
     assert (
-        "the checkout is on 'topic', but 1.2.0 (a feature release A.B.0) is made from 'main'"
-        in (message)
-    )
+        "1.2.0 (a feature release A.B.0) is released from 'main', and this checkout is on "
+        "'topic': git switch main (or pass --base topic to release from topic)"
+    ) in message
     git("switch", "-q", "main", cwd=p.clone)
     # A fix release is made from stable.
     message = _refused(p, "1.2.1")
-    assert "1.2.1 (a fix release A.B.x) is made from 'stable'" in message
+    assert "1.2.1 (a fix release A.B.x) is released from 'stable'" in message
 
 
 def test_refuses_behind_the_remote(tmp_path: Path, package_index: PackageIndex) -> None:
@@ -182,7 +185,10 @@ def test_refuses_unpushed_commits(tmp_path: Path, package_index: PackageIndex) -
 def test_refuses_an_existing_tag(tmp_path: Path, package_index: PackageIndex) -> None:
     p = project(tmp_path, package_index, "rel-tag")
     git("tag", "1.2.0", cwd=p.clone)
-    assert "tag 1.2.0 already exists locally, not on origin" in _refused(p)
+    message = _refused(p)
+    assert "tag 1.2.0 already exists (locally) and no release-1.2.0 branch" in message
+    assert "release another version (a tag made by mistake: git tag -d 1.2.0)" in message
+    assert "--resume" not in message
 
 
 def test_refuses_a_version_on_the_index(tmp_path: Path, package_index: PackageIndex) -> None:
@@ -542,3 +548,265 @@ def test_refuses_a_checkout_without_the_projects_origin(
     assert "the checkout has no remote 'origin'" in none.stderr
     assert "Traceback" not in fork.stderr + none.stderr
     assert (refs(p.bare), p.index.versions(p.name)) == (before[1], before[3])
+
+
+# Issue 18: what a trial on the real pallets-eco repositories found.
+
+
+def test_an_empty_unreleased_section_is_refused_unless_allowed(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 10: the release notes would be empty; say so, and release with --allow-empty."""
+    empty = "Version 1.2.0\n-------------\n\nUnreleased\n\n\nVersion 1.1.0\n-------------\n\n"
+    empty += "Released 2026-01-01\n\n-   An old change.\n"
+    p = project(tmp_path, package_index, "rel-empty", **{"CHANGES.rst": empty})
+    message = _refused(p)
+    assert (
+        "CHANGES.rst:4: Version 1.2.0 has no entries under 'Unreleased': the release notes "
+        "would be empty; write the changes there, or pass --allow-empty"
+    ) in message
+    allowed = p.release("--allow-empty")
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert "warning: CHANGES.rst:4: Version 1.2.0 has no entries under 'Unreleased'" in (
+        allowed.stdout
+    )
+    assert git("tag", "-l", "1.2.0", cwd=p.bare) == "1.2.0"
+
+
+def test_a_tag_made_by_hand_is_not_offered_resume(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 8: a release made long ago without eco has a tag but no release-X branch;
+    --resume cannot finish anything there, so it is not suggested."""
+    p = project(tmp_path, package_index, "rel-old-tag")
+    git("tag", "-a", "1.2.0", "-m", "by hand", cwd=p.clone)
+    git("push", "-q", "origin", "1.2.0", cwd=p.clone)
+    message = _refused(p)
+    [line] = [line for line in message.splitlines() if line.startswith("  - tag 1.2.0")]
+    assert "--resume" not in message
+    assert line == (
+        "  - tag 1.2.0 already exists (locally and on origin) and no release-1.2.0 branch: "
+        "1.2.0 was released without eco, or its release is finished; release another version"
+    )
+
+
+def test_the_wrong_branch_is_the_one_problem_named(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 6: a checkout on another branch than the release's is told which branch the
+    release needs, without advice computed against the wrong branch (push, pull)."""
+    p = project(tmp_path, package_index, "rel-wrong")
+    # stable is behind main by one commit; the checkout is on main.
+    git("push", "-q", "origin", "main:stable", cwd=p.clone)
+    (p.clone / "NEW.txt").write_text("new\n")
+    git("add", "NEW.txt", cwd=p.clone)
+    git("commit", "-qm", "new on main", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    message = _refused(p, "1.2.1")
+    assert (
+        "  - 1.2.1 (a fix release A.B.x) is released from 'stable', and this checkout is on "
+        "'main': git switch stable (or pass --base main to release from main)"
+    ) in message.splitlines()
+    assert "push them" not in message and "git pull" not in message
+    # A branch of its own, behind main: the same, and its commit is not called main's.
+    git("switch", "-q", "-c", "development", "HEAD~1", cwd=p.clone)
+    before = p.snapshot()
+    result = p.release()
+    assert result.returncode == 2
+    assert p.snapshot() == before
+    head = git("rev-parse", "HEAD", cwd=p.clone)[:12]
+    assert result.stdout.splitlines()[0] == (
+        f"release rel-wrong 1.2.0 from main; the checkout {p.clone} is on development ({head})"
+    )
+    assert (
+        "  - 1.2.0 (a feature release A.B.0) is released from 'main', and this checkout is on "
+        "'development': git switch main (or pass --base development to release from development)"
+    ) in result.stderr.splitlines()
+    assert "behind origin/main" not in result.stderr
+
+
+def test_outside_the_registry_the_projects_branch_is_origins_default(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 6: a project whose default branch is 'development' releases from it."""
+    bare = make_bare_repo(tmp_path, "rel-devel", project_files("rel-devel"), branch="development")
+    clone = tmp_path / "checkouts" / "rel-devel"
+    git("clone", "-q", str(bare), str(clone), cwd=tmp_path)
+    p = Project("rel-devel", bare, clone, package_index)
+    result = p.release("--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("release rel-devel 1.2.0 from development (")
+
+
+def test_tags_in_the_v_style_are_seen_and_followed(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 9: outside the registry, a project whose tags are vX.Y.Z is tagged v1.2.0
+    (not 1.2.0 beside it); its existing v-tag is seen by the pre-flight; resume follows."""
+    p = project(tmp_path, package_index, "rel-vtags")
+    git("tag", "-a", "v1.1.0", "-m", "release version 1.1.0", cwd=p.clone)
+    git("push", "-q", "origin", "v1.1.0", cwd=p.clone)
+    dry = p.release("--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "    git tag -a v1.2.0 -m 'release version 1.2.0' release-1.2.0" in dry.stdout
+    assert "    git push --atomic origin release-1.2.0 v1.2.0" in dry.stdout
+    hook = p.bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    stopped = p.release()
+    assert stopped.returncode == 2
+    assert "[ok]   tag: tagged " in stopped.stdout and " as v1.2.0 " in stopped.stdout
+    refused = p.release()
+    assert "tag v1.2.0 already exists locally, not on origin" in refused.stderr
+    hook.unlink()
+    resumed = p.release("--resume")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "[ok]   push: pushed release-1.2.0 and tag v1.2.0 to origin" in resumed.stdout
+    assert "the publish workflow runs for tag v1.2.0" in resumed.stdout
+    assert git("tag", "-l", cwd=p.bare).split() == ["v1.1.0", "v1.2.0"]
+    assert git("rev-parse", "v1.2.0^{commit}", cwd=p.bare) == git(
+        "rev-parse", "release-1.2.0", cwd=p.bare
+    )
+    # eco build --rev 1.2.0 builds the tag v1.2.0.
+    out = tmp_path / "dist"
+    built = run_eco(
+        "build", "--path", str(p.clone), "--rev", "1.2.0", "--once", "--outdir", str(out)
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    commit = git("rev-parse", "v1.2.0^{commit}", cwd=p.clone)
+    assert f"commit {commit}," in built.stdout
+    assert "rel_vtags-1.2.0.tar.gz" in [d.name for d in out.iterdir()]
+
+
+def test_a_tag_in_the_other_style_is_an_existing_release(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 9: the registry says X.Y.Z, but v1.2.0 was tagged: 1.2.0 is not released again
+    as a second tag beside it."""
+    p = project(tmp_path, package_index, "rel-other-style")
+    git("tag", "-a", "v1.2.0", "-m", "by hand", cwd=p.clone)
+    git("push", "-q", "origin", "v1.2.0", cwd=p.clone)
+    eco = make_ecosystem(tmp_path, f'\n[projects.rel-other-style]\nurl = "{p.bare}"\n')
+    before = p.snapshot()
+    result = run_eco(
+        "--root",
+        str(eco.root),
+        "release",
+        "--path",
+        str(p.clone),
+        "--forge",
+        "local",
+        "--index-url",
+        package_index.url,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        "tag v1.2.0 already exists (locally and on origin): 1.2.0 is tagged in the other "
+        "style than the project's (tag-style 'X.Y.Z' would tag it 1.2.0); set tag-style in "
+        "projects.toml to the style the project uses"
+    ) in result.stderr
+    assert p.snapshot() == before
+
+
+def test_a_project_without_a_changelog(tmp_path: Path, package_index: PackageIndex) -> None:
+    """A registered project with changelog = "" (release notes on GitHub only): the release
+    commit changes the version alone, and --next-dev opens the next version alone."""
+    p = project(tmp_path, package_index, "rel-nolog")
+    git("rm", "-q", "CHANGES.rst", cwd=p.clone)
+    git("commit", "-qm", "no changelog", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    eco = make_ecosystem(tmp_path, f'\n[projects.rel-nolog]\nchangelog = ""\nurl = "{p.bare}"\n')
+
+    def release(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_eco(
+            "--root",
+            str(eco.root),
+            "release",
+            "--path",
+            str(p.clone),
+            "--forge",
+            "local",
+            "--index-url",
+            package_index.url,
+            *args,
+        )
+
+    result = release()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "note: no changelog: write the release notes on GitHub" in result.stdout
+    main = git("rev-parse", "main", cwd=p.bare)
+    head = git("rev-parse", "release-1.2.0", cwd=p.bare)
+    assert git("diff", "--name-only", main, head, cwd=p.bare).split() == ["pyproject.toml"]
+    git("fetch", "-q", "origin", cwd=p.clone)
+    git("merge", "-q", "--no-ff", "-m", "Merge release-1.2.0", "origin/release-1.2.0", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    opened = release("--next-dev")
+    assert opened.returncode == 0, opened.stdout + opened.stderr
+    start = git("rev-parse", "start-1.3.0", cwd=p.bare)
+    assert git("diff", "--name-only", "main", start, cwd=p.bare).split() == ["pyproject.toml"]
+
+
+def test_progress_lines_on_stderr(tmp_path: Path, package_index: PackageIndex) -> None:
+    """Long single steps say what they are doing, on stderr, before doing it; -q silences
+    them."""
+    p = project(tmp_path, package_index, "rel-progress")
+    result = p.release("--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        "pre-flight checks ...",
+        "pre-flight: asking origin for the branch and the tag",
+        f"pre-flight: asking {package_index.url} whether 1.2.0 is published",
+        "pre-flight: looking for deprecations due for removal",
+    ]
+    built = run_eco("build", "--path", str(p.clone), "--outdir", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    head = git("rev-parse", "HEAD", cwd=p.clone)
+    epoch = git("log", "-1", "--pretty=%ct", cwd=p.clone)
+    assert built.stderr.splitlines() == [
+        f"building rel-progress at HEAD ({p.clone})",
+        f"python -m build (commit {head[:12]}, SOURCE_DATE_EPOCH={epoch}) ...",
+        "twine check --strict ...",
+        "check-wheel-contents ...",
+        "second build, to compare (--once skips it) ...",
+    ]
+    quiet = run_eco(
+        "-q", "build", "--path", str(p.clone), "--once", "--outdir", str(tmp_path / "q")
+    )
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert quiet.stderr == ""
+
+
+def test_json_report_keeps_its_format_version(tmp_path: Path, package_index: PackageIndex) -> None:
+    """The release's own version must not overwrite the report's "version": 1."""
+    p = project(tmp_path, package_index, "rel-json")
+    result = p.release("--dry-run", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert (data["version"], data["release"], data["dry_run"]) == (1, "1.2.0", True)
+
+
+def test_a_keep_a_changelog_checkout_is_refused_saying_what_eco_reads(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 5, end to end: a checkout outside the registry with a Keep-a-Changelog
+    CHANGELOG.md (0.8.0 long released) is refused naming the format, not its entries."""
+    keep = "# Changelog\n\n## [Unreleased]\n\n## [0.8.0] - 2024-03-26\n\n- A thing.\n"
+    p = project(tmp_path, package_index, "rel-kac", version="0.8.1.dev", **{"CHANGELOG.md": keep})
+    git("rm", "-q", "CHANGES.rst", cwd=p.clone)
+    git("commit", "-qm", "Keep a Changelog", cwd=p.clone)
+    git("push", "-q", "origin", "main", cwd=p.clone)
+    message = _refused(p, "--base", "main")
+    assert "CHANGELOG.md: no 'Version X' section found; eco reads the Pallets format" in message
+    assert "CHANGELOG.md:3: '## [Unreleased]' looks like Keep a Changelog" in message
+    assert "entries above" not in message
+
+
+def test_next_dev_refuses_to_bury_an_undated_section(
+    tmp_path: Path, package_index: PackageIndex
+) -> None:
+    """Point 7, end to end: nothing is opened above a section that was never dated."""
+    undated = "Version 1.2.0\n-------------\n\n-   Never released.\n"
+    p = project(tmp_path, package_index, "rel-undated", version="1.2.0", **{"CHANGES.rst": undated})
+    message = _refused(p, "--next-dev")
+    assert "CHANGES.rst:1: Version 1.2.0 has no status line" in message
+    assert "opening 1.3.0 above it would bury them" in message

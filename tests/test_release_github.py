@@ -167,3 +167,28 @@ def test_a_pre_release_is_a_github_pre_release(
     releases = list(client(github_server, name).get_releases())
     assert [(r.tag_name, r.draft, r.prerelease) for r in releases] == [("1.2.0rc1", True, True)]
     assert (releases[0].body or "").startswith("This is rel-gh-rc 1.2.0rc1, a pre-release")
+
+
+def test_a_v_tagged_project_on_github(
+    tmp_path: Path, github_server: GitHubServer, package_index: PackageIndex
+) -> None:
+    """Issue 18, point 9: tag-style vX.Y.Z reaches the pushed tag and the draft release."""
+    name = "rel-gh-v"
+    root, bare, env = setup(tmp_path, github_server, name)
+    registry = root / "projects.toml"
+    registry.write_text(
+        registry.read_text().replace(
+            f'repo = "{OWNER}/{name}"', f'repo = "{OWNER}/{name}"\ntag-style = "vX.Y.Z"'
+        )
+    )
+    state = github_server.state
+    repo = state.repo(OWNER, name)
+    assert repo is not None
+    main = git("rev-parse", "main", cwd=bare)
+    state.add_check_run(repo, main, "tests", conclusion="success")
+    done = release(root, package_index, env, name)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[ok]   draft release: draft release 1.2.0 created" in done.stdout
+    assert git("tag", "-l", cwd=bare) == "v1.2.0"
+    releases = list(client(github_server, name).get_releases())
+    assert [(r.tag_name, r.name, r.draft) for r in releases] == [("v1.2.0", "1.2.0", True)]

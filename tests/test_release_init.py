@@ -4,6 +4,7 @@ twice to the same bytes, checked by twine, uploaded to pypiserver, then refused 
 from __future__ import annotations
 
 import difflib
+import json
 import subprocess
 from pathlib import Path
 
@@ -61,6 +62,11 @@ def test_release_an_eco_init_project(tmp_path: Path, package_index: PackageIndex
     before = refs(bare)
     dry = eco_run(eco, "release", NAME, "--date", "2026-11-21", "--dry-run", *index)
     assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert refs(bare) == before
+    report = eco_run(eco, "release", NAME, "-n", "--format", "json", "--date", "2026-11-21", *index)
+    data = json.loads(report.stdout)
+    assert (data["version"], data["release"], data["dry_run"]) == (1, "0.1.0", True)
+    assert [s["state"] for s in data["steps"]][:3] == ["todo", "todo", "todo"]
     assert refs(bare) == before
     result = eco_run(eco, "release", NAME, "--date", "2026-11-21", *index)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -11,11 +11,13 @@ from eco.errors import EcoError
 from eco.registry import Project
 from eco.release import pyproject_version as pv
 from eco.release.checkout import infer_project
+from eco.release.checkout import tag_style
 from eco.release.checkout import Target
 from eco.release.next_dev import following
 from eco.release.steps import eco_command
 from eco.release.steps import next_steps
 from eco.release.steps import Release
+from tests.helpers import git
 
 PYPROJECT = """\
 [build-system]
@@ -201,3 +203,23 @@ def test_a_checkout_outside_the_registry_finds_its_changelog(
     project = infer_project(tmp_path)
     assert (project.name, project.module) == ("flask-wtf", "flask_wtf")
     assert (project.changelog, project.changelog_format) == (changelog, changelog.split(".")[-1])
+
+
+@pytest.mark.parametrize(
+    ("tags", "style"),
+    [
+        ([], "X.Y.Z"),
+        (["1.0.0", "1.1.0"], "X.Y.Z"),
+        (["v0.7.0", "v0.8.0"], "vX.Y.Z"),
+        (["0.9.0", "v1.0.0", "v1.1.0rc1"], "vX.Y.Z"),  # switched to v: the newest decides
+        (["v0.9.0", "v0.9.1", "v0.9.2", "1.0.0"], "X.Y.Z"),
+        (["release-2024", "docs"], "X.Y.Z"),
+    ],
+)
+def test_the_tag_style_of_a_checkout(tmp_path: Path, tags: list[str], style: str) -> None:
+    """Issue 18, point 9: outside the registry, the style of the newest version tag."""
+    git("init", "-q", "-b", "main", cwd=tmp_path)
+    git("commit", "-q", "--allow-empty", "-m", "x", cwd=tmp_path)
+    for tag in tags:
+        git("tag", tag, cwd=tmp_path)
+    assert tag_style(tmp_path) == style

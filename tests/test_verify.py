@@ -120,7 +120,8 @@ def row(stdout: str, filename: str) -> tuple[str, str]:
 
 
 def verify(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return run_eco("verify", "--offline", *args, env=env)
+    """``eco -q verify --offline ARGS``: stderr holds nothing but errors and warnings."""
+    return run_eco("-q", "verify", "--offline", *args, env=env)
 
 
 def verify_signed(
@@ -149,7 +150,7 @@ def test_provenance_verifies_offline(
         f"1 attestation(s), GitHub {REPOSITORY} release.yml",
     )
     assert "sigstore trust root: local copy (offline)" in result.stdout
-    assert result.stderr == f"verifying {SDIST} ...\n"  # progress only: no warning
+    assert result.stderr == ""  # -q silences progress: and there is no warning either
     # Offline really used the embedded root: it is now in the fresh cache.
     cached = list(Path(offline_env["XDG_CACHE_HOME"]).rglob("trusted_root.json"))
     assert cached
@@ -198,6 +199,7 @@ def test_provenance_for_a_changed_file_fails(
     )
     assert result.returncode == 1
     data = json.loads(result.stdout)
+    assert data["version"] == 1
     assert data["files"] == [
         {
             "file": SDIST,
@@ -227,6 +229,7 @@ def test_release_from_a_pep740_index(
             f"""
 [projects.pypi-attestations]
 repo = "{REPOSITORY}"
+tag-style = "vX.Y.Z"
 vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
 """,
         )
@@ -416,12 +419,14 @@ def test_one_bad_file_of_a_release_fails_it(
         f"""
 [projects.pypi-attestations]
 repo = "{REPOSITORY}"
+tag-style = "vX.Y.Z"
 vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
 """,
     )
 
     def run(url: str) -> subprocess.CompletedProcess[str]:
         return run_eco(
+            "-q",
             "verify",
             "--offline",
             "--index-url",
@@ -467,3 +472,179 @@ def test_the_default_version_is_the_newest_final_release(
     assert result.returncode == 1, result.stdout + result.stderr
     assert row(result.stdout, "verify_default-1.0.0-py3-none-any.whl")[0] == "failed"
     assert "1.1.0rc1" not in result.stdout
+
+
+# Issue 18: exit statuses 0 verified / 1 not verified / 2 could not check, and what a
+# trial on real releases found.
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: a connection to it is refused at once."""
+    with serve(Path(tempfile.gettempdir())) as url:
+        port = int(url.rsplit(":", 1)[1])
+    return port
+
+
+def test_no_route_to_sigstore_is_could_not_check(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str]
+) -> None:
+    """Point 1: without --offline, sigstore refreshes its trust root over TUF. With no
+    route there (every HTTPS request goes to a closed local port, on any machine) that is
+    exit 2, "could not check", in one line with the hint, not a traceback and exit 1."""
+    proxy = f"http://127.0.0.1:{closed_port()}"
+    env = {
+        **offline_env,
+        "HTTPS_PROXY": proxy,
+        "https_proxy": proxy,
+        "NO_PROXY": "",
+        "no_proxy": "",
+    }
+    result = run_eco(
+        "-q",  # progress silenced: what is left is the one line
+        "verify",
+        "--provenance",
+        str(provenance_file),
+        "--repository",
+        REPOSITORY,
+        "--workflow",
+        "release.yml",
+        str(real_sdist),
+        env=env,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        "error: could not check: sigstore's trust root cannot be refreshed from "
+        "https://tuf-repo-cdn.sigstore.dev ("
+    ), line
+    assert line.endswith("; --offline uses the trust root embedded in sigstore instead")
+
+
+def test_an_unreadable_trust_root_is_could_not_check(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str]
+) -> None:
+    """Acceptance 2: no usable trust root (a damaged local copy) is exit 2, naming it."""
+    cache = Path(offline_env["XDG_CACHE_HOME"]) / "sigstore-python" / "tuf"
+    damaged = cache / "https%3A%2F%2Ftuf-repo-cdn.sigstore.dev" / "trusted_root.json"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_text("{not json")
+    result = verify_signed("provenance", provenance_file, str(real_sdist), env=offline_env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: could not check: sigstore's trust root {damaged} ")
+    assert "Traceback" not in result.stderr
+
+
+def test_the_workflow_path_people_copy_from_github(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str]
+) -> None:
+    """Point 4: '.github/workflows/release.yml' is the workflow file release.yml; a path
+    that is neither form is refused (exit 2) naming the accepted forms."""
+    result = verify_signed(
+        "provenance",
+        provenance_file,
+        str(real_sdist),
+        workflow=".github/workflows/release.yml",
+        env=offline_env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert row(result.stdout, SDIST)[0] == "ok"
+    bad = verify_signed(
+        "provenance", provenance_file, str(real_sdist), workflow="ci/release.yml", env=offline_env
+    )
+    assert bad.returncode == 2
+    assert bad.stderr == (
+        "error: --workflow 'ci/release.yml': expected a workflow file of the repository "
+        "(release.yml or .github/workflows/release.yml) or a reusable workflow "
+        "(OWNER/REPO/.github/workflows/FILE)\n"
+    )
+
+
+def _served_release(real_sdist: Path, provenance_file: Path, tmp_path: Path) -> Path:
+    served = tmp_path / "index"
+    (served / "simple" / "pypi-attestations").mkdir(parents=True)
+    (served / "files").mkdir()
+    shutil.copyfile(real_sdist, served / "files" / SDIST)
+    shutil.copyfile(provenance_file, served / "files" / f"{SDIST}.provenance")
+    (served / "simple" / "pypi-attestations" / "index.html").write_text(
+        f'<html><body><a href="../../files/{SDIST}#sha256={SDIST_SHA256}" '
+        f'data-provenance="../../files/{SDIST}.provenance">{SDIST}</a></body></html>\n'
+    )
+    return served
+
+
+def test_a_package_outside_the_registry(
+    real_sdist: Path, provenance_file: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Point 11: ``eco verify --package NAME VERSION`` needs no projects.toml."""
+    outside = tmp_path / "anywhere"
+    outside.mkdir()
+    served = _served_release(real_sdist, provenance_file, tmp_path)
+    with serve(served) as url:
+        base = ["verify", "--offline", "--index-url", f"{url}/simple"]
+        ok = run_eco(
+            *base,
+            "--package",
+            "pypi-attestations",
+            "0.0.19",
+            "--repository",
+            REPOSITORY,
+            "--workflow",
+            "release.yml",
+            cwd=outside,
+            env=offline_env,
+        )
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        assert row(ok.stdout, SDIST) == (
+            "ok",
+            f"1 attestation(s), GitHub {REPOSITORY} release.yml",
+        )
+        missing = run_eco(
+            "-q", *base, "--package", "pypi-attestations", "0.0.19", cwd=outside, env=offline_env
+        )
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("error: no repository to verify against")
+
+
+@pytest.mark.parametrize(
+    ("style", "ok", "detail"),
+    [
+        ("vX.Y.Z", True, f"1 attestation(s), GitHub {REPOSITORY} release.yml at v0.0.19"),
+        ("X.Y.Z", False, "ref: expected refs/tags/0.0.19, signed at refs/tags/v0.0.19"),
+    ],
+)
+def test_a_release_is_checked_at_its_tag_in_the_projects_style(
+    real_sdist: Path,
+    provenance_file: Path,
+    offline_env: dict[str, str],
+    tmp_path: Path,
+    style: str,
+    ok: bool,
+    detail: str,
+) -> None:
+    """Point 9: ``eco verify PROJECT VERSION`` expects the upload from the workflow run on
+    the release's tag, named in the project's tag style."""
+    served = _served_release(real_sdist, provenance_file, tmp_path)
+    eco = make_ecosystem(
+        tmp_path,
+        f"""
+[projects.pypi-attestations]
+repo = "{REPOSITORY}"
+tag-style = "{style}"
+vars = {{ publish_workflow = "release.yml", publish_environment = "" }}
+""",
+    )
+    with serve(served) as url:
+        result = run_eco(
+            "verify",
+            "--offline",
+            "--index-url",
+            f"{url}/simple",
+            "pypi-attestations",
+            "0.0.19",
+            cwd=eco.root,
+            env=offline_env,
+        )
+    assert result.returncode == (0 if ok else 1), result.stdout + result.stderr
+    assert row(result.stdout, SDIST) == ("ok" if ok else "failed", detail)

@@ -201,6 +201,7 @@ def cli(
     output.reset()
     output.configure(color=color, quiet=quiet)
     ctx.obj = Context(root, workspace)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main(argv: list[str] | None = None) -> None:

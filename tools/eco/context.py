@@ -43,9 +43,25 @@ class Context:
 
     @cached_property
     def workspace(self) -> Workspace:
+        """The workspace; its first clone or fetch takes it for this run (see
+        :meth:`Workspace.hold`, which a command touching many clones calls first)."""
         path = self._workspace_option or default_workspace(self.registry.ecosystem.name)
         _require_usable(path)
         return Workspace(path, registry_root=self.root)
+
+    @property
+    def clones(self) -> Workspace:
+        """The workspace, taken for this run: for a command that clones, fetches or
+        commits in many projects, so a run already using it is one error (exit 2) here,
+        before any project, not one per project."""
+        workspace = self.workspace
+        workspace.hold()
+        return workspace
+
+    def close(self) -> None:
+        """The end of a command: let the next run have the workspace."""
+        if "workspace" in self.__dict__:
+            self.workspace.release()
 
 
 def _require_usable(path: Path) -> None:

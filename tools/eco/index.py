@@ -28,7 +28,12 @@ TIMEOUT = 30.0
 
 
 class PackageIndexError(EcoError):
-    """The index could not be read (unreachable, or an answer eco does not understand)."""
+    """The index could not be read (unreachable, or an answer eco does not understand);
+    ``status`` is the HTTP status when the index answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,15 @@ def project_files(index_url: str, name: str) -> list[IndexFile] | None:
         reason = getattr(exc, "reason", exc)
         raise PackageIndexError(scrub(f"{url}: cannot reach the package index: {reason}")) from None
     if kind == JSON_TYPE:
-        return parse_json(json.loads(body), final)
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise PackageIndexError(
+                scrub(f"{url}: the index answered invalid JSON ({exc})")
+            ) from None
+        if not isinstance(data, dict):
+            raise PackageIndexError(f"{final}: not a PEP 691 project page (not a JSON object)")
+        return parse_json(data, final)
     return parse_html(body, final)
 
 
@@ -165,7 +178,7 @@ def fetch(url: str) -> bytes:
             data: bytes = response.read()
             return data
     except urllib.error.HTTPError as exc:
-        raise PackageIndexError(scrub(f"{url}: {exc.code} {exc.reason}")) from None
+        raise PackageIndexError(scrub(f"{url}: {exc.code} {exc.reason}"), exc.code) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise PackageIndexError(scrub(f"{url}: cannot download: {reason}")) from None

@@ -6,6 +6,7 @@ line where it can be found, the key path and what was expected. Nothing is writt
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Iterable
@@ -392,6 +393,27 @@ class _Checker:
         return dict(value)
 
 
+def _first_date(
+    value: Any, at: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], datetime.date | datetime.time] | None:
+    """The key path and value of the first TOML date or time in ``value`` (through tables;
+    an array's items are named by the array): no registry value is one, and neither
+    JSON nor a state file could carry it as TOML holds it."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return at, value
+    if isinstance(value, dict):
+        items = [(at + (str(key),), item) for key, item in value.items()]
+    elif isinstance(value, list):
+        items = [(at, item) for item in value]
+    else:
+        items = []
+    for where, item in items:
+        found = _first_date(item, where)
+        if found is not None:
+            return found
+    return None
+
+
 def branch_problem(name: str) -> str:
     """What keeps ``name`` from being a branch eco accepts ("" when nothing): git's
     ref-name rules (``git check-ref-format``) on the safe characters only."""
@@ -467,6 +489,14 @@ def _toml_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
 
 def parse_registry(path: Path, text: str, data: Mapping[str, Any]) -> Registry:
     check = _Checker(path, text)
+    dated = _first_date(data)
+    if dated is not None:
+        at, value = dated
+        raise check.fail(
+            at,
+            f"expected a string, number, boolean, array or table, got the TOML date or time "
+            f'{value.isoformat()}; quote it ("{value.isoformat()}") to give it as text',
+        )
     check.keys(data, TOP_KEYS, ())
     eco_table = data.get("ecosystem")
     if not isinstance(eco_table, dict):

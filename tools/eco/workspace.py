@@ -1,16 +1,36 @@
-"""The workspace: one clone per project under a cache folder, cloned once, then fetched."""
+"""The workspace: one clone per project under a cache folder, cloned once, then fetched.
+
+One eco run at a time uses a workspace: the first clone or fetch of a run takes an
+exclusive lock on ``WORKSPACE/.eco.lock`` (``flock``, released when the run ends or
+dies) and holds it to the end; a second run is refused at once with one line naming
+the first (its pid, command and start time), never half-way with git's own errors.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shlex
+import sys
+import threading
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import UTC
 from pathlib import Path
+from typing import IO
 
+from eco.errors import EcoError
 from eco.git.run import git
 from eco.output import step
 from eco.registry import Project
+from eco.secrets import scrub
 
 WORKSPACE_ENV = "ECO_WORKSPACE"
+LOCK_FILE = ".eco.lock"
+
+
+class WorkspaceBusy(EcoError):
+    """Another eco run holds the workspace (exit status 2: nothing was done)."""
 
 
 def default_workspace(ecosystem: str) -> Path:
@@ -38,6 +58,43 @@ class Workspace:
     def __init__(self, path: Path, registry_root: Path | None = None) -> None:
         self.path = path
         self.registry_root = registry_root
+        self._lock = threading.Lock()
+        self._held: IO[str] | None = None
+
+    def hold(self) -> None:
+        """Take the workspace for this run (once; later calls return at once), or raise
+        :class:`WorkspaceBusy` naming the run that has it."""
+        with self._lock:
+            if self._held is not None:
+                return
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                handle = (self.path / LOCK_FILE).open("a+", encoding="utf-8")
+            except OSError as exc:
+                raise EcoError(
+                    f"workspace {self.path}: cannot create its lock file {LOCK_FILE}: "
+                    f"{exc.strerror}; give --workspace a folder eco can write"
+                ) from None
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read(500).strip()
+                handle.close()
+                raise WorkspaceBusy(_busy(self.path, holder)) from None
+            since = datetime.now(UTC).isoformat(timespec="seconds")
+            handle.truncate(0)
+            command = scrub(shlex.join(["eco", *sys.argv[1:]]))  # no --index-url password
+            handle.write(f"{os.getpid()} {since} {command}\n")
+            handle.flush()
+            self._held = handle
+
+    def release(self) -> None:
+        """Let another run have the workspace (the end of a run does it too)."""
+        with self._lock:
+            if self._held is not None:
+                self._held.close()  # closing the file drops the flock
+                self._held = None
 
     def clone_path(self, project: Project) -> Path:
         return self.path / project.name
@@ -61,6 +118,7 @@ class Workspace:
         The clone's own branch and working tree are never touched here: commands read
         ``origin/<branch>`` and write through separate worktrees.
         """
+        self.hold()
         path = self.clone_path(project)
         source = self.source(project)
         if (path / ".git").is_dir():
@@ -80,3 +138,15 @@ class Workspace:
             git("clone", "--quiet", "--no-tags", "--branch", project.branch, source, str(partial))
         partial.rename(path)
         return Clone(project, path, fetched=False)
+
+
+def _busy(path: Path, holder: str) -> str:
+    """The refusal: who holds ``path`` (as its lock file says), and what to do."""
+    pid, _, rest = holder.partition(" ")
+    since, _, command = rest.partition(" ")
+    who = f"another eco (pid {pid}, {command})" if pid.isdigit() and command else "another eco"
+    when = f" since {since}" if since else ""
+    return (
+        f"{who} is using the workspace {path}{when}; wait for it to finish, or give this "
+        "run its own --workspace"
+    )

@@ -9,10 +9,14 @@ import click
 from eco import output
 from eco.commands.options import emit_json
 from eco.commands.options import format_option
+from eco.commands.options import index_url_option
 from eco.commands.options import markdown_table
 from eco.context import Context
 from eco.release import build as builder
 from eco.release.checkout import resolve
+from eco.release.published import for_tag
+
+PYPI = "https://pypi.org/simple"
 
 
 @click.command("build")
@@ -34,6 +38,9 @@ from eco.release.checkout import resolve
     default=None,
     help="Where the distributions are written. Default: DIR/dist with --path, else ./dist.",
 )
+@index_url_option(
+    f"[ecosystem] index-url, else {PYPI}; a tag already published there is compared with it"
+)
 @click.option(
     "--once",
     is_flag=True,
@@ -47,6 +54,7 @@ def command(
     path: Path | None,
     rev: str | None,
     outdir: Path | None,
+    index_url: str | None,
     once: bool,
     fmt: str,
 ) -> None:
@@ -55,17 +63,27 @@ def command(
     From a clean checkout of the commit: SOURCE_DATE_EPOCH set to the commit's time,
     python -m build, twine check --strict on the distributions only,
     check-wheel-contents, every sdist file tracked by git, and a second build that must
-    give the same SHA-256 for every file. Exit status 1 when a check fails.
+    give the same SHA-256 for every file.
+
+    A tag already on the package index is rebuilt with the build backend version its
+    published wheel names (Generator in its WHEEL file), and every file is compared with
+    the index's SHA-256: only the same backend version gives the same bytes. Exit status
+    1 when a check fails, 2 when the build itself fails.
     """
     target = resolve(ctx, project, path)
     if rev is None:
         rev = "HEAD" if not target.workspace else f"origin/{target.project.branch}"
-    elif target.workspace:
-        builder.fetch_tag(target.repo, rev)
+    else:
+        rev = builder.tag_of(target.repo, rev, target.project.tag(rev), fetch=target.workspace)
     if outdir is None:
         outdir = target.repo / "dist" if not target.workspace else Path("dist")
+    registry = target.registry
+    url = index_url or (registry.ecosystem.index_url if registry else PYPI)
     output.note(f"building {target.project.name} at {rev} ({target.repo})")
-    report = builder.build(target.repo, outdir, rev=rev, twice=not once)
+    published, said = for_tag(target.repo, target.project.pypi, rev, url)
+    if said:
+        output.note(said)
+    report = builder.build(target.repo, outdir, rev=rev, twice=not once, published=published)
     others = [d.name for d in builder.distributions(outdir) if d not in report.dists]
     if others:
         output.echo(
@@ -79,6 +97,7 @@ def command(
                 "project": target.project.name,
                 "commit": report.commit,
                 "source_date_epoch": report.epoch,
+                "notes": report.notes,
                 "files": [{"path": str(d), "sha256": report.hashes[d.name]} for d in report.dists],
                 "checks": [
                     {"name": c.name, "status": "ok" if c.ok else "failed", "detail": c.detail}
@@ -89,12 +108,16 @@ def command(
         )
     elif fmt == "markdown":
         output.echo(f"Commit `{report.commit}`, SOURCE_DATE_EPOCH={report.epoch}.\n")
+        for note in report.notes:
+            output.echo(f"{note}\n")
         files = [(f"`{d}`", f"`{report.hashes[d.name]}`") for d in report.dists]
         output.echo(markdown_table(["file", "sha256"], files) + "\n")
         rows = [(c.name, "ok" if c.ok else "failed", c.detail) for c in report.checks]
         output.echo(markdown_table(["check", "status", "detail"], rows))
     else:
         output.echo(f"commit {report.commit}, SOURCE_DATE_EPOCH={report.epoch}")
+        for note in report.notes:
+            output.echo(note)
         for dist in report.dists:
             output.echo(f"  {report.hashes[dist.name]}  {dist}")
         for check in report.checks:

@@ -65,7 +65,7 @@ def command(
     Actions step summary.
     """
     registry = ctx.registry
-    syncer = Syncer(registry, ctx.workspace)
+    syncer = Syncer(registry, ctx.clones)
     _ = syncer.manifest  # a broken manifest is one error (exit 2), not one per project
 
     def one(project: Project) -> ProjectCheck:

@@ -105,8 +105,10 @@ def scan(
         if others:
             click.echo(f"{name} is also spelled {', '.join(others)}", err=True)
 
+    workspace = ctx.clones
+
     def one(project: Project) -> ProjectScan:
-        clone = ctx.workspace.ensure(project, fetch=fetch)
+        clone = workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref)
         result = scan_sources(tree.sources, names, spellings=spellings)
@@ -195,8 +197,10 @@ def due_command(
         except InvalidVersion:
             raise EcoError(f"--version {next_version!r}: expected a version like 3.2.0") from None
 
+    workspace = ctx.clones
+
     def one(project: Project) -> ProjectDue:
-        clone = ctx.workspace.ensure(project, fetch=fetch)
+        clone = workspace.ensure(project, fetch=fetch)
         ref = clone.remote_branch
         tree = read_tree(clone.path, ref, package_only=True, files=["pyproject.toml"])
         sources, pyproject = tree.sources, tree.files.get("pyproject.toml")

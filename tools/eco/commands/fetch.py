@@ -27,7 +27,7 @@ def command(ctx: Context, projects: tuple[str, ...], fmt: str, jobs: int | None)
     Every other command does this itself when it needs a clone; run it alone to warm
     the workspace or to see which remotes are unreachable.
     """
-    workspace = ctx.workspace
+    workspace = ctx.clones
     outcomes = run_each(ctx.registry.select(projects), workspace.ensure, jobs=jobs, label="fetch")
     rows = [
         (

@@ -90,10 +90,10 @@ def command(
     else:
         output.echo(table(["file", "mode"], created.files))
     registered = created.registry_text is not None
-    done = "" if fmt == "text" else "\n"
+    done = "\n" if fmt == "markdown" else ""  # a paragraph after the Markdown table
     if dry_run:
         output.echo(
-            f"dry run: would create {project.name} in {created.path} "
+            f"{done}dry run: would create {project.name} in {created.path} "
             f"({len(created.files)} files)"
             + (f" and register it in {registry.path}" if registered else ""),
             err=fmt == "json",

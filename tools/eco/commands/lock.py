@@ -87,10 +87,13 @@ def command(
 
     Files are compiled in the order their -r/-c lines require, for the project's
     minimum Python, against one index only (no pip or uv configuration of this machine
-    is read). A file whose inputs (the .in files it reaches, the backend, the Python,
-    the index) are unchanged since its last lock is not resolved again. Changes are
-    committed onto the eco/lock branch of the workspace clone, on top of the project's
-    branch; --push publishes that branch.
+    is read). A line that chooses where packages come from (an index or find-links
+    option, -e, a direct reference, a URL or path) fails that project, naming the file
+    and line; resolvers run without any token in their environment. A file whose
+    inputs (the .in files it reaches, the backend, the Python, the index) are unchanged
+    since its last lock is not resolved again. Changes are committed onto the eco/lock
+    branch of the workspace clone, on top of the project's branch; --push publishes
+    that branch.
     """
     if upgrade and upgrade_packages:
         raise EcoError("--upgrade re-resolves everything; use it or --upgrade-package, not both")
@@ -106,7 +109,7 @@ def command(
         dry_run=dry_run,
     )
     resolver = Resolver(backend)
-    workspace = ctx.workspace
+    workspace = ctx.clones
     forge = open_forge(forge_kind, registry, len(selected)) if push else None
 
     def work(project: Project) -> ProjectLock:
@@ -121,6 +124,7 @@ def command(
                 base=project.branch,
                 title=TITLE,
                 body=pull_request_body(result, request),
+                lease=result.lease,
             )
         )
         return replace(result, published=published)

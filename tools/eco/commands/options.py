@@ -152,6 +152,8 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 def emit_json(data: dict[str, Any]) -> None:
     """The JSON report on stdout: an object whose first key is ``"version": 1``."""
+    if "version" in data:
+        raise ValueError("the report's own keys must not be 'version': that is its schema's")
     output.echo(json.dumps({"version": JSON_VERSION, **data}, indent=2))
 
 

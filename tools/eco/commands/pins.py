@@ -23,9 +23,11 @@ from eco.root import REGISTRY_FILE
 
 def _source(api_url: str) -> action_tags.GitHubTags:
     from eco.forge.auth import env_token  # PyGithub: loaded only when tags are asked for
+    from eco.forge.base import http_url
 
     found = env_token(os.environ)
-    return action_tags.GitHubTags(api_url, found[1] if found else None)
+    url = http_url(api_url, "--api-url (or ECO_GITHUB_API_URL)")
+    return action_tags.GitHubTags(url, found[1] if found else None)
 
 
 @click.group("pins")
@@ -176,3 +178,5 @@ def set_workflows_ref(ctx: Context, rev: str, dry_run: bool, fmt: str) -> None:
         output.echo(markdown_table(["key", "from", "to"], [("workflows-ref", old or "", sha)]))
     else:
         output.echo(f"workflows-ref: {old or '(unset)'} -> {sha}")
+    if changed and dry_run:
+        output.echo(f"dry run: {REGISTRY_FILE} not written", err=True)

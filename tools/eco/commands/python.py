@@ -92,8 +92,10 @@ def status(
     selected = registry.select(projects)
     ecosystem = evaluate(registry.ecosystem.python, releases, policy, day)
 
+    workspace = ctx.clones
+
     def one(project: Project) -> ProjectStatus:
-        clone = ctx.workspace.ensure(project, fetch=fetch)
+        clone = workspace.ensure(project, fetch=fetch)
         return project_status(project, clone.path, clone.remote_branch, releases, policy, day)
 
     def word(result: ProjectStatus) -> str:

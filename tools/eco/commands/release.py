@@ -79,6 +79,12 @@ def _day(value: date | None) -> date:
     "release on main, the next fix on stable) with .dev and a new Unreleased section.",
 )
 @click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Release even though the changelog section has no entries (the release notes "
+    "will be empty); without it, that refuses the release.",
+)
+@click.option(
     "--base",
     help="The branch to release from. Default: the project's branch (main) for A.B.0, "
     "stable for A.B.x, per the Pallets policy.",
@@ -103,6 +109,7 @@ def command(
     dry_run: bool,
     resume: bool,
     next_dev: bool,
+    allow_empty: bool,
     base: str | None,
     day: date | None,
     index_url: str | None,
@@ -121,6 +128,8 @@ def command(
     workflow, triggered by the tag, builds and uploads once its environment is approved.
     """
     name, version = _split_args(args, path)
+    if path is None and name is not None:
+        output.note(f"fetching {name} into eco's workspace")
     target = resolve(ctx, name, path)
     registry = target.registry
     url = index_url or (registry.ecosystem.index_url if registry else DEFAULT_INDEX)
@@ -128,12 +137,27 @@ def command(
     if next_dev:
         if resume:
             raise EcoError("--next-dev and --resume do not go together")
-        release_next.run(target, version, base=base, github=github, dry_run=dry_run)
+        log: list[str] = []
+
+        def say(line: str) -> None:
+            log.append(line)
+            if fmt == "text":
+                output.echo(line)
+            else:
+                output.note(line)
+
+        release_next.run(target, version, base=base, github=github, dry_run=dry_run, say=say)
+        if fmt == "json":
+            emit_json(
+                {"project": target.project.name, "next_dev": True, "dry_run": dry_run, "log": log}
+            )
+        elif fmt == "markdown":
+            output.echo("\n".join(["```", *log, "```"]))
         return
     release = lib.prepare(target, version, day=_day(day), index_url=url, github=github, base=base)
     report = Report(fmt)
     try:
-        _run(release, target, report, dry_run=dry_run, resume=resume)
+        _run(release, target, report, dry_run=dry_run, resume=resume, allow_empty=allow_empty)
     finally:
         report.finish(release, target, dry_run=dry_run)
 
@@ -159,7 +183,7 @@ class Report:
             emit_json(
                 {
                     "project": target.project.name,
-                    "version": str(release.version),
+                    "release": str(release.version),
                     "base": release.base,
                     "base_commit": release.base_commit,
                     "dry_run": dry_run,
@@ -177,15 +201,30 @@ class Report:
 
 
 def _run(
-    release: lib.Release, target: Target, report: Report, *, dry_run: bool, resume: bool
+    release: lib.Release,
+    target: Target,
+    report: Report,
+    *,
+    dry_run: bool,
+    resume: bool,
+    allow_empty: bool,
 ) -> None:
     where = "workspace clone" if target.workspace else "checkout"
-    report.say(
-        f"release {target.project.name} {release.version} from {release.base} "
-        f"({release.base_commit[:12]}) in the {where} {release.repo}"
-    )
+    head = f"release {target.project.name} {release.version} from {release.base}"
+    current = release.current_branch
+    if target.workspace or current == release.base:
+        report.say(f"{head} ({release.base_commit[:12]}) in the {where} {release.repo}")
+    else:  # the pre-flight refuses: do not call this checkout's commit the base's
+        on = current or "a detached HEAD"
+        report.say(f"{head}; the checkout {release.repo} is on {on} ({release.base_commit[:12]})")
     with output.step("pre-flight checks"):
-        result = preflight.preflight(release, resume=resume, dry_run=dry_run)
+        result = preflight.preflight(
+            release,
+            resume=resume,
+            dry_run=dry_run,
+            allow_empty=allow_empty,
+            progress=output.note,
+        )
     for note in result.notes:
         report.preflight.append({"kind": "note", "message": note})
         report.say(f"  note: {note}")

@@ -90,7 +90,7 @@ def command(
     """
     registry = ctx.registry
     selected = registry.select(projects)
-    syncer = Syncer(registry, ctx.workspace)
+    syncer = Syncer(registry, ctx.clones)
     _ = syncer.manifest  # a broken manifest is one error (exit 2), not one per project
     if dry_run and push:
         raise click.UsageError("--push publishes what sync writes; a --dry-run writes nothing")
@@ -114,6 +114,7 @@ def command(
             body=pull_request_body(
                 view.plan, ecosystem=registry.ecosystem.name, allow_conflicts=allow_conflicts
             ),
+            lease=view.remote_head,
         )
         return Synced(view, written, forge.publish(request))
 

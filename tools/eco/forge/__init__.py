@@ -20,6 +20,7 @@ from eco.forge.auth import Credentials
 from eco.forge.auth import from_env
 from eco.forge.base import Forge
 from eco.forge.base import ForgeError
+from eco.forge.base import http_url
 from eco.forge.base import owner_of
 from eco.forge.base import PublishRequest
 from eco.forge.base import PublishResult
@@ -88,8 +89,8 @@ def github_forge(
     forge = GitHubForge(
         credentials,
         clock=clock,
-        api_url=env.get("ECO_GITHUB_API_URL") or API_URL,
-        git_url=env.get("ECO_GITHUB_GIT_URL") or GIT_URL,
+        api_url=http_url(env.get("ECO_GITHUB_API_URL") or API_URL, "ECO_GITHUB_API_URL"),
+        git_url=http_url(env.get("ECO_GITHUB_GIT_URL") or GIT_URL, "ECO_GITHUB_GIT_URL"),
         max_wait=max_wait,
         org=registry.ecosystem.org,
     )

@@ -24,6 +24,7 @@ from github import GithubIntegration
 
 from eco.errors import EcoError
 from eco.secrets import register
+from eco.secrets import scrub
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 APP_ID = "ECO_GITHUB_APP_ID"
@@ -115,6 +116,7 @@ def from_env(env: Mapping[str, str]) -> Credentials | None:
     if "PRIVATE KEY-----" not in key:
         raise AuthError(f"{APP_KEY}: expected a PEM private key (-----BEGIN ... PRIVATE KEY-----)")
     register(key)
+    _require_usable_key(app_id, key, APP_KEY if env.get(APP_KEY, "").strip() else APP_KEY_FILE)
     installation: int | None = None
     raw = env.get(APP_INSTALLATION, "").strip()
     if raw:
@@ -127,6 +129,20 @@ def from_env(env: Mapping[str, str]) -> Credentials | None:
         private_key=key,
         installation_id=installation,
     )
+
+
+def _require_usable_key(app_id: str, key: str, where: str) -> None:
+    """Sign one JWT as PyGithub will: a key that cannot sign is one error now, not a
+    traceback at the first request."""
+    import jwt
+
+    try:
+        Auth.AppAuth(app_id, key).create_jwt()
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        raise AuthError(
+            f"{where}: not a usable PEM private key for GitHub App {app_id} "
+            f"({scrub(str(exc)) or type(exc).__name__})"
+        ) from None
 
 
 def basic_value(token: str) -> str:

@@ -6,7 +6,8 @@
   tree on the same base counts as the same content), ``GET`` the open pull request: at
   most 3, no write;
 * a first run — ``GET`` ref (404), push, ``GET`` pulls, ``POST`` pull: 3;
-* new content — ``GET`` ref and commit, force-push (with a lease on the sha just read),
+* new content — ``GET`` ref and commit, force-push (leased on the sha eco checked when it
+  fetched, so a reviewer's push since then fails the project instead of being lost),
   ``GET`` pulls, ``PATCH`` title/body only if they changed: at most 4.
 
 It never opens a second pull request: an open one for the branch is updated in place.
@@ -15,7 +16,6 @@ It never opens a second pull request: an open one for the branch is updated in p
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -34,6 +34,8 @@ from eco.forge.auth import AuthError
 from eco.forge.auth import basic_value
 from eco.forge.auth import Credentials
 from eco.forge.base import ForgeError
+from eco.forge.base import lease_lost
+from eco.forge.base import moved
 from eco.forge.base import owner_of
 from eco.forge.base import PublishRequest
 from eco.forge.base import PublishResult
@@ -46,6 +48,7 @@ from eco.forge.ratelimit import too_long
 from eco.forge.ratelimit import WriteSpacer
 from eco.git.run import git
 from eco.git.run import git_env
+from eco.output import note
 from eco.secrets import scrub
 
 T = TypeVar("T")
@@ -55,7 +58,8 @@ GIT_URL = "https://github.com"
 
 
 def _to_stderr(message: str) -> None:
-    print(scrub(message), file=sys.stderr, flush=True)
+    """A wait or a retry is progress: said on stderr, silenced by --quiet."""
+    note(message)
 
 
 def explain(exc: GithubException, what: str, source: str) -> Exception:
@@ -202,7 +206,10 @@ class GitHubForge:
             remote = self._remote_head(repo, request)
             same = remote is not None and self._same_content(repo, request, head, remote)
             if not same:
-                self._push(request, full, remote)
+                expected = (remote or "") if request.lease is None else request.lease
+                if (remote or "") != expected:
+                    raise moved(request, remote or "")
+                self._push(request, full, expected)
             return self._pull_request(repo, request, owner, pushed=not same)
         finally:
             gh.close()
@@ -244,10 +251,11 @@ class GitHubForge:
         }
         return url, env
 
-    def _push(self, request: PublishRequest, full: str, remote: str | None) -> None:
+    def _push(self, request: PublishRequest, full: str, expected: str) -> None:
+        """Force-push the branch, leased on ``expected`` ("" : the branch must not exist)."""
         url, env = self.push_target(full)
         ref = f"refs/heads/{request.branch}"
-        args = ["push", "--quiet", "--no-verify", f"--force-with-lease={ref}:{remote or ''}"]
+        args = ["push", "--quiet", "--no-verify", f"--force-with-lease={ref}:{expected}"]
         proc = subprocess.run(
             ["git", *args, url, f"{ref}:{ref}"],
             cwd=request.repo,
@@ -256,6 +264,8 @@ class GitHubForge:
             text=True,
         )
         if proc.returncode != 0:
+            if lease_lost(proc.stderr):
+                raise moved(request)
             lines = [line.strip() for line in proc.stderr.splitlines() if line.strip()]
             if any("not found" in line.lower() for line in lines):
                 problem = (

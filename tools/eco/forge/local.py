@@ -7,12 +7,16 @@ a commit with the same tree on the same parent, is left alone.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from eco.forge.base import ForgeError
+from eco.forge.base import lease_lost
+from eco.forge.base import moved
 from eco.forge.base import PublishRequest
 from eco.forge.base import PublishResult
 from eco.git.run import git
+from eco.git.run import git_env
 from eco.secrets import scrub
 
 
@@ -52,13 +56,32 @@ class LocalForge:
         remote = listed.split()[0] if listed else ""
         if remote and same_content(request.repo, head, remote):
             return PublishResult("unchanged", url=scrub(url))
-        git(
-            "push",
-            "--quiet",
-            "--no-verify",
-            f"--force-with-lease={ref}:{remote}",
-            "origin",
-            f"{ref}:{ref}",
+        expected = remote if request.lease is None else request.lease
+        if remote != expected:
+            raise moved(request, remote)
+        proc = subprocess.run(
+            [
+                "git",
+                "push",
+                "--quiet",
+                "--no-verify",
+                f"--force-with-lease={ref}:{expected}",  # what eco checked, not what is there
+                "origin",
+                f"{ref}:{ref}",
+            ],
             cwd=request.repo,
+            env=git_env(),
+            capture_output=True,
+            text=True,
         )
+        if proc.returncode != 0:
+            if lease_lost(proc.stderr):
+                now = git("ls-remote", "origin", ref, cwd=request.repo, check=False)
+                raise moved(request, now.split()[0] if now else "")
+            problem = " | ".join(line.strip() for line in proc.stderr.splitlines() if line.strip())
+            raise ForgeError(
+                scrub(
+                    f"{request.project.name}: pushing {request.branch} to {url} failed: {problem}"
+                )
+            )
         return PublishResult("pushed", url=scrub(url))

@@ -22,6 +22,7 @@ from eco.git.files import decode
 from eco.git.files import encode
 from eco.git.files import ObjectReader
 from eco.git.run import git
+from eco.lock.inputs import check_uv_settings
 from eco.lock.requirements import FileLock
 from eco.lock.requirements import lock_files
 from eco.lock.requirements import pin_changes
@@ -63,6 +64,9 @@ class ProjectLock:
     # The files the branch changes against the project's branch, with their pin changes.
     delta: tuple[tuple[str, tuple[str, ...]], ...] = ()
     published: PublishResult | None = None  # what the forge did with the branch
+    # The remote lock branch's head as fetched ("" when absent): checked for commits eco
+    # did not make, and so what a push may replace (its lease).
+    lease: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -127,6 +131,7 @@ def lock_project(
     """Lock ``project``'s requirements; commit what changed onto ``request.branch``."""
     clone = workspace.ensure(project, fetch=fetch)
     repo = clone.path
+    lease = _refuse_overwriting_work(project, repo, clone.remote_branch, request.branch)
     wanted = project.min_python.rstrip("t")  # a free-threaded build resolves the same
     python = resolver.python_for(wanted)
     notes = []
@@ -136,13 +141,18 @@ def lock_project(
             "with pip-tools was found (use --backend uv, or install pip-tools for it)"
         )
     base_sha, start = _starting_point(repo, clone.remote_branch, request.branch)
+    if project.generation == "uv":  # its pyproject.toml must not choose an index either
+        with ObjectReader(repo) as reader:
+            pyproject = reader.read(base_sha, ["pyproject.toml"]).files.get("pyproject.toml")
+        if pyproject is not None:
+            check_uv_settings(decode(pyproject))
     if start == base_sha:
         (base_files,) = read_folders(repo, [base_sha])
         files = base_files
     else:
         base_files, files = read_folders(repo, [base_sha, start])
     if not any(name.endswith(".in") for name in files):
-        return ProjectLock(project, python, repo=repo, notes=tuple(notes))
+        return ProjectLock(project, python, repo=repo, notes=tuple(notes), lease=lease)
     settings = Settings(request.backend, python, request.index_url)
     changed, results = lock_files(
         files,
@@ -160,7 +170,9 @@ def lock_project(
         if final.get(name) != base_files.get(name)
     )
     if not delta:
-        return ProjectLock(project, python, tuple(results), repo=repo, notes=tuple(notes))
+        return ProjectLock(
+            project, python, tuple(results), repo=repo, notes=tuple(notes), lease=lease
+        )
     if request.dry_run:
         return ProjectLock(
             project,
@@ -170,6 +182,7 @@ def lock_project(
             delta=delta,
             dry_run=True,
             notes=tuple(notes),
+            lease=lease,
         )
     result = commit_files(
         repo,
@@ -188,7 +201,27 @@ def lock_project(
         committed=result.created,
         delta=delta,
         notes=tuple(notes),
+        lease=lease,
     )
+
+
+def _refuse_overwriting_work(project: Project, repo: Path, base: str, branch: str) -> str:
+    """The remote lock branch's head as fetched ("" when absent), after checking that it
+    holds no commit eco did not make: eco's lock branch is one commit titled
+    :data:`TITLE` on the project's branch, so any other commit not merged into that
+    branch is someone's work, which a new lock would overwrite."""
+    remote = f"refs/remotes/origin/{branch}"
+    head = git("rev-parse", "-q", "--verify", f"{remote}^{{commit}}", cwd=repo, check=False)
+    if not head:
+        return ""
+    log = git("log", "--no-merges", "--format=%s", head, "--not", base, cwd=repo)
+    if any(subject != TITLE for subject in log.splitlines()):
+        raise GitError(
+            f"{project.name}: the remote {branch} branch has commits eco did not make "
+            f"(head {head[:12]}); merge or close that pull request, or delete the branch, "
+            "before locking again, so that work is not overwritten"
+        )
+    return head
 
 
 TITLE = "Update pinned requirements"

@@ -31,13 +31,14 @@ from pathlib import Path
 from pathlib import PurePosixPath
 
 from eco.errors import EcoError
+from eco.lock.inputs import check_requirements
+from eco.lock.inputs import REQUIREMENTS as REQUIREMENTS
 from eco.lock.resolvers import public_url
 from eco.lock.resolvers import Request
 from eco.lock.resolvers import ResolutionError
 from eco.lock.resolvers import Resolver
 from eco.output import step
 
-REQUIREMENTS = "requirements"
 # Bump when eco changes how it calls the resolvers: every lock is then re-resolved once.
 FORMAT = "1"
 
@@ -101,6 +102,11 @@ def references(name: str, text: str) -> list[tuple[str, str, int]]:
             raise LockError(
                 f"{REQUIREMENTS}/{name}:{number}: expected a file in {REQUIREMENTS}/, "
                 f"got {match.group(2)!r}"
+            )
+        if not parts[-1].endswith((".in", ".txt")):
+            raise LockError(
+                f"{REQUIREMENTS}/{name}:{number}: {match.group(2)} is refused: -r and -c "
+                "name another .in or .txt file of the folder"
             )
         option = "-c" if match.group(1) in ("-c", "--constraint") else "-r"
         found.append((option, "/".join(parts), number))
@@ -242,6 +248,10 @@ def lock_files(
     :class:`LockError` naming it and the conflicting requirement; nothing is returned.
     """
     order = plan(files)
+    for source in order:  # every file a resolver reads, before any resolver runs
+        for name in closure(source, files):
+            if name in files:
+                check_requirements(name, files[name])
     current = dict(files)
     results: list[FileLock] = []
     with tempfile.TemporaryDirectory(prefix="eco-lock-") as tmp:

@@ -6,7 +6,8 @@ find-links, none of the machine's pip or uv configuration (``PIP_CONFIG_FILE`` i
 null device, ``UV_NO_CONFIG=1``, every resolution-changing ``PIP_*``/``UV_*`` variable
 dropped), so a lock depends on the requirements, the index and the Python, never on the
 maintainer's machine. Transport settings (certificates, proxies, timeouts, cache folders)
-are kept.
+are kept; credentials are not (:func:`eco.secrets.clean_env`): resolving an sdist runs its
+build backend.
 
 pip-compile has no ``--python-version``: it resolves for the interpreter it runs under.
 :func:`pip_tools_python` finds an interpreter of the wanted version that has pip-tools;
@@ -30,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+
+from eco.secrets import clean_env
 
 BACKENDS = ("pip-tools", "uv")
 
@@ -60,11 +63,11 @@ def public_url(url: str) -> str:
 
 
 def resolver_env(index_url: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment a resolver runs in: ``base`` without the machine's pip/uv settings."""
-    source = os.environ if base is None else base
+    """The environment a resolver runs in: ``base`` without the machine's pip/uv settings
+    and without any credential (a resolver builds sdists: their code runs in it)."""
     env = {
         key: value
-        for key, value in source.items()
+        for key, value in clean_env(base).items()
         if not key.startswith(("PIP_", "UV_")) or key in _TRANSPORT
     }
     env.update(

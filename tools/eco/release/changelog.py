@@ -163,21 +163,50 @@ def _why_none(changelog: Changelog, version: str) -> str:
             f"{line}: Version {own.version} says {own.status!r}; write exactly {UNRELEASED!r} "
             "there (the release replaces it with 'Released <date>')"
         )
-    first = changelog.sections[0].header if changelog.sections else len(changelog.lines)
+    if not changelog.sections:
+        return _no_sections(changelog)
+    first = changelog.sections[0].header
     loose = [i for i in range(first) if _ENTRY.match(changelog.lines[i])]
     if loose:
         return (
             f"{changelog.line_ref(loose[0])}: entries above the first 'Version X' header; put "
             f"them under a new 'Version {version}' header with {UNRELEASED!r}"
         )
-    if not changelog.sections:
-        return f"{where}: no 'Version X' section found at all; add 'Version {version}' first"
     top = changelog.sections[0]
     return (
         f"{where}: no {UNRELEASED!r} section; the newest, Version {top.version} "
         f"({changelog.line_ref(top.header)}), says {top.status!r}. Add 'Version {version}' "
         f"with {UNRELEASED!r} and the changes first."
     )
+
+
+# A version header of another convention: Keep a Changelog's "## [1.0.0] - 2024-03-26",
+# "## [Unreleased]", or a bare "## 1.0.0".
+_OTHER_HEADER = re.compile(
+    rf"^{_BOM}(?:#{{1,3}}\s+)?\[?(?:Unreleased|v?\d+(?:\.\d+)+)\]?(?:\s+-\s+\S.*)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _no_sections(changelog: Changelog) -> str:
+    """No ``Version X`` header at all: say what eco reads, and what the file seems to be."""
+    if changelog.fmt == "rst":
+        expected = "'Version X.Y.Z' underlined with dashes"
+    else:
+        expected = "'## Version X.Y.Z'"
+    message = (
+        f"{changelog.where}: no 'Version X' section found; eco reads the Pallets format, "
+        f"{expected} followed by {UNRELEASED!r} or 'Released YYYY-MM-DD'"
+    )
+    for index, line in enumerate(changelog.lines):
+        text = line.rstrip("\r\n")
+        if text.strip() and _OTHER_HEADER.match(text) and not _ENTRY.match(text):
+            message += (
+                f" ({changelog.line_ref(index)}: {text.lstrip(chr(0xFEFF))!r} looks like Keep a "
+                "Changelog, whose headers eco does not read)"
+            )
+            break
+    return message
 
 
 def check_release(text: str, fmt: str, version: str, where: str = "changelog") -> Section:
@@ -216,6 +245,19 @@ def open_section(text: str, fmt: str, version: str, where: str = "changelog") ->
         )
     if changelog.find(version) is not None:
         raise ChangelogError(f"{where}: a section for Version {version} already exists")
+    if changelog.sections and changelog.sections[0].released is None:
+        # Entries with no status were never released: a new section above would bury them.
+        newest = changelog.sections[0]
+        if newest.status_line is None or _ENTRY.match(newest.status):
+            state = "has no status line"
+        else:
+            state = f"says {newest.status!r}, not a release date"
+        raise ChangelogError(
+            f"{changelog.line_ref(newest.header)}: Version {newest.version} {state} "
+            f"({UNRELEASED!r} or 'Released YYYY-MM-DD'): its entries were never released; "
+            f"opening {version} above it would bury them. Release {newest.version} first, or "
+            "date its section by hand"
+        )
     newline = _newline(changelog.lines)
     top = changelog.sections[0].header if changelog.sections else None
     # The new header is written in the style of the newest one (underline, '#' level).

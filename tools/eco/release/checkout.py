@@ -16,9 +16,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import InvalidVersion
+from packaging.version import Version
+
 from eco.context import Context
 from eco.errors import EcoError
 from eco.errors import NotInEcosystemError
+from eco.git.run import git
 from eco.registry import CHANGELOG_FORMATS
 from eco.registry import Project
 from eco.registry import Registry
@@ -76,9 +80,38 @@ def infer_project(repo: Path) -> Project:
         module=module,
         changelog=changelog,
         changelog_format=CHANGELOG_FORMATS[Path(changelog).suffix],
-        branch="main",
+        branch=default_branch(repo),
         python=(),
+        tag_style=tag_style(repo),
     )
+
+
+_VERSION_TAG = re.compile(r"^(v?)(\d+(?:\.\d+)+\S*)$")
+
+
+def tag_style(repo: Path) -> str:
+    """The project's tag style read from its tags: the style of its newest version tag
+    (``v1.4.0`` -> ``vX.Y.Z``), so a project that changed style follows its latest; with
+    no version tag, ``X.Y.Z`` (the Pallets style)."""
+    newest: tuple[Version, str] | None = None
+    for tag in git("tag", "--list", cwd=repo, check=False).split():
+        match = _VERSION_TAG.match(tag)
+        if not match:
+            continue
+        try:
+            version = Version(match.group(2))
+        except InvalidVersion:
+            continue
+        style = "vX.Y.Z" if match.group(1) else "X.Y.Z"
+        if newest is None or version > newest[0]:
+            newest = (version, style)
+    return newest[1] if newest else "X.Y.Z"
+
+
+def default_branch(repo: Path) -> str:
+    """origin's default branch (``origin/HEAD``, set by ``git clone``), else ``main``."""
+    ref = git("symbolic-ref", "-q", "refs/remotes/origin/HEAD", cwd=repo, check=False)
+    return ref.removeprefix("refs/remotes/origin/") if ref.startswith("refs/remotes/") else "main"
 
 
 def _registry(ctx: Context) -> Registry | None:

@@ -116,4 +116,16 @@ def export_tree(repo: Path, commit: str, dest: Path) -> None:
     """The files of ``commit`` under ``dest`` (``git archive``; no checkout, no refs)."""
     archive = git_bytes("archive", "--format=tar", commit, cwd=repo)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(dest, filter="data")
+        try:
+            tar.extractall(dest, filter="data")
+        except tarfile.FilterError as exc:  # a link out of the project, an absolute path
+            member = exc.tarinfo
+            what = (
+                f"is a link pointing outside the project ({member.linkname})"
+                if member.issym() or member.islnk()
+                else f"cannot be exported safely ({exc})"
+            )
+            raise GitError(
+                f"{repo}: {member.name} at {commit[:12]} {what}; eco does not follow it: "
+                "remove it, or make it point inside the project"
+            ) from None

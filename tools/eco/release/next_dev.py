@@ -9,6 +9,7 @@ the base branch itself only changes through review, like every other change.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 import click
 
@@ -43,7 +44,9 @@ def run(
     base: str | None,
     github: GitHubSide | None,
     dry_run: bool,
+    say: Callable[[str], None] = click.echo,
 ) -> None:
+    """Open the next version; each line of what is done (or would be) goes to ``say``."""
     repo, project = target.repo, target.project
     problems: list[str] = []
     if target.workspace:
@@ -61,7 +64,7 @@ def run(
     if pv.is_dev(current_version):
         released = pv.release_of(current_version)
         hint = "--next-dev follows a release"
-        if remote_refs(repo, [f"refs/tags/{released}"], url, env):
+        if remote_refs(repo, [f"refs/tags/{project.tag(released)}"], url, env):
             hint = (
                 f"{released} is tagged on origin, but its release branch is not merged into "
                 f"{base} yet: merge release-{released} (with a merge commit) first"
@@ -73,33 +76,32 @@ def run(
     version = version or following(current_version, base, project.branch)
     pv.normal(version, "the next version")
     if not target.workspace:
-        check_checkout(repo, current, base, version, problems)
-        remote = remote_refs(repo, [f"refs/heads/{base}"], url, env).get(f"refs/heads/{base}")
-        check_up_to_date(repo, base, base_commit, remote, problems)
+        if check_checkout(repo, current, base, version, problems):
+            remote = remote_refs(repo, [f"refs/heads/{base}"], url, env).get(f"refs/heads/{base}")
+            check_up_to_date(repo, base, base_commit, remote, problems)
     branch = f"start-{version}"
     exists = git("rev-parse", "-q", "--verify", f"refs/heads/{branch}", cwd=repo, check=False)
     if exists or remote_refs(repo, [f"refs/heads/{branch}"], url, env):
         problems.append(f"branch {branch} already exists: version {version} is already opened")
-    text = read_file(repo, base_commit, project.changelog)
-    try:
-        opened = changelog.open_section(text, project.changelog_format, version, project.changelog)
-    except changelog.ChangelogError as exc:
-        problems.append(exc.message)
-        opened = text
+    new = {source.path: source.with_version(f"{version}.dev")}
+    if project.has_changelog:
+        text = read_file(repo, base_commit, project.changelog)
+        try:
+            new[project.changelog] = changelog.open_section(
+                text, project.changelog_format, version, project.changelog
+            )
+        except changelog.ChangelogError as exc:
+            problems.append(exc.message)
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise ReleaseRefused(
             f"opening {project.name} {version} refused; nothing was changed:\n{lines}"
         )
-    new = {
-        source.path: source.with_version(f"{version}.dev"),
-        project.changelog: opened,
-    }
     message = f"start version {version}"
-    click.echo(f"open {project.name} {version}.dev on {branch} from {base} ({base_commit[:12]})")
+    say(f"open {project.name} {version}.dev on {branch} from {base} ({base_commit[:12]})")
     if dry_run:
-        click.echo("dry run: nothing is changed; the steps would be:")
-        click.echo(f"    git branch {branch} {base_commit[:12]}")
+        say("dry run: nothing is changed; the steps would be:")
+        say(f"    git branch {branch} {base_commit[:12]}")
         for path, content in new.items():
             old = read_file(repo, base_commit, path)
             for line in difflib.unified_diff(
@@ -108,11 +110,11 @@ def run(
                 f"a/{path}",
                 f"b/{path}",
             ):
-                click.echo(f"    {line.rstrip()}")
-        click.echo(f"    git commit -m {message!r}  # on the branch, without a checkout")
-        click.echo(f"    git push origin {branch}")
+                say(f"    {line.rstrip()}")
+        say(f"    git commit -m {message!r}  # on the branch, without a checkout")
+        say(f"    git push origin {branch}")
         if github is not None:
-            click.echo(f"    POST /repos/{project.repo}/pulls head={branch} base={base}")
+            say(f"    POST /repos/{project.repo}/pulls head={branch} base={base}")
         return
     commit = commit_changes(
         repo,
@@ -122,7 +124,7 @@ def run(
         message=message,
         env=identity_env(repo),
     )
-    click.echo(f"[ok]   commit: {commit[:12]} {message!r} on {branch}")
+    say(f"[ok]   commit: {commit[:12]} {message!r} on {branch}")
     git(
         "push",
         "--quiet",
@@ -132,13 +134,13 @@ def run(
         cwd=repo,
         env=env,
     )
-    click.echo(f"[ok]   push: {branch} to origin")
+    say(f"[ok]   push: {branch} to origin")
     if github is not None:
-        click.echo(f"[ok]   pull request: {github.open_pull(branch, base, message, _BODY)}")
+        body = _BODY if project.has_changelog else _BODY_NO_CHANGELOG
+        say(f"[ok]   pull request: {github.open_pull(branch, base, message, body)}")
     else:
-        click.echo(
-            f"next: merge {branch} into {base} (no GitHub forge: open the pull request by hand)"
-        )
+        say(f"next: merge {branch} into {base} (no GitHub forge: open the pull request by hand)")
 
 
 _BODY = "Opens the next version: `.dev` in the version and a new `Unreleased` changelog section.\n"
+_BODY_NO_CHANGELOG = "Opens the next version: `.dev` in the version.\n"

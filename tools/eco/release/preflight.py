@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -34,31 +35,52 @@ class Preflight:
     notes: list[str] = field(default_factory=list)
 
 
-def preflight(release: Release, *, resume: bool, dry_run: bool = False) -> Preflight:
+def preflight(
+    release: Release,
+    *,
+    resume: bool,
+    dry_run: bool = False,
+    allow_empty: bool = False,
+    progress: Callable[[str], None] = lambda _line: None,
+) -> Preflight:
     """Every check, read-only; ``problems`` refuse the release, ``warnings`` do not.
 
     In a dry run an unreachable package index is a warning (the rehearsal works offline);
     a real release refuses to go on without knowing the version is not published yet.
+    An ``Unreleased`` section with no entries refuses the release (its notes would be
+    empty) unless ``allow_empty``, when it is a warning. ``progress`` is told each check
+    that asks the network as it starts.
     """
     result = Preflight()
     problems, repo = result.problems, release.repo
+    on_base = True
     if not release.target.workspace:
-        check_checkout(
+        on_base = check_checkout(
             release.repo, release.current_branch, release.base, release.version, result.problems
         )
         if release.github is None and not check_origin(release, problems):
             return result  # nowhere to compare with or push to: the rest would only fail
-    wanted = [f"refs/heads/{release.base}", f"refs/tags/{release.tag}"]
-    remote = remote_refs(repo, [*wanted, f"refs/heads/{release.branch}"], *release.remote())
+    wanted = [
+        f"refs/heads/{release.base}",
+        f"refs/tags/{release.tag}",
+        f"refs/tags/{release.other_tag}",
+        f"refs/heads/{release.branch}",
+    ]
+    progress("pre-flight: asking origin for the branch and the tag")
+    remote = remote_refs(repo, wanted, *release.remote())
     remote_base = remote.get(f"refs/heads/{release.base}")
-    if not release.target.workspace:
+    if not release.target.workspace and on_base:  # another branch: comparing would mislead
         check_up_to_date(release.repo, release.base, release.base_commit, remote_base, problems)
     _check_tag_and_branch(release, remote, resume, result)
+    progress(f"pre-flight: asking {release.index_url} whether {release.version} is published")
     _check_index(release, resume, result, dry_run=dry_run)
-    _check_files(release, problems)
+    _check_changelog(release, result, allow_empty=allow_empty)
+    _check_version(release, problems)
     if pv.parse(release.version).micro == 0:
+        progress("pre-flight: looking for deprecations due for removal")
         _check_deprecations(release, result)
     if release.github is not None:  # without it, the command says GitHub is skipped, once
+        progress(f"pre-flight: asking GitHub for CI on {release.base_commit[:12]}")
         state = release.github.ci_state(release.base_commit)
         if state:
             problems.append(state)
@@ -69,8 +91,9 @@ def preflight(release: Release, *, resume: bool, dry_run: bool = False) -> Prefl
 
 def check_checkout(
     repo: Path, current: str | None, base: str, version: str, problems: list[str]
-) -> None:
-    """A maintainer's checkout: a clean working tree on the right branch."""
+) -> bool:
+    """A maintainer's checkout: a clean working tree on the right branch (False when it is
+    on another branch: then its HEAD says nothing about ``base`` and is not compared)."""
     status = git("status", "--porcelain", "--untracked-files=normal", cwd=repo)
     if status:
         listed = ", ".join(line[3:] for line in status.splitlines()[:5])
@@ -78,12 +101,18 @@ def check_checkout(
         problems.append(
             f"the working tree has uncommitted changes: {listed}{more}; commit or stash them"
         )
-    if current != base:
-        kind = "fix release A.B.x" if base == STABLE else "feature release A.B.0"
-        problems.append(
-            f"the checkout is on {current or 'a detached HEAD'!r}, but {version} (a {kind}) "
-            f"is made from {base!r}; git switch {base} (or pass --base)"
-        )
+    if current == base:
+        return True
+    kind = "fix release A.B.x" if base == STABLE else "feature release A.B.0"
+    if current is None:
+        where, other = "a detached HEAD", ""
+    else:
+        where, other = repr(current), f" (or pass --base {current} to release from {current})"
+    problems.append(
+        f"{version} (a {kind}) is released from {base!r}, and this checkout is on {where}: "
+        f"git switch {base}{other}"
+    )
+    return False
 
 
 _GITHUB_SLUG = re.compile(r"github\.com[:/]+([^/]+/[^/]+?)(?:\.git)?/*$", re.IGNORECASE)
@@ -135,6 +164,7 @@ def check_up_to_date(
 def _check_tag_and_branch(
     release: Release, remote: dict[str, str], resume: bool, result: Preflight
 ) -> None:
+    _check_other_style(release, remote, result)
     tag_ref = f"refs/tags/{release.tag}"
     local_tag = release.local_ref(tag_ref)
     remote_tag = remote.get(tag_ref)
@@ -143,7 +173,15 @@ def _check_tag_and_branch(
     if not resume:
         where = [w for w, sha in (("locally", local_tag), ("on origin", remote_tag)) if sha]
         resume_hint = f"continue it with: {eco_command(release, '--resume')}"
-        if remote_tag:
+        if (local_tag or remote_tag) and not (local_branch or remote_branch):
+            # No release branch: not a release eco began, so --resume has nothing to finish.
+            mistake = "" if remote_tag else f" (a tag made by mistake: git tag -d {release.tag})"
+            result.problems.append(
+                f"tag {release.tag} already exists ({' and '.join(where)}) and no "
+                f"{release.branch} branch: {release.version} was released without eco, or its "
+                f"release is finished; release another version{mistake}"
+            )
+        elif remote_tag:
             result.problems.append(
                 f"tag {release.tag} already exists ({' and '.join(where)}): "
                 f"{release.version} was released or is being released; to finish its "
@@ -218,6 +256,22 @@ def _check_tag_and_branch(
             )
 
 
+def _check_other_style(release: Release, remote: dict[str, str], result: Preflight) -> None:
+    """``v1.2.0`` where the project's style says ``1.2.0`` (or the reverse): the version is
+    tagged already, and a second tag beside it would start a second publish workflow."""
+    ref = f"refs/tags/{release.other_tag}"
+    places = (("locally", release.local_ref(ref)), ("on origin", remote.get(ref)))
+    where = [place for place, sha in places if sha]
+    if where:
+        style = release.target.project.tag_style
+        result.problems.append(
+            f"tag {release.other_tag} already exists ({' and '.join(where)}): "
+            f"{release.version} is tagged in the other style than the project's (tag-style "
+            f"{style!r} would tag it {release.tag}); set tag-style in projects.toml to the "
+            "style the project uses"
+        )
+
+
 def _check_index(release: Release, resume: bool, result: Preflight, *, dry_run: bool) -> None:
     name = release.target.project.pypi
     try:
@@ -239,19 +293,43 @@ def _check_index(release: Release, resume: bool, result: Preflight, *, dry_run: 
         result.notes.append(f"{name} is not on {release.index_url} yet: this is its first release")
 
 
-def _check_files(release: Release, problems: list[str]) -> None:
-    project = release.target.project
-    try:
-        text = release.read(release.changelog_path)
-    except EcoError:
-        problems.append(f"{release.changelog_path}: not found in {release.base}")
+def _check_changelog(release: Release, result: Preflight, *, allow_empty: bool) -> None:
+    project, problems = release.target.project, result.problems
+    where = release.changelog_path
+    if not project.has_changelog:
+        result.notes.append("no changelog: write the release notes on GitHub")
+        text = None
     else:
         try:
-            changelog.check_release(
-                text, project.changelog_format, release.changelog_version, release.changelog_path
+            text = release.read(where)
+        except EcoError:
+            problems.append(
+                f"{where}: not found in {release.base}; a project that keeps no changelog "
+                'says changelog = "" in projects.toml (release notes on GitHub only)'
+            )
+            text = None
+    if text is not None:
+        try:
+            section = changelog.check_release(
+                text, project.changelog_format, release.changelog_version, where
             )
         except changelog.ChangelogError as exc:
             problems.append(exc.message)
+        else:
+            body = changelog.section_text(text, project.changelog_format, section.version, where)
+            if not body:
+                assert section.status_line is not None
+                empty = (
+                    f"{where}:{section.status_line + 1}: Version {section.version} has no "
+                    f"entries under {changelog.UNRELEASED!r}: the release notes would be empty"
+                )
+                if allow_empty:
+                    result.warnings.append(f"{empty} (--allow-empty)")
+                else:
+                    problems.append(f"{empty}; write the changes there, or pass --allow-empty")
+
+
+def _check_version(release: Release, problems: list[str]) -> None:
     try:
         source = pv.locate(release.read)
     except EcoError as exc:

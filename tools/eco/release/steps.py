@@ -3,7 +3,8 @@
 Policy (pallets/website): ``main`` carries the next feature release ``A.B.0``, ``stable``
 the fixes ``A.B.x``. A release is a ``release-A.B.C`` branch holding one commit, "release
 version A.B.C", that drops ``.dev`` from the version and dates the changelog's
-``Unreleased`` section; the annotated tag ``A.B.C`` ("release version A.B.C") on it is
+``Unreleased`` section; the annotated tag ``A.B.C`` ("release version A.B.C") on it, or
+``vA.B.C`` in a project whose tag style says so (:meth:`eco.registry.Project.tag`), is
 pushed, and the project's publish workflow builds, attests and uploads once a maintainer
 approves its ``publish`` environment. The branch is merged back with a merge commit.
 
@@ -132,7 +133,13 @@ class Release:
 
     @property
     def tag(self) -> str:
-        return self.version
+        """The tag in the project's style: ``1.2.0``, or ``v1.2.0``."""
+        return self.target.project.tag(self.version)
+
+    @property
+    def other_tag(self) -> str:
+        """The tag in the other style: if it exists, the version is already tagged."""
+        return self.version if self.tag != self.version else f"v{self.version}"
 
     @property
     def branch(self) -> str:
@@ -157,7 +164,7 @@ class Release:
         project = self.target.project
         source = pv.locate(self.read)
         files = {source.path: source.with_version(self.version)}
-        if self.changelog_version == self.version:
+        if project.has_changelog and self.changelog_version == self.version:
             files[self.changelog_path] = changelog.stamp_release(
                 self.read(self.changelog_path),
                 project.changelog_format,
@@ -175,7 +182,7 @@ class Release:
     def changelog_version(self) -> str:
         """The changelog section this release belongs to: its own, or for a pre-release
         (``3.2.0rc1``) without a section of its own, the final release's (``3.2.0``)."""
-        if self.prerelease_of is None:
+        if self.prerelease_of is None or not self.target.project.has_changelog:
             return self.version
         try:
             text = self.read(self.changelog_path)
@@ -200,11 +207,14 @@ class Release:
         return out
 
     def notes(self) -> str:
-        """The release notes: the changelog section, as GitHub Markdown."""
+        """The release notes: the changelog section, as GitHub Markdown (a project without
+        a changelog gets the opening and the links; its notes are written on GitHub)."""
         project = self.target.project
-        body = changelog.section_text(
-            self.read(self.changelog_path), project.changelog_format, self.changelog_version
-        )
+        body = ""
+        if project.has_changelog:
+            body = changelog.section_text(
+                self.read(self.changelog_path), project.changelog_format, self.changelog_version
+            )
         feature = pv.parse(self.version).micro == 0
         intro = FEATURE_INTRO if feature else FIX_INTRO
         if self.prerelease_of is not None:
@@ -215,7 +225,8 @@ class Release:
         if isinstance(docs, str) and docs:
             anchor = "version-" + self.changelog_version.replace(".", "-")
             links.append(f"Changes: {docs.rstrip('/')}/page/changes/#{anchor}")
-        return "\n\n".join([head, "\n".join(links), changelog.to_markdown(body)]) + "\n"
+        parts = [head, "\n".join(links)] + ([changelog.to_markdown(body)] if body else [])
+        return "\n\n".join(parts) + "\n"
 
     # state read from git
 
@@ -327,7 +338,9 @@ def _commit_step(release: Release) -> Step:
         head = release.release_commit()
         if head is None:
             return False
-        if release.changelog_version != release.version:  # a pre-release: the version only
+        project = release.target.project
+        if not project.has_changelog or release.changelog_version != release.version:
+            # no changelog, or a pre-release: the version only
             return pv.locate(lambda path: release.read(path, head)).version == release.version
         return changelog.is_stamped(
             release.read(release.changelog_path, head),
@@ -441,6 +454,10 @@ def next_steps(release: Release) -> list[str]:
         lines.insert(
             0,
             "no GitHub forge: open the pull request and the draft release by hand "
-            "(notes: the changelog section)",
+            + (
+                "(notes: the changelog section)"
+                if release.target.project.has_changelog
+                else "(notes: written there, the project keeps no changelog)"
+            ),
         )
     return lines

@@ -13,8 +13,13 @@ Two kinds of evidence:
   :class:`sigstore.verify.Verifier` under a policy built from the registry: issuer
   GitHub Actions, the source repository, the workflow, optionally the ref.
 
-``offline=True`` never touches the network: sigstore's trust root comes from its local
-TUF cache, which starts as the root embedded in the sigstore package.
+The trust root is loaded once per run by :func:`load_trust`: refreshed from sigstore's
+TUF repository (over HTTPS, through the usual ``https_proxy`` settings), or with
+``offline=True`` read from sigstore's local TUF cache, which starts as the root embedded
+in the sigstore package, without touching the network. Every check of the run then reads
+that copy. A trust root that cannot be had is :class:`CouldNotCheck` (exit 2), never a
+failed verification (exit 1): a script must be able to tell "not verified" from "could
+not check".
 """
 
 from __future__ import annotations
@@ -22,11 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs
 import sigstore.errors
 from cryptography import x509
 from cryptography.x509 import Certificate
@@ -37,6 +45,7 @@ from pypi_attestations import Distribution
 from pypi_attestations import GitHubPublisher
 from pypi_attestations import Provenance
 from sigstore.models import Bundle
+from sigstore.models import ClientTrustConfig
 from sigstore.verify import policy as sigstore_policy
 from sigstore.verify import Verifier
 
@@ -51,8 +60,99 @@ SOURCE_REPOSITORY_REF = x509.ObjectIdentifier("1.3.6.1.4.1.57264.1.14")
 BUILD_CONFIG_URI = x509.ObjectIdentifier("1.3.6.1.4.1.57264.1.18")
 
 
+# sigstore's production TUF repository, where its trust root is refreshed from.
+TUF_URL = "https://tuf-repo-cdn.sigstore.dev"
+
+
 class VerifyInputError(EcoError):
     """A provenance or bundle file that cannot be read at all (bad input: exit 2)."""
+
+
+class CouldNotCheck(EcoError):
+    """Nothing could be verified (no trust root, no network): exit 2, not "not verified"."""
+
+
+# The accepted forms of --workflow: a file of the repository, or a reusable workflow.
+_WORKFLOW_FILE = re.compile(r"^(?:\./)?(?:\.github/workflows/)?([^/]+\.ya?ml)$")
+_REUSABLE = re.compile(r"^[^/]+/[^/]+/\.github/workflows/[^/]+\.ya?ml$")
+
+
+def workflow_name(value: str) -> str:
+    """``release.yml``, ``.github/workflows/release.yml`` (the path GitHub shows) ->
+    ``release.yml``; ``OWNER/REPO/.github/workflows/FILE`` is kept; anything else is bad
+    input naming the accepted forms."""
+    match = _WORKFLOW_FILE.match(value)
+    if match:
+        return match.group(1)
+    if _REUSABLE.match(value):
+        return value
+    raise EcoError(
+        f"--workflow {value!r}: expected a workflow file of the repository (release.yml or "
+        ".github/workflows/release.yml) or a reusable workflow "
+        "(OWNER/REPO/.github/workflows/FILE)"
+    )
+
+
+@dataclass(frozen=True)
+class Trust:
+    """sigstore's trust root for one run, from :func:`load_trust`."""
+
+    verifier: Verifier
+    refreshed: bool  # False: the local copy, as --offline asks
+
+
+def trust_root_copy(url: str = TUF_URL) -> Path:
+    """Where sigstore keeps its local copy of the trust root for ``url`` (its TUF cache)."""
+    cache = Path(platformdirs.user_cache_dir("sigstore-python", "sigstore"))
+    return cache / "tuf" / urllib.parse.quote(url, safe="") / "trusted_root.json"
+
+
+def load_trust(*, offline: bool) -> Trust:
+    """Refresh sigstore's trust root over TUF (or, ``offline``, read the local copy).
+
+    A refresh updates the local copy, which every check of the run then reads offline:
+    one run makes one round of TUF requests, however many files it verifies."""
+    try:
+        with _quiet_tuf():
+            config = ClientTrustConfig.from_tuf(TUF_URL, offline=offline)
+            verifier = Verifier(trusted_root=config.trusted_root)
+    except sigstore.errors.TUFError as exc:
+        raise CouldNotCheck(
+            f"could not check: sigstore's trust root cannot be refreshed from {TUF_URL} "
+            f"({_cause(exc)}); --offline uses the trust root embedded in sigstore instead"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise CouldNotCheck(
+            f"could not check: sigstore's trust root {trust_root_copy()} cannot be read "
+            f"({_first_line(exc)}); remove it to start again from the root embedded in sigstore"
+        ) from None
+    return Trust(verifier, refreshed=not offline)
+
+
+def _cause(exc: BaseException) -> str:
+    """What went wrong under a TUF error: the download, and its root cause."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc.__cause__ or exc.__context__
+    while current is not None and len(chain) < 20:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    if not chain:
+        return str(exc)
+    if len(chain) == 1:
+        return _first_line(chain[0])
+    return f"{_first_line(chain[0])}: {_first_line(chain[-1])}"
+
+
+def _first_line(exc: BaseException) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):  # pydantic: the first error, without its long help text
+        try:
+            first = errors()[0]
+            return str(first.get("msg", exc))
+        except (TypeError, IndexError, AttributeError):
+            pass
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -169,11 +269,6 @@ class GitHubPolicy:
             raise sigstore.errors.VerificationError(problem)
 
 
-def verifier(offline: bool) -> Verifier:
-    with _quiet_tuf():
-        return Verifier.production(offline=offline)
-
-
 # PyPI provenance
 
 
@@ -191,9 +286,12 @@ def load_provenance(path: Path) -> Provenance:
 
 
 def verify_provenance(
-    provenance: Provenance, dist: Path, expected: Expected, *, offline: bool
+    provenance: Provenance, dist: Path, expected: Expected, *, trust: Trust
 ) -> Result:
-    """Every attestation of ``provenance`` must verify for ``dist`` against ``expected``."""
+    """Every attestation of ``provenance`` must verify for ``dist`` against ``expected``.
+
+    pypi-attestations reads sigstore's local copy of the trust root, which ``trust``
+    loaded (refreshed, unless offline) for this run."""
     distribution = Distribution.from_file(dist)
     publisher = GitHubPublisher(repository=expected.repository, workflow=expected.workflow)
     count = 0
@@ -209,7 +307,7 @@ def verify_provenance(
                     f"the publisher's is {environment or '(none)'}",
                 )
         for attestation in bundle.attestations:
-            problem = _verify_attestation(attestation, publisher, distribution, expected, offline)
+            problem = _verify_attestation(attestation, publisher, distribution, expected)
             if problem:
                 return Result(dist.name, False, problem)
             count += 1
@@ -224,11 +322,10 @@ def _verify_attestation(
     publisher: GitHubPublisher,
     distribution: Distribution,
     expected: Expected,
-    offline: bool,
 ) -> str | None:
     try:
         with _quiet_tuf():
-            attestation.verify(publisher, distribution, offline=offline)
+            attestation.verify(publisher, distribution, offline=True)
     except AttestationError as exc:
         message = str(exc).removeprefix("Verification failed: ")
         try:
@@ -236,7 +333,8 @@ def _verify_attestation(
         except AttestationError:
             return message
         return mismatch(cert, expected) or message
-    return None
+    # Verified for the publisher; what pypi-attestations does not check (the ref) is here.
+    return mismatch(attestation.to_bundle().signing_certificate, expected)
 
 
 # Sigstore bundles
@@ -251,10 +349,10 @@ def load_bundle(path: Path) -> Bundle:
         raise VerifyInputError(f"{path}: not a Sigstore bundle: {exc}") from None
 
 
-def verify_bundle(bundle: Bundle, dist: Path, expected: Expected, *, offline: bool) -> Result:
+def verify_bundle(bundle: Bundle, dist: Path, expected: Expected, *, trust: Trust) -> Result:
     """Verify a message-signature or DSSE (in-toto) bundle for ``dist``."""
     policy = GitHubPolicy(expected)
-    check = verifier(offline)
+    check = trust.verifier
     try:
         if bundle._dsse_envelope is not None:  # the public API has no other way to tell
             kind, payload = check.verify_dsse(bundle, policy)

@@ -14,6 +14,9 @@ pure insertions so a line either side changed or deleted still conflicts.
 With ``strict=True`` (used for skeleton-owned files) any region the project changed
 becomes a conflict even when the skeleton left it alone, so a local edit to an owned file
 is shown for review instead of kept or overwritten.
+
+A file larger than :data:`MAX_MERGE_BYTES` is not merged at all (:func:`too_large` says
+why): a project's repository must not make a run take minutes and gigabytes.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+
+# Beyond this size (any of the three versions, in UTF-8) a file is a conflict, not merged:
+# skeleton files are a few kilobytes, and the merges are quadratic at worst.
+MAX_MERGE_BYTES = 1_000_000
 
 OURS_LABEL = "project"
 THEIRS_LABEL = "skeleton"
@@ -56,6 +63,17 @@ def split_lines(text: str) -> list[str]:
     lines = [line + "\n" for line in text.split("\n")]
     lines[-1] = lines[-1][:-1]
     return lines if lines[-1] else lines[:-1]
+
+
+def too_large(*texts: str | None) -> str:
+    """Why these versions of a file are not merged (their size), or ``""``."""
+    size = max(len(text.encode("utf-8", "surrogateescape")) for text in texts if text is not None)
+    if size <= MAX_MERGE_BYTES:
+        return ""
+    return (
+        f"too large to merge ({size / 1_000_000:.1f} MB; eco merges files up to "
+        f"{MAX_MERGE_BYTES // 1_000_000} MB): merge it by hand"
+    )
 
 
 def _matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:

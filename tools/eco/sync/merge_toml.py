@@ -7,7 +7,9 @@ key by key instead: it starts from the project's document (its formatting, comme
 own tables stay as they are) and applies each key the skeleton changed and the project
 did not. A key both changed differently — value, formatting or comment — is a conflict,
 and the caller keeps the line merge's conflict. The result is checked by parsing it
-again: unless every key holds exactly the merged value, no result is returned.
+again: unless every key holds exactly the merged value, no result is returned. Nor is
+one for a document over :data:`eco.sync.merge.MAX_MERGE_BYTES` (tomlkit is slow and
+memory-hungry on large documents).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from tomlkit.container import Container
 from tomlkit.items import Item
 from tomlkit.items import Table
 from tomlkit.toml_document import TOMLDocument
+
+from eco.sync.merge import too_large
 
 Path = tuple[str, ...]
 _MISSING = object()
@@ -58,7 +62,10 @@ def _parse(text: str) -> TOMLDocument | None:
 
 def merge_toml(base: str, ours: str, theirs: str) -> str | None:
     """The project's document with the skeleton's key changes applied, or None when a
-    key conflicts (or any version is not valid TOML, or the merge cannot be verified)."""
+    key conflicts (or any version is not valid TOML, or the merge cannot be verified, or
+    a version is too large)."""
+    if too_large(base, ours, theirs):
+        return None
     try:
         return _merge(base, ours, theirs)
     except Exception:  # any surprise in a document's shape: keep the line conflict

@@ -17,6 +17,7 @@ from eco.skeleton.render import Rendering
 from eco.skeleton.state import State
 from eco.sync.merge import has_conflict_markers
 from eco.sync.merge import merge3
+from eco.sync.merge import too_large
 from eco.sync.merge_toml import merge_toml
 
 NEW = "new"
@@ -138,6 +139,9 @@ def classify(
         return plan(UNCHANGED, ours)
     if base is not None and ours == base:
         return plan(UPDATED, theirs)
+    oversized = too_large(base, ours, theirs)
+    if oversized:
+        return FilePlan(path, mode, CONFLICT, ours, ours, theirs, base, oversized)
     union = any(fnmatch(path, pattern) for pattern in LINE_LISTS)
     merged = merge3(base, ours, theirs, strict=mode == "owned", union=union)
     if not merged.clean and mode == "merged" and base is not None and path.endswith(".toml"):

@@ -63,6 +63,9 @@ class ProjectView:
     workflows: dict[str, str] = field(default_factory=dict)  # path -> text (for policy)
     # The remote sync branch's head when someone other than eco committed it last.
     published: str | None = None
+    # The remote sync branch's head as fetched ("" when absent): what the check for
+    # commits eco did not make saw, and so what a push may replace (its lease).
+    remote_head: str = ""
     # The local sync branch when it sits on ``base``: what it changes, to skip rewriting it.
     branch: BranchOnBase | None = None
 
@@ -193,6 +196,7 @@ class Syncer:
             read = reader.read(ref, wanted, folders)
             _refuse_blocked_state(project, read.blocked.get(STATE_FILE, ""))
             published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
+            remote_head = published[0] if published is not None else ""
             branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
             ours = {p: decode(content) for p, content in read.files.items()}
             state = _state(project, ours.pop(STATE_FILE, None))
@@ -231,6 +235,7 @@ class Syncer:
             plan,
             modes={p: m for p, m in read.modes.items() if m == EXECUTABLE},
             published=_foreign_head(published),
+            remote_head=remote_head,
             branch=branch,
             workflows={p: ours[p] for p in read.listed.get(WORKFLOWS, []) if _is_workflow(p)},
         )
