@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,8 @@ from eco.forge import owner_of
 from eco.parallel import Outcome
 from eco.parallel import run_each
 from eco.registry import Project
+from eco.release.verify import load_trust
+from eco.release.verify import Trust
 from eco.settings import apply as applying
 from eco.settings import publisher as publishing
 from eco.settings import report
@@ -179,6 +183,20 @@ def apply(
     sys.exit(finish(outcomes, "settings apply"))
 
 
+def sigstore_trust(offline: bool) -> Callable[[], Trust]:
+    """sigstore's trust root, loaded once for the whole run on first use (thread-safe)."""
+    lock = threading.Lock()
+    loaded: list[Trust] = []
+
+    def get() -> Trust:
+        with lock:
+            if not loaded:
+                loaded.append(load_trust(offline=offline))
+            return loaded[0]
+
+    return get
+
+
 @command.command("publisher")
 @projects_argument
 @index_url_option("[ecosystem] index-url")
@@ -201,6 +219,7 @@ def publisher(
     """
     url = index_url or ctx.registry.ecosystem.index_url
     selected = [p for p in ctx.registry.select(projects) if p.repo]
+    trust = sigstore_trust(offline)
 
     def one(project: Project) -> publishing.Checklist:
         expected = verify.expected_for(project, None, None, None, None)
@@ -209,7 +228,8 @@ def publisher(
         env = expected.environment or ""
         if not simple_index.project_files(url, project.pypi):
             return publishing.checklist(*values, env, publishing.NOT_ON_INDEX, url)
-        results = verify.verify_release(project, None, url, expected, offline)
+        version = verify.pick_version(url, project.pypi, None)
+        results = verify.verify_release(project.pypi, version, url, expected, trust())
         failed = [r for r in results if not r.ok]
         if failed:
             detail = f"{failed[0].filename}: {failed[0].detail}"

@@ -18,6 +18,7 @@ from eco.commands.options import format_option
 from eco.commands.options import index_url_option
 from eco.commands.options import jobs_option
 from eco.commands.options import projects_argument
+from eco.commands.settings import sigstore_trust
 from eco.context import Context
 from eco.errors import EcoError
 from eco.forge import connect
@@ -154,11 +155,14 @@ def _sources(
     if not offline:
         url = index_url or registry.ecosystem.index_url
 
+        trust = sigstore_trust(offline=False)
+
         def check(project: Project) -> list[tuple[bool, str]]:
             if not simple_index.project_files(url, project.pypi):
                 raise NotOnIndex(f"not on {url}")
             expected = verify.expected_for(project, None, None, None, None)
-            results = verify.verify_release(project, None, url, expected, False)
+            version = verify.pick_version(url, project.pypi, None)
+            results = verify.verify_release(project.pypi, version, url, expected, trust())
             return [(r.ok, f"{r.filename}: {r.detail}") for r in results]
 
         sources.verify = check
