@@ -188,6 +188,29 @@ def test_one_unreadable_endpoint_leaves_the_others_checked(
     assert [(h.method, h.path) for h in server.writes()] == [("PATCH", "/repos/org/partial")]
 
 
+def test_an_unreadable_environment_is_never_written(
+    world: tuple[GitHubServer, Ecosystem, dict[str, str]],
+) -> None:
+    """A 403 on the environment is not a missing environment: apply leaves it alone."""
+    server, eco, env = world
+    server.fail_next(
+        1,
+        status=403,
+        message="Must have admin rights to Repository.",
+        retry_after=None,
+        path="/repos/org/wrong/environments/publish",
+    )
+    done = run_eco(
+        "settings", "apply", "wrong", "--apply", "--format", "json", cwd=eco.root, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    found = {i["setting"]: i for i in json.loads(done.stdout)["projects"]["wrong"]["settings"]}
+    assert found["environment.reviewers"]["state"] == "unreadable"
+    assert "403 Must have admin rights" in found["environment.reviewers"]["reason"]
+    assert not [h for h in server.writes() if "/environments/" in h.path]
+    assert ("PATCH", "/repos/org/wrong") in [(h.method, h.path) for h in server.writes()]
+
+
 def test_a_stricter_repository_is_kept_unless_loosened(
     world: tuple[GitHubServer, Ecosystem, dict[str, str]],
 ) -> None:

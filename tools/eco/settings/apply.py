@@ -124,16 +124,16 @@ def _environment(
     path = f"{base}/environments/{quote(env.name, safe='')}"
     body: dict[str, Any] = {}
     keys = []
-    if "environment.reviewers" in todo or not current.environment_exists:
+    if "environment.reviewers" in todo or current.environment_missing:
         body["reviewers"] = [_reviewer(r, base, get) for r in env.reviewers]
         keys.append("environment.reviewers")
-    if "environment.deployment" in todo or not current.environment_exists:
+    if "environment.deployment" in todo or current.environment_missing:
         body["deployment_branch_policy"] = {
             "protected_branches": False,
             "custom_branch_policies": True,
         }
         keys.append("environment.deployment")
-    if "environment.admin-bypass" in todo or not current.environment_exists:
+    if "environment.admin-bypass" in todo or current.environment_missing:
         body["can_admins_bypass"] = env.admin_bypass
         keys.append("environment.admin-bypass")
     if not body:

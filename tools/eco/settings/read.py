@@ -39,7 +39,7 @@ class Current:
     ruleset_ids: dict[str, int]  # "branch-ruleset" / "tag-ruleset" -> id
     rulesets: dict[str, dict[str, Any]]  # the full rulesets as read
     policies: dict[str, int]  # "tag:*" -> policy id
-    environment_exists: bool
+    environment_missing: bool  # GitHub answered 404: there is no such environment
 
 
 def _why(exc: GithubException, path: str) -> str:
@@ -118,18 +118,18 @@ def read(repo: str, settings: Settings, get: Get) -> Current:
             workflow.get("can_approve_pull_request_reviews")
         )
     policies: dict[str, int] = {}
-    exists = False
     env_path = f"{base}/environments/{quote(settings.environment.name, safe='')}"
     env = _environment(get, env_path)
+    missing = False
     if isinstance(env, Unreadable):
         for key in ("reviewers", "deployment", "admin-bypass"):
             values[f"environment.{key}"] = env
     elif env is None:
+        missing = True
         values["environment.reviewers"] = []
         values["environment.deployment"] = "no environment"
         values["environment.admin-bypass"] = "no environment"
     else:
-        exists = True
         reviewers = []
         for rule in env.get("protection_rules") or []:
             for item in rule.get("reviewers") or []:
@@ -174,7 +174,7 @@ def read(repo: str, settings: Settings, get: Get) -> Current:
         ids[key] = int(match["id"])
         full[key] = one
         values[key] = normal_ruleset(one)
-    return Current(values, ids, full, policies, exists)
+    return Current(values, ids, full, policies, missing)
 
 
 def _environment(get: Get, path: str) -> dict[str, Any] | Unreadable | None:
