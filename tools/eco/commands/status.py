@@ -89,6 +89,7 @@ def command(
     when offline), and eco's own open pull requests (eco prs). Every cell names the
     command that explains it. A cell that cannot be read says so; the others are shown.
     --format html writes one self-contained page without the settings column.
+    The exit status is 0 whatever the cells say: the table is the report.
     """
     registry = ctx.registry
     selected = registry.select(projects)
