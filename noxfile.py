@@ -13,10 +13,11 @@ nox.options.default_venv_backend = "venv"
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite, with coverage."""
+    """The test suite, with coverage: the lines and branches it runs, a total printed."""
     session.install("-r", "requirements/tests.txt")
     session.install("--no-deps", "-e", ".")
-    session.run("pytest", *session.posargs)
+    # eco run in a subprocess by a test is measured too ([tool.coverage.run] patch)
+    session.run("pytest", "--cov", "--cov-report=term", *session.posargs)
 
 
 @nox.session

@@ -62,19 +62,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 # How long the server may take to answer after it was started, polled every few ms.
 START_TIMEOUT = 30.0
 
 
-def normalize(name: str) -> str:
-    """PEP 503 normalised project name (``Foo_Bar`` -> ``foo-bar``)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def _wheel_name(name: str) -> str:
     """The distribution name as it appears in wheel file names (PEP 427/491)."""
-    return normalize(name).replace("-", "_")
+    return canonicalize_name(name).replace("-", "_")
 
 
 def _record_hash(data: bytes) -> str:
@@ -224,7 +220,9 @@ class PackageIndex:
 
     def versions(self, name: str) -> list[str]:
         try:
-            with urllib.request.urlopen(f"{self.url}{normalize(name)}/", timeout=10) as resp:
+            with urllib.request.urlopen(
+                f"{self.url}{canonicalize_name(name)}/", timeout=10
+            ) as resp:
                 page = resp.read().decode()
         except urllib.error.HTTPError as exc:
             if exc.code == 404:

@@ -80,3 +80,65 @@ def test_invalid_yaml_and_many_files_sorted() -> None:
         ("a.yaml", "missing-permissions"),
         ("b.yaml", "invalid-yaml"),
     ]
+
+
+TOKEN_UPLOAD = f"""\
+name: release
+on: push
+permissions: {{}}
+jobs:
+  upload:
+    runs-on: ubuntu-latest
+    environment: publish
+    env:
+      TWINE_USERNAME: __token__
+    steps:
+      - uses: actions/checkout@{SHA} # v4.2.2
+      - run: |
+          python -m build
+          python -m twine upload dist/*
+        env:
+          TWINE_PASSWORD: ${{{{ secrets.PYPI_API_TOKEN }}}}
+  action:
+    runs-on: ubuntu-latest
+    environment: publish
+    steps:
+      - uses: pypa/gh-action-pypi-publish@{SHA} # v1.12.4
+        with:
+          password: ${{{{ secrets.PYPI_TOKEN }}}}
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - run: twine check dist/* && echo "twine upload happens elsewhere"
+"""
+
+
+def test_an_upload_with_a_token_secret_is_found_as_zizmor_finds_it() -> None:
+    findings = check_workflow("w.yaml", TOKEN_UPLOAD)
+    assert [(f.line, f.rule) for f in findings] == [
+        (14, "upload-with-token"),
+        (23, "upload-with-token"),
+    ]
+    assert "`twine upload` and the secret PYPI_API_TOKEN" in findings[0].message
+    assert "trusted publishing" in findings[0].message
+    assert "the secret PYPI_TOKEN" in findings[1].message
+
+
+def test_other_publish_commands_and_a_secret_in_the_script_itself() -> None:
+    text = TOKEN_UPLOAD.replace(
+        "python -m twine upload dist/*", "uv publish --token ${{ secrets.UV_TOKEN }}"
+    )
+    text = text.replace(
+        "        env:\n          TWINE_PASSWORD: ${{ secrets.PYPI_API_TOKEN }}\n", ""
+    )
+    findings = check_workflow("w.yaml", text)
+    assert [(f.line, f.rule) for f in findings][0] == (14, "upload-with-token")
+    assert "`uv publish` and the secret UV_TOKEN" in findings[0].message
+
+
+def test_trusted_publishing_and_an_upload_without_a_secret_are_not_flagged() -> None:
+    assert check_workflow("publish.yaml", CLEAN_CALLER) == []
+    no_secret = TOKEN_UPLOAD.replace("${{ secrets.PYPI_API_TOKEN }}", "dummy").replace(
+        "password: ${{ secrets.PYPI_TOKEN }}", "repository-url: https://test.pypi.org/legacy/"
+    )
+    assert check_workflow("w.yaml", no_secret) == []

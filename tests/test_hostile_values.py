@@ -110,6 +110,7 @@ def hostile_rendering(registry: Registry, name: str, docs_format: str) -> Render
     project = registry.projects[name]
     hostile = replace(
         project,
+        generation="pip-tools",  # the generation with the most rendered files
         branch=BRANCH,
         description=DESCRIPTION,
         vars={

@@ -158,3 +158,11 @@ def test_bad_definitions(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(LabelsError) as info:
         load_labels(path)
     assert message in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_missing_file_says_what_to_create(tmp_path: Path) -> None:
+    with pytest.raises(LabelsError) as raised:
+        load_labels(tmp_path / "labels.toml")
+    message = str(raised.value)
+    assert message.startswith(f"{tmp_path / 'labels.toml'}: not found; create it")
+    assert "[[label]]" in message and "copy labels.toml from the eco repository" in message

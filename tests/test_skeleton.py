@@ -80,28 +80,42 @@ def test_manifest_explains_every_entry() -> None:
     assert on_disk <= used, f"templates no manifest entry uses: {sorted(on_disk - used)}"
 
 
-def test_the_standard_layout_is_complete(renderings: dict[str, Rendering]) -> None:
-    expected = {
-        ".editorconfig",
-        ".gitignore",
-        ".pre-commit-config.yaml",
-        ".readthedocs.yaml",
-        ".github/ISSUE_TEMPLATE/bug-report.md",
-        ".github/ISSUE_TEMPLATE/feature-request.md",
-        ".github/ISSUE_TEMPLATE/config.yml",
-        ".github/pull_request_template.md",
-        "LICENSE.txt",
-        "README.md",
-        "docs/conf.py",
-        "noxfile.py",
-        "pyproject.toml",
-        "requirements/build.in",
-        "requirements/dev.in",
-        "requirements/docs.in",
-        "requirements/tests.in",
-        "requirements/typing.in",
-    }
+def test_the_standard_layout_is_complete(
+    registry: Registry, renderings: dict[str, Rendering]
+) -> None:
+    """Every project gets the standard files its facts call for: the pip-tools
+    generation's requirements and noxfile, typing only when typed, the licence under
+    the project's own name."""
     for name, rendering in renderings.items():
+        project = registry.projects[name]
+        expected = {
+            ".editorconfig",
+            ".gitignore",
+            ".pre-commit-config.yaml",
+            ".github/ISSUE_TEMPLATE/bug-report.md",
+            ".github/ISSUE_TEMPLATE/feature-request.md",
+            ".github/ISSUE_TEMPLATE/config.yml",
+            ".github/pull_request_template.md",
+            project.license_file,
+            "README.md",
+            "docs/conf.py",
+            "pyproject.toml",
+        }
+        pip_tools = {
+            ".readthedocs.yaml",
+            "noxfile.py",
+            "requirements/build.in",
+            "requirements/dev.in",
+            "requirements/docs.in",
+            "requirements/tests.in",
+        }
+        if project.generation == "pip-tools":
+            expected |= pip_tools | ({"requirements/typing.in"} if project.typed else set())
+        else:
+            assert not pip_tools & set(rendering.files), name
+        assert ("requirements/typing.in" in rendering.files) == (
+            project.generation == "pip-tools" and project.typed
+        )
         assert expected <= set(rendering.files), name
         assert not any(
             p.endswith(".txt") and p.startswith("requirements/") for p in rendering.files
@@ -118,6 +132,8 @@ def test_docs_format_and_changelog_format_pick_the_docs_files(
         assert f"docs/index.{fmt}" in files and f"docs/license.{fmt}" in files
         assert project.changelog in files and files[project.changelog].mode == "seeded"
         conf = files["docs/conf.py"].content
+        if project.generation != "pip-tools":
+            continue  # its docs dependencies are its own (a dependency group)
         docs_in = files["requirements/docs.in"].content.split()
         if fmt == "md":
             assert 'html_theme = "furo"' in conf and "myst_parser" in conf
@@ -153,7 +169,9 @@ def test_rendered_python_passes_ruff(rendered_tree: Path) -> None:
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 
-def test_rendered_config_files_parse_and_validate(renderings: dict[str, Rendering]) -> None:
+def test_rendered_config_files_parse_and_validate(
+    registry: Registry, renderings: dict[str, Rendering]
+) -> None:
     validator = pyproject_api.Validator()
     for name, rendering in renderings.items():
         for path, rendered in rendering.files.items():
@@ -165,7 +183,10 @@ def test_rendered_config_files_parse_and_validate(renderings: dict[str, Renderin
                 compile(rendered.content, f"{name}/{path}", "exec")
         pyproject = tomllib.loads(rendering.files["pyproject.toml"].content)
         validator(pyproject)
-        assert pyproject["build-system"]["requires"] == ["flit_core>=3.11,<4"]
+        if registry.projects[name].build_backend == "flit_core":
+            assert pyproject["build-system"]["requires"] == ["flit_core>=3.11,<4"]
+        else:  # the project's own backend and its tables are the project's
+            assert "build-system" not in pyproject and "flit" not in pyproject["tool"]
         assert pyproject["project"]["version"].endswith(".dev")
         assert set(pyproject["project"]["urls"]) == {
             "Donate",
@@ -191,8 +212,9 @@ def test_pre_commit_config_is_valid_and_frozen(rendered_tree: Path) -> None:
 def test_python_versions_follow_the_registry(
     registry: Registry, renderings: dict[str, Rendering]
 ) -> None:
-    project = registry.projects["blinker"]
-    files = renderings["blinker"].files
+    name = next(n for n, p in registry.projects.items() if p.generation == "pip-tools" and p.typed)
+    project = registry.projects[name]
+    files = renderings[name].files
     lowest = project.python[0]
     assert f'requires-python = ">={lowest}"' in files["pyproject.toml"].content
     assert f'python_version = "{lowest}"' in files["pyproject.toml"].content

@@ -105,8 +105,10 @@ def test_allow_conflicts_commits_markers(eco: Ecosystem, remote: Path, tmp_path:
     result = eco_cli(eco, "sync", "--allow-conflicts")
     assert result.exit_code == 1
     text = show(clone_of("alpha"), "eco/sync", "pyproject.toml")
-    assert "<<<<<<< project\nline-length = 120\n" in text
-    assert "=======\nline-length = 100\n>>>>>>> skeleton" in text
+    # markers longer than any line of the file, so none can be read as a marker
+    size = max(len(line) for line in pyproject.splitlines()) + 1
+    assert f"{'<' * size} project\nline-length = 120\n" in text
+    assert f"\n{'=' * size}\nline-length = 100\n{'>' * size} skeleton" in text
     message = git("log", "-1", "--format=%B", "eco/sync", cwd=clone_of("alpha"))
     assert "conflict (committed with conflict markers" in message
 
@@ -281,33 +283,33 @@ def test_adoption_report_and_no_silent_overwrite(eco: Ecosystem, unadopted: Path
     eco_cli(eco, "fetch")
     before = refs(clone_of("alpha"))
     report = eco_cli(eco, "sync", "--adopt", "--dry-run")
-    assert report.exit_code == 1  # a conflict: the off-standard file
+    assert report.exit_code == 0, report.output
     assert "last applied none (adoption)" in report.stdout
-    assert "conflict       .editorconfig" in report.stdout
+    # the owned file is replaced, visibly: what the project's version had is listed
+    assert "replaced       .editorconfig" in report.stdout
     assert "new            docs/index.md" in report.stdout
     assert "removed        tox.ini  (nox replaced tox)" in report.stdout
     assert (
-        "adoption: lacks 1 file, 1 off-standard, carries 1 retired file, 2 already standard"
-        in report.stdout
+        "adoption: lacks 1 file, replaces 1, keeps 0 of its own, 0 in conflict, carries 1 "
+        "retired file, 2 already standard" in report.stdout
     )
-    synced = eco_cli(eco, "sync", "--adopt")
-    assert synced.exit_code == 1
-    assert refs(clone_of("alpha")) == before
+    assert refs(clone_of("alpha")) == before  # a dry run writes nothing
 
 
-def test_adoption_with_conflicts_allowed_commits_markers_and_state(
+def test_adoption_replaces_owned_files_and_records_the_state(
     eco: Ecosystem, unadopted: Path
 ) -> None:
-    result = eco_cli(eco, "sync", "--adopt", "--allow-conflicts")
-    assert result.exit_code == 1
+    result = eco_cli(eco, "sync", "--adopt")
+    assert result.exit_code == 0, result.output
     clone = clone_of("alpha")
     editorconfig = show(clone, "eco/sync", ".editorconfig")
-    assert editorconfig.startswith("root = true\n<<<<<<< project\n=======\n\n[*]\n")
+    assert editorconfig == (eco.root / "templates/skeleton/.editorconfig").read_text().rstrip()
     assert show(clone, "eco/sync", "docs/index.md") == "# alpha\n\nWelcome."
     state = parse_state(show(clone, "eco/sync", ".eco.toml") + "\n")
     assert state.seeded == ("docs/index.md",)
     message = git("log", "-1", "--format=%B", "eco/sync", cwd=clone)
     assert "Last applied: (none: the project is being adopted)" in message
+    assert "replaced:\n  .editorconfig\n" in message
 
 
 def test_adopting_a_standard_project_records_the_state(eco: Ecosystem, tmp_path: Path) -> None:

@@ -21,11 +21,11 @@ BASE, THEIRS, OURS = "a\nb\nc\n", "a\nb\nc\nd\n", "z\na\nb\nc\n"
         ("owned", BASE, THEIRS, BASE, False, "updated", "behind"),
         ("owned", OURS, THEIRS, BASE, False, "conflict", "conflict"),
         ("owned", OURS, BASE, BASE, False, "conflict", "modified"),
-        ("owned", OURS, THEIRS, None, False, "conflict", "modified"),
+        ("owned", OURS, THEIRS, None, False, "replaced", "modified"),
         ("merged", BASE, THEIRS, BASE, False, "updated", "behind"),
         ("merged", OURS, THEIRS, BASE, False, "merged", "behind"),
         ("merged", OURS, BASE, BASE, False, "unchanged", "in sync"),
-        ("merged", OURS, THEIRS, None, False, "conflict", "modified"),
+        ("merged", OURS, THEIRS, None, False, "kept", "modified"),
         ("merged", THEIRS, THEIRS, None, False, "unchanged", "in sync"),
         ("seeded", None, THEIRS, BASE, False, "new", "missing"),
         ("seeded", None, THEIRS, BASE, True, "project-owned", "project-owned"),
@@ -45,7 +45,9 @@ def test_classify(
     assert (plan.action, plan.check_status) == (action, status)
     if action == "merged":
         assert plan.result == "z\na\nb\nc\nd\n"
-    if action in ("unchanged", "project-owned"):
+    if action == "replaced":
+        assert plan.result == theirs and plan.details == ("1 line not in the standard file: `z`",)
+    if action in ("unchanged", "project-owned", "kept"):
         assert plan.result == ours and not plan.changes
 
 

@@ -201,3 +201,16 @@ def test_dashboard_opens_in_headless_chromium(tmp_path: Path) -> None:
         check=True,
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_value_from_github_is_escaped_in_text_and_attributes() -> None:
+    hostile = '"><script>alert(1)</script>'
+    repo = Repository(
+        "x",
+        "org/x",
+        (Item("org/x", 1, hostile, "eve", day(1), url=f"https://example.org/{hostile}"),),
+    )
+    page = dashboard.html(build([repo], TEAM, Window(day(0), NOW, 3)))
+    html5lib.HTMLParser(strict=True).parse(page)
+    assert "<script>" not in page
+    assert 'href="https://example.org/&#34;&gt;&lt;script&gt;' in page

@@ -1,30 +1,19 @@
-"""The getting-started walkthrough runs as written, in order, on local git repositories."""
+"""The getting-started walkthrough runs as written, in order, on local git repositories,
+and prints what docs/maintainer/getting-started.md shows for each step."""
 
 from __future__ import annotations
 
-import os
+import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests import guide
 from tests.helpers import git
 from tests.helpers import REPO
 
-
-def _eco_on_path(tmp_path: Path) -> dict[str, str]:
-    """An ``eco`` executable running this checkout's code with this interpreter."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "eco"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m eco "$@"\n')
-    shim.chmod(0o755)
-    return {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": str(REPO / "tools"),
-    }
+_eco_on_path = guide.eco_on_path  # test_adopt_walkthrough's too
 
 
 @pytest.mark.slow
@@ -52,3 +41,18 @@ def test_quickstart_walkthrough(tmp_path: Path) -> None:
     assert git("tag", cwd=hello) == ""
     assert "release-" not in git("branch", "--list", cwd=hello)
     assert ".dev" in (hello / "pyproject.toml").read_text()
+    # What the page shows for each step is what the script printed there.
+    page = (REPO / "docs" / "maintainer" / "getting-started.md").read_text()
+    walkthrough = page.split("What each step shows", 1)[1].split("## Keep going by hand")[0]
+    blocks = guide.page_blocks(walkthrough, re.compile(r"^(\d+)\. \*\*"))
+    assert sorted(blocks) == [2, 3, 5, 6, 7, 8, 9]
+
+    def shown(lines: list[str]) -> list[str]:
+        return [guide.normalise(line, str(demo), "/tmp/eco-quickstart") for line in lines]
+
+    printed = guide.script_steps(result.stdout)
+    stderr = shown(result.stderr.splitlines())
+    for number, step_blocks in blocks.items():
+        for block in step_blocks:
+            problem = guide.mismatch(shown(block), shown(printed[number]), stderr)
+            assert problem is None, f"step {number}: {problem}"

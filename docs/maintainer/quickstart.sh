@@ -2,7 +2,9 @@
 # The getting-started walkthrough, runnable as it is: a scratch ecosystem with two
 # extensions made by `eco init`, then `eco check` and `eco sync` across both, a template
 # change rolled out as a sync branch in each, one merged, and a dry-run release.
-# Everything is local git: no token, no GitHub, no network.
+# Everything is local git: no token, no GitHub. The one use of the network is step 9,
+# which asks the package index (PyPI) whether the version is already published; offline
+# it says it could not check and goes on.
 #
 # Usage: bash docs/maintainer/quickstart.sh [DIR]   (DIR defaults to a new temporary folder)
 set -euo pipefail
@@ -17,6 +19,8 @@ step() { printf '\n== %s\n' "$*"; }
 step "1. A scratch ecosystem: this monorepo's skeleton and a registry with no projects yet"
 mkdir -p "$demo/eco"
 cp -R "$monorepo/templates" "$demo/eco/templates"
+# the central label definitions and CPython's release dates (eco labels, eco python)
+cp "$monorepo/labels.toml" "$monorepo/python-releases.toml" "$demo/eco/"
 cat > "$demo/eco/projects.toml" <<'TOML'
 [ecosystem]
 name = "scratch"

@@ -15,7 +15,7 @@ from packaging.requirements import Requirement
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["tests", "tests-min", "typing", "docs"]
+nox.options.sessions = ["tests", "tests-min", {% if typed %}"typing", {% endif %}{% if docs_layout != "none" %}"docs"{% endif %}]
 
 PYTHONS = {{ pythons | pyrepr }}
 ROOT = Path(__file__).parent
@@ -85,6 +85,7 @@ def tests_dev(session: nox.Session) -> None:
     run_pytest(session)
 
 
+{% if typed -%}
 @nox.session
 def typing(session: nox.Session) -> None:
     """mypy and pyright, both strict about the package and its tests."""
@@ -94,6 +95,8 @@ def typing(session: nox.Session) -> None:
     session.run("pyright")
 
 
+{% endif -%}
+{% if docs_layout != "none" -%}
 @nox.session
 def docs(session: nox.Session) -> None:
     """The documentation, warnings as errors, as Read the Docs builds it."""
@@ -102,3 +105,4 @@ def docs(session: nox.Session) -> None:
     session.run(
         "sphinx-build", "-E", "-W", "-b", "dirhtml", "docs", "docs/_build/dirhtml"
     )
+{%- endif %}

@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from packaging.utils import canonicalize_name
 from packaging.utils import InvalidSdistFilename
 from packaging.utils import InvalidWheelFilename
 from packaging.utils import parse_sdist_filename
@@ -59,12 +60,8 @@ def file_version(filename: str) -> Version | None:
     return None
 
 
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def project_url(index_url: str, name: str) -> str:
-    return f"{index_url.rstrip('/')}/{normalize(name)}/"
+    return f"{index_url.rstrip('/')}/{canonicalize_name(name)}/"
 
 
 class _Anchors(html.parser.HTMLParser):
@@ -187,4 +184,4 @@ def fetch(url: str) -> bytes:
 def integrity_url(index_url: str, name: str, version: str, filename: str) -> str:
     """PyPI's Integrity API address of a file's provenance (same host as the index)."""
     parts = urllib.parse.urlsplit(index_url)
-    return f"{parts.scheme}://{parts.netloc}/integrity/{normalize(name)}/{version}/{filename}/provenance"
+    return f"{parts.scheme}://{parts.netloc}/integrity/{canonicalize_name(name)}/{version}/{filename}/provenance"

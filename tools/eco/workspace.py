@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from eco.errors import EcoError
+from eco.git.config import origin_url
 from eco.git.run import git
 from eco.output import step
 from eco.registry import Project
@@ -122,7 +123,10 @@ class Workspace:
         path = self.clone_path(project)
         source = self.source(project)
         if (path / ".git").is_dir():
-            if git("remote", "get-url", "origin", cwd=path) != source:
+            current = origin_url(path)  # read from .git/config: no git process
+            if current is None:
+                current = git("remote", "get-url", "origin", cwd=path)
+            if current != source:
                 git("remote", "set-url", "origin", source, cwd=path)
             if fetch:
                 with step(f"fetching {project.name} from {source}", in_runs=False):

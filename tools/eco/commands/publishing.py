@@ -1,26 +1,30 @@
 """The ``--push``/``--forge`` options and the publishing plumbing shared by commands that
 commit onto a branch of each workspace clone (``eco sync``, ``eco lock``).
 
-Not a command itself: :class:`eco.cli.EcoGroup` skips this module.
+Not a command itself: :class:`eco.cli.EcoGroup` skips this module. The forge (and with it
+PyGithub) is imported only when a command publishes: ``--push`` is rare, start-up is not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from typing import TYPE_CHECKING
 from typing import TypeVar
 
 import click
 
 from eco import output
-from eco.forge import budget_notice
-from eco.forge import Forge
-from eco.forge import get_forge
-from eco.forge import KINDS
-from eco.forge import PublishResult
 from eco.registry import Registry
 
+if TYPE_CHECKING:
+    from eco.forge import Forge
+    from eco.forge import PublishResult
+
 F = TypeVar("F", bound=Callable[..., Any])
+# eco.forge.KINDS, spelled here so that --help and a run without --push need no forge
+# (tests/test_cli.py checks they are the same).
+KINDS = ("auto", "local", "github")
 
 
 def push_options(branches: str) -> Callable[[F], F]:
@@ -49,6 +53,8 @@ def push_options(branches: str) -> Callable[[F], F]:
 
 def open_forge(kind: str, registry: Registry, projects: int) -> Forge:
     """The forge to publish through; before a large GitHub run, the API budget on stderr."""
+    from eco.forge import get_forge
+
     forge = get_forge(kind, registry)
     show_budget(forge, projects)
     return forge
@@ -56,6 +62,8 @@ def open_forge(kind: str, registry: Registry, projects: int) -> Forge:
 
 def show_budget(forge: Forge, projects: int) -> None:
     """Before a run over ``projects`` large enough to matter, GitHub's API budget on stderr."""
+    from eco.forge import budget_notice
+
     notice = budget_notice(forge, projects)
     if notice:
         output.echo(notice, err=True)

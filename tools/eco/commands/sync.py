@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,8 +21,6 @@ from eco.commands.publishing import open_forge
 from eco.commands.publishing import published_text
 from eco.commands.publishing import push_options
 from eco.context import Context
-from eco.forge import PublishRequest
-from eco.forge import PublishResult
 from eco.parallel import run_each
 from eco.registry import Project
 from eco.sync.plan import Plan
@@ -35,6 +34,9 @@ from eco.sync.report import in_line
 from eco.sync.report import project_text
 from eco.sync.report import summary_markdown
 from eco.sync.report import summary_table
+
+if TYPE_CHECKING:
+    from eco.forge import PublishResult  # the forge is imported only with --push
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class Synced:
     "--adopt",
     is_flag=True,
     help="Allow projects that eco never synced (no .eco.toml): identical files are "
-    "adopted, missing ones added, differing ones reported as conflicts.",
+    "adopted, missing ones added, files the skeleton owns replaced (the report lists "
+    "what the project's version had), pyproject.toml merged keeping every key the "
+    "project owns, other files kept as the project's own.",
 )
 @fetch_option("works offline on the clones")
 @push_options("each sync branch")
@@ -105,6 +109,8 @@ def command(
         written = syncer.write(view, allow_conflicts=allow_conflicts)
         if forge is None or written.outcome not in ("committed", "up-to-date"):
             return Synced(view, written)
+        from eco.forge import PublishRequest
+
         request = PublishRequest(
             project=project,
             repo=view.clone,

@@ -117,7 +117,7 @@ def command(
     baseline_shown = [p.shown for p in request.baseline]
     doc = document(outcomes, against_shown, baseline_shown, installer.runs)
     if fmt == "json":
-        emit_json(doc)
+        emit_json({key: value for key, value in doc.items() if key != "version"})
     elif fmt == "markdown":
         output.echo(markdown(doc), nl=False)
     else:

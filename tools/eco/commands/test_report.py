@@ -35,7 +35,7 @@ def command(reports: tuple[Path, ...], fmt: str) -> None:
             raise EcoError(f"{path}: not JSON: {exc}") from None
     doc = merge(docs, [str(p) for p in reports])
     if fmt == "json":
-        emit_json(doc)
+        emit_json({key: value for key, value in doc.items() if key != "version"})
     elif fmt == "markdown":
         output.echo(markdown(doc), nl=False)
     else:

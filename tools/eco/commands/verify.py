@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
@@ -201,8 +202,8 @@ def _by_pypi_name(registry: Registry | None, name: str) -> Project | None:
     """The registered project published as ``name``, if any (its publisher is known)."""
     if registry is None:
         return None
-    wanted = simple_index.normalize(name)
-    found = (p for p in registry.projects.values() if simple_index.normalize(p.pypi) == wanted)
+    wanted = canonicalize_name(name)
+    found = (p for p in registry.projects.values() if canonicalize_name(p.pypi) == wanted)
     return next(found, None)
 
 

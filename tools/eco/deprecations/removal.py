@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from packaging.utils import canonicalize_name
+
 NEXT = "next"
 
 _WHEN = (
@@ -45,10 +47,6 @@ class Removal:
     project: str | None = None  # the project the message names, as written
 
 
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def parse_removal(message: str) -> Removal:
     """The first removal the message announces."""
     found = _VERSION_RE.search(message)
@@ -68,8 +66,8 @@ def names_this_project(removal: Removal, names: Iterable[str]) -> bool:
 
     With no names known, every removal counts.
     """
-    known = {normalize(n) for n in names}
+    known = {canonicalize_name(n) for n in names}
     if removal.project is None or not known:
         return True
-    said = normalize(removal.project)
+    said = canonicalize_name(removal.project)
     return said in known or said in {n.rstrip("0123456789") for n in known}

@@ -12,7 +12,6 @@ the same change twice commits nothing.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +69,8 @@ def commit_files(
     refs = _read_refs(repo, branch, base)
     if not changes:
         return CommitResult(branch, None, refs.base_tree, created=False)
+    import tempfile  # only when committing: eco check never needs it
+
     with tempfile.TemporaryDirectory(prefix="eco-index-") as tmp:
         index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
         git("read-tree", refs.base_tree, cwd=repo, env=index)

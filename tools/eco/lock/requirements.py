@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
 
+from packaging.utils import canonicalize_name
+
 from eco.errors import EcoError
 from eco.lock.inputs import check_requirements
 from eco.lock.inputs import REQUIREMENTS as REQUIREMENTS
@@ -72,10 +74,6 @@ class FileLock:
     @property
     def resolved(self) -> bool:
         return self.status != "unchanged"
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def references(name: str, text: str) -> list[tuple[str, str, int]]:
@@ -201,11 +199,11 @@ def strip_header(text: str) -> str:
 
 def pins(text: str) -> dict[str, str]:
     """``{normalized name: version}`` of the ``name==version`` lines of a compiled file."""
-    found = {}
+    found: dict[str, str] = {}
     for line in text.splitlines():
         match = _PIN_RE.match(line)
         if match:
-            found[normalize(match.group(1))] = match.group(2)
+            found[canonicalize_name(match.group(1))] = match.group(2)
     return found
 
 
@@ -228,7 +226,7 @@ def _wanted(
     if old is None or upgrade or recorded_digest(old) != inputs:
         return True, tuple(upgrade_packages)
     pinned = pins(old)
-    concerned = tuple(p for p in upgrade_packages if normalize(p) in pinned)
+    concerned = tuple(p for p in upgrade_packages if canonicalize_name(p) in pinned)
     return bool(concerned), concerned
 
 

@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
@@ -34,10 +35,6 @@ class Target:
     repo: Path
     registry: Registry | None
     workspace: bool  # True: eco's own clone; False: the maintainer's checkout
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def read_pyproject(repo: Path) -> dict[str, object]:
@@ -75,7 +72,7 @@ def infer_project(repo: Path) -> Project:
     changelog = next((c for c in CHANGELOGS if (repo / c).is_file()), CHANGELOGS[0])
     module = re.sub(r"[^A-Za-z0-9_]", "_", name).lower()
     return Project(
-        name=normalize(name),
+        name=canonicalize_name(name),
         pypi=name,
         module=module,
         changelog=changelog,
@@ -138,8 +135,8 @@ def resolve(ctx: Context, name: str | None, path: Path | None, *, fetch: bool = 
             raise EcoError(f"no projects.toml found, so project {name!r} is unknown")
         return Target(registry.select([name])[0], repo, registry, workspace=False)
     if registry is not None:
-        wanted = normalize(project_name(repo))
+        wanted = canonicalize_name(project_name(repo))
         for project in registry.projects.values():
-            if normalize(project.pypi) == wanted:
+            if canonicalize_name(project.pypi) == wanted:
                 return Target(project, repo, registry, workspace=False)
     return Target(infer_project(repo), repo, registry, workspace=False)

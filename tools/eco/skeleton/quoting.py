@@ -17,8 +17,6 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from eco.errors import TemplateError
 
 _ESCAPES = {
@@ -137,6 +135,8 @@ def yaml_value(value: Any) -> str:
 
 
 def _reads_back(text: str) -> bool:
+    import yaml  # only for the rare string that might not read back as itself
+
     try:
         return bool(yaml.safe_load(text) == text and yaml.safe_load(f"[{text}]") == [text])
     except yaml.YAMLError:

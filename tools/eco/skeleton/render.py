@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import sys
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from eco.errors import TemplateError
 from eco.registry import Ecosystem
 from eco.registry import path_problem
 from eco.registry import Project
+from eco.skeleton.manifest import Keys
 from eco.skeleton.manifest import load_manifest
 from eco.skeleton.manifest import Manifest
 from eco.skeleton.manifest import SKELETON
@@ -46,7 +48,9 @@ class RenderedFile:
     content: str
     mode: str
     template: str
-    unless: tuple[str, ...] = ()  # seeded: the project's own files that stand in for it
+    unless: tuple[str, ...] = ()  # the project's own files that stand in for it
+    linked_from: str = ""  # a docs page: the index that must link it
+    keys: Keys | None = None  # a TOML file: who owns which keys
 
 
 @dataclass(frozen=True)
@@ -122,25 +126,45 @@ def variables(project: Project, ecosystem: Ecosystem) -> dict[str, Any]:
     return {**derived, **suggested, **project.vars}
 
 
-def environment(templates_dir: Path) -> jinja2.Environment:
+def environment(templates_dir: Path, bytecode_cache: Path | None = None) -> jinja2.Environment:
     """A new sandboxed Jinja environment over ``templates_dir/skeleton`` (see
-    :func:`_shared`)."""
+    :func:`_shared`); with ``bytecode_cache``, compiled templates are kept in that folder
+    for the next run (see :func:`_bytecode_cache`)."""
     loader = _ExpressionSafeLoader(str(templates_dir / SKELETON))
     env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(bytecode_cache) if bytecode_cache else None,
     )
     env.filters.update(FILTERS)
     return env
 
 
+def _bytecode_cache(folder: Path) -> jinja2.FileSystemBytecodeCache:
+    """Compiled templates kept between runs, so a run does not compile the skeleton again.
+
+    Jinja names each entry by the template's name and file path, and loads it only when
+    the SHA-1 of the source (after the loader's rewriting) equals the one stored with it:
+    an edited template, or another revision's copy at another path, is compiled afresh.
+    The folder is keyed by Jinja's and Python's versions and the environment's class (the
+    sandbox compiles its operators differently), so no other compiler's code is loaded.
+    """
+    key = (
+        f"jinja{jinja2.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
+        f"-{jinja2.sandbox.ImmutableSandboxedEnvironment.__name__}"
+    )
+    path = folder / key
+    path.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(path))
+
+
 @functools.lru_cache(maxsize=16)
-def _shared(templates_dir: Path) -> jinja2.Environment:
+def _shared(templates_dir: Path, bytecode_cache: Path | None = None) -> jinja2.Environment:
     """One environment per templates folder, so a run of many projects compiles each
     template once (the loader still notices an edited file by its modification time)."""
-    return environment(templates_dir)
+    return environment(templates_dir, bytecode_cache)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -166,17 +190,26 @@ def render_project(
     *,
     manifest: Manifest | None = None,
     include_init: bool = False,
+    bytecode_cache: Path | None = None,
 ) -> Rendering:
-    """Render every file the manifest applies to this project."""
+    """Render every file the manifest applies to this project (``bytecode_cache``: a
+    folder where compiled templates are kept between runs)."""
     manifest = manifest or load_manifest(templates_dir)
-    env = _shared(templates_dir)
+    env = _shared(templates_dir, bytecode_cache)
     context = variables(project, ecosystem)
     files: dict[str, RenderedFile] = {}
     opted_out: dict[str, str] = {}
+    truths: dict[str, bool] = {}  # each condition once: many files share one
+
+    def holds(when: str, where: str) -> bool:
+        if when not in truths:
+            truths[when] = _truth(env, when, context, where)
+        return truths[when]
+
     for spec in manifest.files:
         if spec.mode == "init" and not include_init:
             continue
-        if spec.when and not _truth(env, spec.when, context, spec.template):
+        if spec.when and not holds(spec.when, spec.template):
             continue
         path = _inside(
             _render_string(env, spec.path, context, spec.template), spec.path, spec.template
@@ -193,11 +226,19 @@ def render_project(
                 _inside(_render_string(env, u, context, spec.template), u, spec.template)
                 for u in spec.unless
             ),
+            _inside(
+                _render_string(env, spec.linked_from, context, spec.template),
+                spec.linked_from,
+                spec.template,
+            )
+            if spec.linked_from
+            else "",
+            spec.keys,
         )
     retired: dict[str, str] = {}
     contains: dict[str, str] = {}
     for old in manifest.retired:
-        if old.when and not _truth(env, old.when, context, "manifest.toml"):
+        if old.when and not holds(old.when, "manifest.toml"):
             continue
         path = _inside(_render_string(env, old.path, context, "retired"), old.path, "retired")
         if path in files:

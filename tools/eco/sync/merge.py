@@ -15,12 +15,18 @@ With ``strict=True`` (used for skeleton-owned files) any region the project chan
 becomes a conflict even when the skeleton left it alone, so a local edit to an owned file
 is shown for review instead of kept or overwritten.
 
+Conflict markers are longer than any line of the three versions (seven characters at
+least, as git writes them), so ``=======`` never collides with a reStructuredText title
+underline of the file; :func:`has_conflict_markers` recognises them at any length.
+
 A file larger than :data:`MAX_MERGE_BYTES` is not merged at all (:func:`too_large` says
 why): a project's repository must not make a run take minutes and gigabytes.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -145,6 +151,7 @@ def merge3(
     if theirs == base and not strict:
         return MergeResult(ours, 0)
     b, o, t = split_lines(base), split_lines(ours), split_lines(theirs)
+    size = marker_size(b, o, t)
     out: list[str] = []
     conflicts = 0
     bi = oi = ti = 0
@@ -158,23 +165,50 @@ def merge3(
             out += _terminated(oc) + [line for line in tc if line not in oc]
         else:
             conflicts += 1
-            out.append(f"<<<<<<< {labels[0]}\n")
+            out.append(f"{'<' * size} {labels[0]}\n")
             out += _terminated(oc)
             if show_base:
-                out.append(f"||||||| {labels[1]}\n")
+                out.append(f"{'|' * size} {labels[1]}\n")
                 out += _terminated(bc)
-            out.append("=======\n")
+            out.append("=" * size + "\n")
             out += _terminated(tc)
-            out.append(f">>>>>>> {labels[2]}\n")
+            out.append(f"{'>' * size} {labels[2]}\n")
         out += o[region.o0 : region.o1]
         bi, oi, ti = region.b1, region.o1, region.t1
     return MergeResult("".join(out), conflicts)
+
+
+def marker_size(*versions: Sequence[str]) -> int:
+    """The length of the conflict markers: longer than any line of the versions merged
+    (so no line of the file can be read as a marker), and never under git's seven."""
+    longest = max((len(line.rstrip("\r\n")) for lines in versions for line in lines), default=0)
+    return max(7, longest + 1)
 
 
 def has_conflict_markers(
     text: str, labels: tuple[str, str, str] = (OURS_LABEL, BASE_LABEL, THEIRS_LABEL)
 ) -> bool:
     """True when ``text`` still holds an unresolved conflict written by :func:`merge3`
-    (its own labels, so a file that merely quotes a marker does not count)."""
-    lines = set(text.splitlines())
-    return f"<<<<<<< {labels[0]}" in lines and f">>>>>>> {labels[2]}" in lines
+    (its own labels, so a file that merely quotes a marker does not count), whatever
+    the markers' length."""
+    if "<" * 7 not in text:  # the common case, found at once
+        return False
+    opening = re.compile(rf"^<{{7,}} {re.escape(labels[0])}$", re.MULTILINE)
+    closing = re.compile(rf"^>{{7,}} {re.escape(labels[2])}$", re.MULTILINE)
+    return bool(opening.search(text) and closing.search(text))
+
+
+def union_lines(ours: str, theirs: str, key: Callable[[str], str] = str.strip) -> str:
+    """Adopting a file that is a plain list of lines (``.gitignore``, ``requirements/*.in``)
+    with no known base: the project's lines as they are, then each line of the
+    skeleton's the project lacks (by ``key``: a requirement's name, say), comments and
+    blank lines left out."""
+    have = {key(line) for line in split_lines(ours)}
+    extra = [
+        line.rstrip("\r\n") + "\n"
+        for line in split_lines(theirs)
+        if line.strip() and not line.lstrip().startswith("#") and key(line) not in have
+    ]
+    if not extra:
+        return ours
+    return "".join(_terminated(split_lines(ours))) + "".join(extra)

@@ -15,6 +15,11 @@ Rules (each finding names the file, the line and the rule):
     ``id-token: write`` (the OIDC token PyPI trusts) is granted only to the upload job.
 ``upload-without-environment``
     The upload job runs under a GitHub environment, the approval gate PyPI registers.
+``upload-with-token``
+    Nothing uploads with a long-lived token: a ``twine upload`` (or ``uv``, ``flit``,
+    ``hatch``, ``poetry``, ``pdm`` ``publish``) step given a secret, or the PyPI publish
+    action given a ``password``. Trusted publishing needs no secret (zizmor's
+    ``use-trusted-publishing`` audit says the same).
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ import yaml
 SHA = re.compile(r"^[0-9a-f]{40}$")
 _USES = re.compile(r"""^\s*(?:-\s+)?uses\s*:\s*["']?([^\s"'#]+)""")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
+# the upload commands that take a token; matched anywhere in a `run:` script
+_UPLOAD_COMMAND = re.compile(r"\b(?:twine\s+upload|(?:uv|flit|hatch|poetry|pdm)\s+publish)\b")
+_SECRET = re.compile(r"\$\{\{\s*secrets\.(\w+)")
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,17 @@ def check_workflow(path: str, text: str) -> list[Finding]:
                     "the protected environment registered on PyPI",
                 )
             )
+        for command, secret in _token_uploads(job):
+            findings.append(
+                Finding(
+                    path,
+                    _line_of(lines, rf".*{re.escape(command)}", after=line),
+                    "upload-with-token",
+                    f"job {name!r} uploads with `{command}` and the secret {secret}; "
+                    f"publish with {PUBLISH_ACTION} and `id-token: write` (PyPI trusted "
+                    "publishing) and delete the token",
+                )
+            )
         if not uploads and _grants_id_token(job.get("permissions")):
             findings.append(
                 Finding(
@@ -166,6 +185,27 @@ def _uploads(job: Mapping[str, Any]) -> bool:
         isinstance(step, dict) and str(step.get("uses", "")).startswith(PUBLISH_ACTION)
         for step in steps
     )
+
+
+def _token_uploads(job: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(command, secret)`` for each step that uploads to an index with a secret."""
+    steps = job.get("steps")
+    for step in steps if isinstance(steps, list) else ():
+        if not isinstance(step, dict):
+            continue
+        given = " ".join(str(v) for v in (job.get("env"), step.get("env"), step.get("with")))
+        if str(step.get("uses", "")).startswith(PUBLISH_ACTION):
+            inputs = step.get("with")
+            password = inputs.get("password") if isinstance(inputs, dict) else None
+            secret = _SECRET.search(str(password)) if password else None
+            if secret:
+                yield "password:", secret.group(1)
+            continue
+        script = str(step.get("run", ""))
+        command = _UPLOAD_COMMAND.search(script)
+        secret = _SECRET.search(f"{script} {given}")
+        if command and secret:
+            yield command.group(0), secret.group(1)
 
 
 def _grants_id_token(permissions: Any) -> bool:

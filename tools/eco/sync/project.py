@@ -38,6 +38,7 @@ from eco.skeleton.state import format_state
 from eco.skeleton.state import parse_state
 from eco.skeleton.state import State
 from eco.skeleton.state import STATE_FILE
+from eco.sync.adopt import Needs
 from eco.sync.plan import commit_message as sync_message
 from eco.sync.plan import COMMIT_PREFIX
 from eco.sync.plan import make_plan
@@ -108,12 +109,22 @@ class Written:
 class Syncer:
     """Plans and writes syncs for the projects of one registry."""
 
-    def __init__(self, registry: Registry, workspace: Workspace) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        workspace: Workspace,
+        *,
+        on_render: Callable[[Project, str], None] | None = None,
+    ) -> None:
+        """``on_render(project, which)`` is told of each render before it is done:
+        ``which`` is ``"theirs"`` (today's skeleton) or ``"base"`` (a past revision's)."""
         self.registry = registry
+        self.on_render = on_render
         self.workspace = workspace
         self.root = registry.root
         self.templates = self.root / "templates"
         self.snapshots = Snapshots(self.root, workspace.path / ".snapshots")
+        self.bytecode = workspace.path / ".jinja"  # compiled templates, kept between runs
 
     @cached_property
     def manifest(self) -> Manifest:
@@ -143,8 +154,14 @@ class Syncer:
         return self.workspace.ensure(project, fetch=fetch).path
 
     def render(self, project: Project) -> Rendering:
+        if self.on_render:
+            self.on_render(project, "theirs")
         return render_project(
-            project, self.registry.ecosystem, self.templates, manifest=self.manifest
+            project,
+            self.registry.ecosystem,
+            self.templates,
+            manifest=self.manifest,
+            bytecode_cache=self.bytecode,
         )
 
     def render_base(self, project: Project, revision: str, theirs: Rendering) -> Rendering:
@@ -157,8 +174,25 @@ class Syncer:
         if snapshot.registry is not None:
             ecosystem = snapshot.registry.ecosystem
             then = snapshot.registry.projects.get(project.name, project)
+        if (
+            then == project
+            and ecosystem == self.registry.ecosystem
+            and self.snapshots.same_templates(revision)
+        ):
+            # Everything the render reads — the templates tree (manifest included), the
+            # project's entry ([defaults] merged in) and [ecosystem] — equals today's, and
+            # rendering is pure: the base is the theirs render, byte for byte.
+            return theirs
+        if self.on_render:
+            self.on_render(project, "base")
         try:
-            return render_project(then, ecosystem, snapshot.templates, manifest=snapshot.manifest)
+            return render_project(
+                then,
+                ecosystem,
+                snapshot.templates,
+                manifest=snapshot.manifest,
+                bytecode_cache=self.bytecode,
+            )
         except EcoError as exc:
             raise EcoError(
                 f"cannot render the skeleton of revision {revision[:12]} "
@@ -182,6 +216,7 @@ class Syncer:
         clone = self._clone(project, fetch=fetch)
         theirs = self.render(project)
         stand_ins = {other for f in theirs.files.values() for other in f.unless}
+        stand_ins |= {p for f in theirs.files.values() if f.keys for p in f.keys.elsewhere_files}
         wanted = set(theirs.files) | set(theirs.retired) | stand_ins | {STATE_FILE}
         folders = [WORKFLOWS] if workflows else []
         sync_branch = self.registry.ecosystem.sync_branch
@@ -226,7 +261,10 @@ class Syncer:
                 ours.update((p, decode(content)) for p, content in extra.files.items())
                 blocked.update(extra.blocked)
         base = read.commit
-        plan = make_plan(project.name, self.revision, theirs, base_render, ours, state, blocked)
+        needs = Needs({s.name: s.image for s in project.services}, project.apt)
+        plan = make_plan(
+            project.name, self.revision, theirs, base_render, ours, state, blocked, needs
+        )
         return ProjectView(
             project,
             clone,

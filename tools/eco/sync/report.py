@@ -11,9 +11,11 @@ from eco.sync.merge import split_lines
 from eco.sync.plan import ACTIONS
 from eco.sync.plan import CONFLICT
 from eco.sync.plan import FilePlan
+from eco.sync.plan import KEPT
 from eco.sync.plan import NEW
 from eco.sync.plan import Plan
 from eco.sync.plan import REMOVED
+from eco.sync.plan import REPLACED
 from eco.sync.plan import UNCHANGED
 from eco.tables import table
 
@@ -55,6 +57,7 @@ def classification(plan: Plan, *, verbose: bool = False) -> list[str]:
         for f in plan.by_action(action):
             extra = f"  ({f.reason})" if f.reason else ""
             lines.append(f"  {action.ljust(width)}  {f.path}{extra}")
+            lines += [f"  {'':{width}}    {detail}" for detail in f.details]
     unchanged = len(plan.by_action(UNCHANGED))
     if unchanged and not verbose:
         lines.append(f"  {UNCHANGED.ljust(width)}  {unchanged} file{'s' if unchanged != 1 else ''}")
@@ -65,11 +68,14 @@ def adoption_summary(plan: Plan) -> str:
     """For a project eco never synced: what it lacks, what is off-standard, what is retired."""
     lacks = len(plan.by_action(NEW))
     off = len(plan.by_action(CONFLICT))
+    replaced = len(plan.by_action(REPLACED))
+    kept = len(plan.by_action(KEPT)) + len(plan.kept)
     retired = len(plan.by_action(REMOVED))
     same = len(plan.by_action(UNCHANGED))
     return (
-        f"  adoption: lacks {lacks} file{_s(lacks)}, {off} off-standard, carries {retired} "
-        f"retired file{_s(retired)}, {same} already standard"
+        f"  adoption: lacks {lacks} file{_s(lacks)}, replaces {replaced}, keeps {kept} of its "
+        f"own, {off} in conflict, carries {retired} retired file{_s(retired)}, "
+        f"{same} already standard"
     )
 
 

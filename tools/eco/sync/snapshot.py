@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import tarfile
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -57,6 +56,7 @@ class Snapshots:
         self._snapshots: dict[str, Snapshot] = {}
         self._verified: set[str] = set()
         self._deepened = False
+        self._trees: dict[str, str] = {}
 
     @cached_property
     def head(self) -> str:
@@ -86,6 +86,28 @@ class Snapshots:
             cwd=self.root,
         )
         return bool(out.strip())
+
+    def same_templates(self, revision: str) -> bool:
+        """True when ``templates/`` at ``revision`` is the very tree checked out now: the
+        same git tree id as the head's, and nothing in ``templates/`` or
+        ``projects.toml`` uncommitted (a dirty folder is never taken for its commit)."""
+        if not self.head or self.dirty:
+            return False
+        return self._templates_tree(revision) == self._templates_tree(self.head) != ""
+
+    def _templates_tree(self, revision: str) -> str:
+        prefix = self.prefix
+        with self._lock:  # held across the one git call: each revision is asked once
+            if revision not in self._trees:
+                self._trees[revision] = git(
+                    "rev-parse",
+                    "--verify",
+                    "-q",
+                    f"{revision}:{prefix}{TEMPLATES}",
+                    cwd=self.root,
+                    check=False,
+                )
+            return self._trees[revision]
 
     @cached_property
     def default_branch(self) -> tuple[str, list[str]]:
@@ -229,6 +251,8 @@ class Snapshots:
         archive = git_bytes(
             "archive", "--format=tar", f"{revision}:{self.prefix}{TEMPLATES}", cwd=self.root
         )
+        import tarfile  # only when an older revision is extracted, once per revision
+
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
                 tar.extractall(partial / TEMPLATES, filter="data")

@@ -1,12 +1,16 @@
 """The triage dashboard: one self-contained HTML file (inline CSS and SVG, no assets).
 
 A table per queue and a bar chart of each project's response and close times; it opens
-from disk or as a workflow artifact with no network access.
+from disk or as a workflow artifact with no network access. The page is the Jinja2
+template ``templates/dashboard.html.j2``, rendered with autoescape: titles, labels and
+logins come from strangers on GitHub, and every one of them is escaped.
 """
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
+
+import jinja2
 
 from eco.triage.metrics import human
 from eco.triage.metrics import PERCENTILE_METHOD
@@ -44,33 +48,41 @@ BARS = (
 )
 
 
-def _queue_section(report: Report, name: str, title: str) -> list[str]:
-    rows = report.rows(name)
-    out = [f'<section id="{name}">', f"<h2>{escape(title)} ({len(rows)})</h2>"]
-    if not rows:
-        out += ['<p class="empty">Nothing waiting.</p>', "</section>"]
-        return out
-    out.append(
-        "<table><thead><tr><th>project</th><th>item</th><th>title</th>"
-        "<th>waiting</th><th>why</th></tr></thead><tbody>"
-    )
-    for project, row in rows:
-        item = row.item
-        ref = escape(item.ref)
-        link = f'<a href="{escape(item.url)}">{ref}</a>' if item.url else ref
-        kind = "PR" if item.is_pull else "issue"
-        out.append(
-            f'<tr><td>{escape(project)}</td><td class="ref">{link} <small>{kind}</small></td>'
-            f"<td>{escape(item.title)}</td>"
-            f'<td class="num" title="since {row.since:%Y-%m-%d %H:%M} UTC">'
-            f"{waited(report, row.since)}</td><td>{escape(row.detail)}</td></tr>"
-        )
-    out += ["</tbody></table>", "</section>"]
-    return out
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("eco.triage", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 
 
-def chart(report: Report) -> str:
-    """Horizontal bars per project: response and close times, median and p90, in days."""
+def _queues(report: Report) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "title": title,
+            "rows": [
+                {
+                    "project": project,
+                    "ref": row.item.ref,
+                    "url": row.item.url,
+                    "kind": "PR" if row.item.is_pull else "issue",
+                    "title": row.item.title,
+                    "since": row.since,
+                    "waited": waited(report, row.since),
+                    "detail": row.detail,
+                }
+                for project, row in report.rows(name)
+            ],
+        }
+        for name, title in QUEUES.items()
+    ]
+
+
+def chart(report: Report) -> dict[str, Any]:
+    """The bar chart's geometry: per project, response and close times, median and p90."""
     label_width, bar_width, bar_height, gap = 180, 460, 12, 14
     values = [
         getattr(getattr(p.metrics, group), which)
@@ -80,81 +92,45 @@ def chart(report: Report) -> str:
     top = max([v for v in values if v is not None] + [86400.0])
     block = len(BARS) * bar_height + gap
     legend_height = 24
-    height = legend_height + max(1, len(report.projects)) * block
-    width = label_width + bar_width + 90
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="chart-title">',
-        '<title id="chart-title">Time to first response and time to close per project</title>',
-    ]
-    for index, (label, _, _, colour) in enumerate(BARS):
-        x = index * 170
-        out.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{x + 16}" y="14">{escape(label)}</text>')
+    projects = []
     for row, project in enumerate(report.projects):
         y0 = legend_height + row * block
-        out.append(f'<text x="0" y="{y0 + 2 * bar_height + 4}">{escape(project.project)}</text>')
+        bars = []
         for index, (label, group, which, colour) in enumerate(BARS):
             value = getattr(getattr(project.metrics, group), which)
-            y = y0 + index * bar_height
             length = 0.0 if value is None else max(1.0, bar_width * value / top)
-            shown = human(value)
-            out.append(
-                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" '
-                f'height="{bar_height - 2}" fill="{colour}">'
-                f"<title>{escape(project.project)}: {escape(label)} {shown}</title></rect>"
+            bars.append(
+                {
+                    "label": label,
+                    "colour": colour,
+                    "y": y0 + index * bar_height,
+                    "length": length,
+                    "shown": human(value),
+                }
             )
-            out.append(
-                f'<text x="{label_width + length + 4:.1f}" y="{y + bar_height - 3}">{shown}</text>'
-            )
-    out.append("</svg>")
-    return "\n".join(out)
+        projects.append({"name": project.project, "y": y0 + 2 * bar_height + 4, "bars": bars})
+    return {
+        "width": label_width + bar_width + 90,
+        "height": legend_height + max(1, len(report.projects)) * block,
+        "label_width": label_width,
+        "bar_height": bar_height,
+        "legend": [
+            {"x": index * 170, "label": label, "colour": colour}
+            for index, (label, _, _, colour) in enumerate(BARS)
+        ],
+        "projects": projects,
+    }
 
 
 def html(report: Report) -> str:
-    w = report.window
-    summary = "".join(
-        f'<li><a href="#{name}"><strong>{len(report.rows(name))}</strong>{escape(title)}</a></li>'
-        for name, title in QUEUES.items()
+    return _ENV.get_template("dashboard.html.j2").render(
+        css=CSS,
+        projects=report.projects,
+        window=report.window,
+        queues=_queues(report),
+        chart=chart(report),
+        metric_headers=METRIC_HEADERS,
+        metric_rows=[(first, rest) for first, *rest in metric_rows(report)],
+        percentile_method=PERCENTILE_METHOD,
+        failed=report.failed,
     )
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Triage: {len(report.projects)} projects</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        "<h1>Triage</h1>",
-        f"<p>{len(report.projects)} projects; metrics from {w.since:%Y-%m-%d} to "
-        f"{w.until:%Y-%m-%d %H:%M} UTC; needs reply after {w.days} days.</p>",
-        f'<ul class="summary">{summary}</ul>',
-        "</header>",
-        "<main>",
-    ]
-    for name, title in QUEUES.items():
-        parts += _queue_section(report, name, title)
-    parts += ['<section id="metrics">', "<h2>Metrics</h2>", chart(report)]
-    head = "".join(f"<th>{escape(h)}</th>" for h in METRIC_HEADERS)
-    parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
-    for cells in metric_rows(report):
-        first, *rest = cells
-        tds = "".join(f'<td class="num">{escape(c)}</td>' for c in rest)
-        parts.append(f"<tr><td>{escape(first)}</td>{tds}</tr>")
-    parts += [
-        "</tbody></table>",
-        f"<p>Percentiles: {escape(PERCENTILE_METHOD)}. Bots and the author never count as "
-        "a response.</p>",
-        "</section>",
-    ]
-    if report.failed:
-        parts.append('<section id="failed"><h2>Not fetched</h2><ul>')
-        parts += [
-            f'<li class="failed">{escape(p)}: {escape(e)}</li>' for p, e in report.failed.items()
-        ]
-        parts.append("</ul></section>")
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)

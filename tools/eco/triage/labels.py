@@ -87,6 +87,12 @@ def load_labels(path: Path) -> list[LabelSpec]:
     """Parse and validate ``labels.toml``; one :class:`LabelsError` for any problem."""
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LabelsError(
+            f"{path}: not found; create it at the ecosystem root with one [[label]] table "
+            "per label (name, color, description), or copy labels.toml from the eco "
+            "repository"
+        ) from None
     except OSError as exc:
         raise LabelsError(f"{path}: cannot read the label definitions: {exc.strerror}") from None
     try:
