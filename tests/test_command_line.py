@@ -30,13 +30,16 @@ READ_ONLY = {
     "pins check": "reports",
     "prs": "reports",
     "python status": "reports",
+    "settings check": "reports",
+    "settings publisher": "reports",
+    "status": "reports; --output writes the file asked for",
     "test": "writes only its own cache of sources and environments",
     "test-report": "reports",
     "triage report": "reports; --output writes the file asked for",
     "verify": "reports",
 }
 # Commands that change what other people see at once: dry by default, --apply writes.
-SHARED_STATE = {"labels sync", "triage close"}
+SHARED_STATE = {"labels sync", "settings apply", "triage close"}
 
 # (command, option) pairs that look like another idea's spelling but are not.
 NOT_A_PROJECT_SELECTION = {

@@ -34,6 +34,8 @@ LAYERS: dict[str, int] = {
     "pins": 1,
     "adopt": 1,
     "ecosystem_ci": 1,
+    "settings": 1,
+    "status": 1,
     # services the capabilities share
     "skeleton": 2,
     "forge": 2,
@@ -57,6 +59,11 @@ SIDEWAYS: frozenset[tuple[str, str]] = frozenset(
     {
         ("release", "deprecations"),  # the pre-flight asks which deprecations are due
         ("migrate", "sync"),  # a migration is a sync with the converted files laid over
+        # eco status reads one cell from each of these capabilities
+        ("status", "sync"),
+        ("status", "settings"),
+        ("status", "release"),
+        ("status", "python"),
     }
 )
 

@@ -571,3 +571,48 @@ def test_the_lock_job_opens_the_pull_request_as_the_app(
     assert "pull request updated" in Path(env["REPORT"]).read_text()
     assert "la1-lib==1.1" in git("show", "eco/lock:requirements/tests.txt", cwd=repo.bare)
     assert [i.number for i in repo.issues.values() if i.pull is not None] == [1]
+
+
+# -- status.yaml ------------------------------------------------------------------------
+
+# Every job of the monorepo holding the OIDC token, each on purpose: attestations are
+# signed with it, and GitHub Pages proves a deployment with it.
+OIDC_JOBS = {("attest.yaml", "attest"), ("status.yaml", "deploy")}
+
+
+def test_id_token_only_where_written_down() -> None:
+    found = set()
+    for path in _yaml_files(WORKFLOWS):
+        doc = _load(path)
+        assert doc.get("permissions") == {}, path.name
+        for name, job in doc["jobs"].items():
+            permissions = job.get("permissions")
+            if permissions == "write-all" or (
+                isinstance(permissions, dict) and permissions.get("id-token") == "write"
+            ):
+                found.add((path.name, name))
+    assert found == OIDC_JOBS
+
+
+def test_status_reads_with_the_app_and_publishes_only_the_public_page() -> None:
+    doc = _load(WORKFLOWS / "status.yaml")
+    assert set(doc["jobs"]) == {"status", "deploy"}
+    status = doc["jobs"]["status"]
+    assert status["permissions"] == JOB_PERMISSIONS
+    assert status["environment"] == "eco-automation"
+    steps = steps_of(doc, "status")
+    token = steps["app-token"]["with"]
+    asked = {k: v for k, v in token.items() if k.startswith("permission-")}
+    assert set(asked.values()) == {"read"}  # the App token only reads
+    run = steps["eco status"]["run"]
+    assert 'eco status --format markdown >> "$GITHUB_STEP_SUMMARY"' in run  # with settings
+    assert 'eco status --format html --output "$PAGE"' in run  # the public page: without
+    assert "${{" not in run
+    for step in status["steps"]:
+        if "secrets." in json.dumps(step):
+            assert step is steps["app-token"]
+    deploy = doc["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "status"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]

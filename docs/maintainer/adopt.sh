@@ -4,6 +4,10 @@
 # service in CI, single-page docs, v-prefixed tags), then `eco add` -> preview -> adopt
 # -> review. Everything is local git: no token, no GitHub, no network.
 #
+# Step N prints `== N.` first: the output docs/maintainer/adding-a-project.md shows under
+# its step N (step 6: its registry section) is what the script prints there, which
+# tests/test_adopt_walkthrough.py checks.
+#
 # Usage: bash docs/maintainer/adopt.sh [DIR]   (DIR defaults to a new temporary folder)
 set -euo pipefail
 
@@ -15,7 +19,7 @@ export ECO_WORKSPACE="$demo/workspace"
 step() { printf '\n== %s\n' "$*"; }
 commit() { git -c user.name=Maintainer -c user.email=m@example.org commit -q "$@"; }
 
-step "1. A scratch ecosystem: this monorepo's skeleton and a registry with no projects yet"
+step "0. A scratch ecosystem (this monorepo's skeleton, no projects yet) and an extension eco has never seen"
 mkdir -p "$demo/eco"
 cp -R "$monorepo/templates" "$demo/eco/templates"
 cat > "$demo/eco/projects.toml" <<'TOML'
@@ -42,7 +46,7 @@ git init -q -b main
 git add -A
 commit -m "scratch ecosystem"
 
-step "2. An existing extension, flask-greeter, with its own history and conventions"
+# flask-greeter: an existing extension, with its own history and conventions
 work="$demo/seed/flask-greeter"
 mkdir -p "$work/src/flask_greeter" "$work/tests" "$work/docs" "$work/.github/workflows"
 cat > "$work/pyproject.toml" <<'TOML'
@@ -132,35 +136,60 @@ git clone -q --bare "$work" "$demo/projects/flask-greeter.git"
 cd "$demo/eco"
 git -C "$demo/projects/flask-greeter.git" log --oneline
 
-step "3. eco add --dry-run: the facts eco reads, as the entry it would write"
+step "1. eco add: the facts eco reads, as the entry it writes (--dry-run first)"
 eco add flask-greeter --url "$demo/projects/flask-greeter.git" --dry-run
-
-step "4. eco add: write the entry, then commit projects.toml"
 eco add flask-greeter --url "$demo/projects/flask-greeter.git"
 git add projects.toml
 commit -m "registry: add flask-greeter"
+# refused, exit 2, nothing written: a name already registered, a repository out of reach
+for args in "flask-greeter --url $demo/projects/flask-greeter.git" \
+    "flask-other --url $demo/projects/missing.git"; do
+    status=0
+    eco add $args 2>&1 || status=$?
+    test "$status" -eq 2
+done
+git diff --exit-code projects.toml
 
-step "5. eco check: how far the project is from the skeleton (exit 1: drift)"
+step "2. eco check: how far the project is, and whether its entry is right"
 status=0
 eco check flask-greeter || status=$?
-test "$status" -eq 1
-
-step "6. Preview the adoption: eco sync --adopt --dry-run (writes nothing)"
+test "$status" -eq 1 # drift
+# an entry whose licence is not the licence text: an error for that project
+sed -i.orig 's/^vars = {license = "MIT", /vars = {/' projects.toml
 status=0
-eco sync --adopt --dry-run flask-greeter > "$demo/preview.txt" || status=$?
-test "$status" -le 1
+eco check flask-greeter || status=$?
+test "$status" -eq 2
+mv projects.toml.orig projects.toml
+
+step "3. Preview the adoption: eco sync --adopt --dry-run (writes nothing)"
+eco sync --adopt --dry-run flask-greeter > "$demo/preview.txt"
 sed -n '/^--- /q;p' "$demo/preview.txt"
+sed -n '/^--- a\/pyproject.toml/,/^$/p' "$demo/preview.txt" | sed '$d' # the skeleton's tables added, the project's keys kept
 tail -n 4 "$demo/preview.txt"
 
-step "7. Adopt: the sync branch, committed and pushed to the project's remote"
-status=0
-eco sync --adopt --allow-conflicts --push flask-greeter > "$demo/adopt.txt" || status=$?
-test "$status" -le 1
-tail -n 4 "$demo/adopt.txt"
+step "4. Adopt: the sync branch, committed and pushed to the project's remote"
+eco sync --adopt --push flask-greeter
 
-step "8. Review the branch as a pull request: what changes, and what the project keeps"
-git -C "$demo/projects/flask-greeter.git" diff --stat main eco/sync | tail -n 1
-git -C "$demo/projects/flask-greeter.git" show eco/sync:LICENSE.txt | head -n 1
-git -C "$demo/projects/flask-greeter.git" show eco/sync:CHANGES.rst | head -n 1
+step "5. Review the branch as a pull request, merge it"
+remote="$demo/projects/flask-greeter.git"
+git -C "$remote" diff --stat main eco/sync | tail -n 1
+git -C "$remote" show eco/sync:LICENSE.txt | head -n 1
+git -C "$remote" show eco/sync:CHANGES.rst | head -n 1
+git -C "$remote" log -1 --format=%B eco/sync
+# the maintainer merges the pull request (here: a fast-forward of main)
+git -C "$remote" push -q . eco/sync:main
+eco check flask-greeter
+eco sync --adopt --dry-run flask-greeter
+
+step "6. The registry refuses a bad entry: one line, exit 2, nothing touched"
+for change in 's/^changelog = /changlog = /' \
+    's/^docs-layout = "single"$/&\nskip = { ".readthedocs.yaml" = "" }/'; do
+    sed -i.orig "$change" projects.toml
+    status=0
+    eco check flask-greeter 2>&1 || status=$?
+    test "$status" -eq 2
+    mv projects.toml.orig projects.toml
+done
+git diff --exit-code projects.toml
 
 printf '\nDone. The scratch ecosystem is in %s\n' "$demo"

@@ -26,7 +26,9 @@ Add endpoints in a module of your own, ``tests/github_server/routes_<topic>.py``
 ``routes_*`` module in this package is imported when a server starts, and registers its
 handlers with ``@route(METHOD, "/repos/{owner}/{repo}/...")`` (see ``core.route``).
 Give each new endpoint a row in ``test_github_contract.py`` so its answers are checked
-against GitHub's schemas.
+against GitHub's schemas. An endpoint the subset lacks declares ``schema=FULL``: its
+answers are checked against GitHub's whole description (``schemas.full_spec``), as the
+repository settings routes in ``routes_settings.py`` are.
 """
 
 from __future__ import annotations

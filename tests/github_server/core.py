@@ -35,6 +35,9 @@ NO_CONTENT = "204 No Content"
 # GitHub App endpoints are missing from the OpenAPI subset; their answers follow the
 # documented shapes and PyGithub's reading of them, and the contract test lists them.
 OUTSIDE_SUBSET = "outside the OpenAPI subset"
+# Endpoints missing from the subset but in GitHub's whole description (the npm package
+# the subset was cut from): their answers are checked against that (``schemas.full_spec``).
+FULL = "the full OpenAPI description"
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
 )
@@ -175,6 +178,7 @@ def route(
     an equivalent one: ``schema="GET /repos/{owner}/{repo}/git/ref/{ref}"``, optionally
     with ``#property`` to use one property's schema, and ``many=True`` for a list of it.
     ``schema=NO_CONTENT`` declares an endpoint that answers ``204`` without a body.
+    ``schema=FULL``: the operation is looked up in GitHub's whole description instead.
     ``app=True``: the caller authenticates as a GitHub App (a JWT), see ``add_app``.
     """
 

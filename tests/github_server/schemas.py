@@ -12,10 +12,12 @@ from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 
 from tests.github_server.core import Answer
+from tests.github_server.core import FULL
 from tests.github_server.core import GitHubServer
 from tests.github_server.core import NO_CONTENT
 from tests.github_server.core import OUTSIDE_SUBSET
 from tests.github_server.core import Route
+from tests.outside_data import github_openapi
 from tests.outside_data import outside_file
 
 SUBSET = ("github-api", "rest-openapi-subset.json")
@@ -35,6 +37,24 @@ def spec() -> dict[str, Any]:
     path = subset_path()
     data: dict[str, Any] = json.loads(path.read_text())
     return data
+
+
+@cache
+def full_spec() -> dict[str, Any]:
+    """The operations of the routes declared ``schema=FULL``, cut from GitHub's whole
+    description (73 MB, read once per session; only the paths those routes use are kept)."""
+    from tests.github_server import load_routes
+    from tests.github_server.core import ROUTES
+
+    load_routes()
+    wanted = [r for r in ROUTES if r.schema == FULL]
+    whole = json.loads(github_openapi().read_text(encoding="utf-8"))["paths"]
+    paths = {
+        path: item
+        for path, item in whole.items()
+        if any(r.method.lower() in item and _same_shape(path, r.pattern) for r in wanted)
+    }
+    return {"paths": paths}
 
 
 def to_json_schema(node: Any) -> Any:
@@ -71,9 +91,9 @@ def _same_shape(official: str, pattern: str) -> bool:
     )
 
 
-def official_path(method: str, pattern: str) -> str | None:
-    """The path of the OpenAPI subset matching a route pattern, or ``None``."""
-    for path, item in spec()["paths"].items():
+def official_path(method: str, pattern: str, *, full: bool = False) -> str | None:
+    """The path of the OpenAPI subset (or the whole description) matching a route pattern."""
+    for path, item in (full_spec() if full else spec())["paths"].items():
         if method.lower() in item and _same_shape(path, pattern):
             return str(path)
     return None
@@ -88,11 +108,13 @@ def source(route: Route) -> tuple[str, str, str | None] | None:
     ``None`` for an endpoint declared to answer without a body."""
     if route.schema in (NO_CONTENT, OUTSIDE_SUBSET):
         return None
-    if route.schema:
+    if route.schema and route.schema != FULL:
         target, _, prop = route.schema.partition("#")
         method, _, path = target.partition(" ")
         return method, path, prop or None
-    official = official_path(route.method, route.pattern)
+    official = official_path(route.method, route.pattern, full=route.schema == FULL)
+    if official is None and route.schema == FULL:
+        raise LookupError(f"{describe(route)}: no such path in GitHub's whole description")
     if official is None:
         raise LookupError(f"{describe(route)}: no such path in the OpenAPI subset; set schema=")
     return route.method, official, None
@@ -108,9 +130,9 @@ def validator(route: Route, status: int) -> Draft4Validator | None:
     if found is None:
         raise LookupError(f"{describe(route)}: answered {status} with a body, declared none")
     method, path, prop = found
-    operation = spec()["paths"][path][method.lower()]
+    operation = (full_spec() if route.schema == FULL else spec())["paths"][path][method.lower()]
     code = str(status)
-    if route.schema and method != route.method and 200 <= status < 300:
+    if route.schema and route.schema != FULL and method != route.method and 200 <= status < 300:
         code = next(c for c in operation["responses"] if c.startswith("2"))
     response = operation["responses"].get(code)
     if response is None:

@@ -144,12 +144,12 @@ def repository(state: State, repo: Repo, *, full: bool = True) -> dict[str, Any]
             "size": 0,
             "open_issues": open_issues,
             "open_issues_count": open_issues,
-            "has_issues": True,
+            "has_issues": repo.settings.has_issues,
             "has_projects": False,
-            "has_wiki": False,
+            "has_wiki": repo.settings.has_wiki,
             "has_pages": False,
             "has_downloads": True,
-            "has_discussions": False,
+            "has_discussions": repo.settings.has_discussions,
             "archived": repo.archived,
             "disabled": False,
             "visibility": "private" if repo.private else "public",
@@ -164,6 +164,13 @@ def repository(state: State, repo: Repo, *, full: bool = True) -> dict[str, Any]
     )
     if full:
         out.update({"network_count": 0, "subscribers_count": 0})
+        security = {}
+        if repo.settings.secret_scanning is not None:
+            security["secret_scanning"] = {"status": repo.settings.secret_scanning}
+        if repo.settings.push_protection is not None:
+            security["secret_scanning_push_protection"] = {"status": repo.settings.push_protection}
+        if security:
+            out["security_and_analysis"] = security
     return out
 
 

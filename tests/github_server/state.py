@@ -109,6 +109,48 @@ class CheckRun:
 
 
 @dataclass
+class Ruleset:
+    id: int
+    name: str
+    target: str  # branch | tag
+    enforcement: str  # active | disabled | evaluate
+    include: list[str]
+    exclude: list[str]
+    rules: list[dict[str, object]]
+    bypass_actors: list[dict[str, object]]
+    created_at: float
+    updated_at: float
+
+
+@dataclass
+class Environment:
+    id: int
+    name: str
+    reviewers: list[tuple[str, int]]  # ("User" | "Team", id)
+    branch_policy: str | None  # None (any ref), "protected" or "custom"
+    can_admins_bypass: bool = True
+    prevent_self_review: bool = False
+    policies: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (name, type)
+    created_at: float = 0.0
+
+
+@dataclass
+class RepoSettings:
+    """What ``eco settings`` reads and writes; every field readable by default."""
+
+    has_issues: bool = True
+    has_wiki: bool = True
+    has_discussions: bool = False
+    secret_scanning: str | None = "disabled"  # None: not in the answer (no admin)
+    push_protection: str | None = "disabled"
+    private_vulnerability_reporting: bool = False
+    workflow_permissions: str = "write"
+    can_approve_pull_request_reviews: bool = True
+    environments: dict[str, Environment] = field(default_factory=dict)
+    rulesets: dict[int, Ruleset] = field(default_factory=dict)
+
+
+@dataclass
 class Repo:
     owner: str
     name: str
@@ -125,6 +167,7 @@ class Repo:
     releases: dict[int, Release] = field(default_factory=dict)
     statuses: dict[str, list[Status]] = field(default_factory=dict)  # by commit sha
     check_runs: dict[str, list[CheckRun]] = field(default_factory=dict)  # by commit sha
+    settings: RepoSettings = field(default_factory=RepoSettings)
 
     @property
     def full_name(self) -> str:
@@ -148,6 +191,8 @@ class State:
         self.lock = threading.RLock()
         self.offset = 0.0  # added to the wall clock: ``advance()`` moves time forward
         self._ids = itertools.count(1000)
+        self.teams: dict[tuple[str, str], int] = {}  # (org, slug) -> team id
+        self.users: set[str] = set()  # logins known beyond the repository owners
 
     def now(self) -> float:
         return time.time() + self.offset

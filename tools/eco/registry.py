@@ -74,6 +74,7 @@ PROJECT_KEYS = {
     "build-backend",
     "docs-layout",
     "tests",
+    "settings",  # overrides of settings.toml, validated by eco.settings.model
 }
 TESTS_KEYS = {"dependencies", "services", "apt"}
 SERVICE_KEYS = {"image", "port"}
@@ -129,6 +130,7 @@ class Project:
     test_dependencies: tuple[str, ...] = ()
     services: tuple[Service, ...] = ()
     apt: tuple[str, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)  # settings.toml overrides
 
     @property
     def has_changelog(self) -> bool:
@@ -244,6 +246,11 @@ class _Locator:
                 if full == path or (path[: len(full)] == full and len(full) >= 2):
                     return number
         return best
+
+
+def line_of(text: str, path: tuple[str, ...]) -> int | None:
+    """The line of key ``path`` in TOML ``text`` (best effort), for error messages."""
+    return _Locator(text).line(path)
 
 
 def _split_key(key: str) -> tuple[str, ...]:
@@ -670,6 +677,9 @@ def _parse_project(
                 "expected a non-empty string saying why the file is skipped",
             )
     facts = _parse_facts(check, ecosystem, table, at)
+    settings = table.get("settings", {})
+    if not isinstance(settings, dict):
+        raise check.fail(at + ("settings",), f"expected a table, got {_show(settings)}")
     assert branch is not None
     return Project(
         name=name,
@@ -684,6 +694,7 @@ def _parse_project(
         python=python,
         vars={**defaults, **own_vars},
         skip=dict(skip),
+        settings=settings,
         **facts,
     )
 

@@ -71,6 +71,19 @@ class EtagCache:
             return None
         return Entry(data["etag"], data.get("body"), data.get("next"))
 
+    def read_all(self, base_url: str, url: str) -> list[Any] | None:
+        """Every page of a list as last fetched, without a request (offline); ``None``
+        when a page is not in the cache."""
+        items: list[Any] = []
+        next_url: str | None = url
+        while next_url is not None:
+            entry = self.get(f"{base_url} {next_url}")
+            if entry is None or not isinstance(entry.body, list):
+                return None
+            items.extend(entry.body)
+            next_url = entry.next
+        return items
+
     def put(self, key: str, entry: Entry) -> None:
         path = self._file(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +128,11 @@ class ListFetcher:
         self.budget = budget if budget is not None else Budget()
 
     def url(self, path: str, params: Mapping[str, str | int] | None = None) -> str:
+        return self.list_url(path, params)
+
+    @staticmethod
+    def list_url(path: str, params: Mapping[str, str | int] | None = None) -> str:
+        """The first page's URL (the cache's key with the API's base URL)."""
         query = {**(params or {}), "per_page": PER_PAGE}
         return f"{path}?{urlencode(sorted((k, str(v)) for k, v in query.items()))}"
 
