@@ -11,6 +11,7 @@ it early and add keys, list items or code after it.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -134,6 +135,7 @@ def yaml_value(value: Any) -> str:
     raise _refuse(value, "YAML")
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same values recur in every project
 def _reads_back(text: str) -> bool:
     import yaml  # only for the rare string that might not read back as itself
 
