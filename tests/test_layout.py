@@ -51,6 +51,7 @@ LAYERS: dict[str, int] = {
     "tables": 3,
     "output": 3,
     "git": 3,
+    "uv_binary": 3,
     "eco": 3,  # the package itself: ``from eco import __version__``
 }
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import uv
 
+from eco import uv_binary
 from eco.lock import resolvers
 from eco.lock.requirements import digest
 from eco.lock.requirements import header
@@ -243,9 +244,9 @@ def test_unknown_backend() -> None:
 
 @pytest.fixture
 def fresh_uv_lookup() -> Iterator[None]:
-    resolvers._find_uv.cache_clear()
+    uv_binary._find.cache_clear()
     yield
-    resolvers._find_uv.cache_clear()  # the real uv again for the tests that follow
+    uv_binary._find.cache_clear()  # the real uv again for the tests that follow
 
 
 def test_uv_is_looked_up_once_for_all_parallel_projects(

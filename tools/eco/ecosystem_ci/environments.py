@@ -38,6 +38,7 @@ from eco.ecosystem_ci.requirements import SuiteRequirements
 from eco.errors import EcoError
 from eco.secrets import clean_env
 from eco.secrets import scrub
+from eco.uv_binary import find_uv
 
 KEY_FILE = "eco-environment.json"
 # Bumped when what an environment holds changes shape: every cached one is then remade.
@@ -188,27 +189,12 @@ def installer_env() -> dict[str, str]:
     return env
 
 
-_UV_LOCK = threading.Lock()
-
-
 def uv_binary() -> str:
-    """The ``uv`` executable installed with eco, else the one on ``PATH``; looked up once,
-    under a lock (uv's finder reads ``sysconfig``, not thread-safe on first use)."""
-    with _UV_LOCK:
-        return _find_uv()
-
-
-@functools.cache
-def _find_uv() -> str:
-    try:
-        import uv
-
-        return str(uv.find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        found = shutil.which("uv")
-        if found is None:
-            raise EcoError("eco test needs uv: pip install uv") from None
-        return found
+    """The ``uv`` executable (:func:`eco.uv_binary.find_uv`); eco test cannot run without it."""
+    found = find_uv()
+    if found is None:
+        raise EcoError("eco test needs uv: pip install uv")
+    return found
 
 
 @functools.cache

@@ -33,6 +33,7 @@ from dataclasses import field
 from pathlib import Path
 
 from eco.secrets import clean_env
+from eco.uv_binary import find_uv
 
 BACKENDS = ("pip-tools", "uv")
 
@@ -210,31 +211,12 @@ class Resolver:
         return (folder / "uv.lock").read_text(encoding="utf-8")
 
 
-_UV_LOCK = threading.Lock()
-
-
 def uv_binary() -> str:
-    """The ``uv`` executable installed with eco (the ``uv`` package), else the one on PATH.
-
-    Looked up once per process, under a lock: projects lock in parallel threads, and uv's
-    finder reads ``sysconfig``, whose first use is not thread-safe on Python 3.11 (a
-    racing thread saw ``EXE`` as None and failed its project with a TypeError).
-    """
-    with _UV_LOCK:
-        return _find_uv()
-
-
-@functools.cache
-def _find_uv() -> str:
-    try:
-        import uv
-
-        return str(uv.find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        found = shutil.which("uv")
-        if found is None:
-            raise ResolutionError("the uv backend needs uv: pip install uv") from None
-        return found
+    """The ``uv`` executable (:func:`eco.uv_binary.find_uv`), or the project fails saying so."""
+    found = find_uv()
+    if found is None:
+        raise ResolutionError("the uv backend needs uv: pip install uv")
+    return found
 
 
 @functools.cache
