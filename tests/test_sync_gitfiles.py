@@ -60,3 +60,58 @@ def test_diff_between_trees(repo: Path) -> None:
 def test_unknown_ref_is_a_clear_error(repo: Path) -> None:
     with pytest.raises(GitError, match="origin/nope does not exist"):
         read_commit(repo, "origin/nope", ["a.txt"])
+
+
+class CountingReader(ObjectReader):
+    """The real reader, counting the writes it makes to git (one per round trip)."""
+
+    def __init__(self, repo: Path) -> None:
+        super().__init__(repo)
+        self.round_trips = 0
+
+    def _ask(self, request: bytes) -> None:
+        self.round_trips += 1
+        super()._ask(request)
+
+
+@pytest.mark.timeout(60)  # a batch that overfilled git's pipes would hang here, not fail
+def test_get_many_answers_in_order_across_batches(tmp_path: Path) -> None:
+    git("init", "-q", "-b", "main", cwd=tmp_path)
+    # 1,500 files of 4 KiB: the names (100 KiB) overfill a pipe if written at once while
+    # the answers (6 MiB) are not read yet; in batches they need a few round trips.
+    folder = "files/in-a-folder-whose-name-is-long-enough-to-make-the-names-long"
+    write_files(tmp_path, {f"{folder}/{i:04d}.txt": f"{i:04d}\n" * 820 for i in range(1500)})
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-q", "-m", "many", cwd=tmp_path)
+    names = [f"main:{folder}/{i:04d}.txt" for i in range(1500)]
+    names[7] = f"main:{folder}/absent.txt"
+    with CountingReader(tmp_path) as reader:
+        found = reader.get_many(names)
+        assert 1 < reader.round_trips < 10
+        one_by_one = [reader.get(name) for name in names[:20]]
+    assert found[:20] == one_by_one
+    assert found[7] is None
+    assert [f[2][:5] if f else None for f in found[1500 - 2 :]] == [b"1498\n", b"1499\n"]
+    sha = git("rev-parse", f"main:{folder}/1499.txt", cwd=tmp_path)
+    assert found[-1] is not None and found[-1][:2] == (sha, "blob")
+
+
+def test_read_asks_for_trees_by_depth_and_blobs_together(repo: Path) -> None:
+    wanted = ["a.txt", "d/b.txt", "d/e/c.txt", "x/y.txt", "nope/z.txt", "run.sh"]
+    with CountingReader(repo) as reader:
+        read = reader.read("main", wanted)
+        # the commit, the root tree, {d, x}, {d/e}, and the five blobs at once
+        assert reader.round_trips == 5
+    assert sorted(read.files) == ["a.txt", "d/b.txt", "d/e/c.txt", "run.sh", "x/y.txt"]
+    assert read.files["d/e/c.txt"] == b"c\n"
+
+
+def test_preload_skips_absent_folders_and_files_in_the_way(repo: Path) -> None:
+    tree = git("rev-parse", "main^{tree}", cwd=repo)
+    with CountingReader(repo) as reader:
+        reader.preload(tree, ["d/e", "a.txt/sub", "absent/deeper", "x"])
+        loaded = reader.round_trips
+        assert reader.entry(tree, "d/e/c.txt") is not None
+        assert reader.entry(tree, "x/y.txt") is not None
+        assert reader.entry(tree, "absent/deeper/f") is None
+        assert reader.round_trips == loaded == 3  # root, {d, x}, {d/e}

@@ -96,6 +96,11 @@ def read_with(
         return {n: (e.mode, e.sha) for n, e in entries.items()}
 
     top = walk("", tree)
+    packages = [n for n, (mode, _) in top.items() if mode == TREE and _may_be_package(n)]
+    reader.preload(tree, [*folders, *packages])  # one batch per depth, not one per tree
+    if "src" in packages:
+        src = reader.tree(top["src"][1])
+        reader.preload(tree, [f"src/{n}" for n, e in src.items() if e.mode == TREE])
     for name, (mode, sha) in top.items():
         if mode != TREE and _TOP_FILES.match(name) and name != "uv.lock":
             wanted.append((name, sha))
@@ -110,29 +115,32 @@ def read_with(
                 wanted.append((f"{folder}/{name}", sha))
                 modes[f"{folder}/{name}"] = mode
     # Where the package may live: src/<pkg>/ or a top-level <pkg>/ (py.typed, hooks).
-    for name, (mode, sha) in top.items():
-        if mode == TREE and name == "src":
-            for pkg, (pmode, psha) in walk("src", sha).items():
+    for name in packages:
+        if name == "src":
+            for pkg, (pmode, psha) in walk("src", top[name][1]).items():
                 if pmode == TREE:
                     walk(f"src/{pkg}", psha)
-        elif mode == TREE and name.isidentifier() and name not in _NOT_PACKAGES:
-            walk(name, sha)
+        else:
+            walk(name, top[name][1])
+    links = {p for p, _ in wanted if modes.get(p) == SYMLINK and (only is None or only.match(p))}
+    read = [(p, sha) for p, sha in wanted if p not in links and (only is None or only.match(p))]
+    unknown = [sha for p, sha in read if known is None or p not in known.files]
+    blobs = dict(zip(unknown, reader.get_many(unknown), strict=True))
     files: dict[str, str] = {}
-    links = set()
-    for path, sha in wanted:
-        if only is not None and not only.match(path):
-            continue
-        if modes.get(path) == SYMLINK:
-            links.add(path)
-            continue
+    for path, sha in read:
         if known is not None and path in known.files:
             content: bytes | None = known.files[path]
         else:
-            found = reader.get(sha)
+            found = blobs[sha]
             content = found[2] if found is not None else None
         if content is not None and len(content) <= _MAX_BYTES:
             files[path] = decode(content)
     return Source(commit=commit, files=files, listing=listing, links=frozenset(links))
+
+
+def _may_be_package(name: str) -> bool:
+    """A top-level folder that may hold the package: ``src`` or an importable name."""
+    return name == "src" or (name.isidentifier() and name not in _NOT_PACKAGES)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from eco.deprecations.own import package_paths
 from eco.deprecations.scan import Source
 from eco.git.files import decode
 from eco.git.files import ObjectReader
+from eco.git.files import TREE
 
 
 @dataclass(frozen=True)
@@ -31,22 +32,28 @@ def read_tree(
     with ObjectReader(repo) as reader:
         commit, root = reader.commit(ref)
         found: dict[str, str] = {}
-        folders = [("", root)]
-        while folders:
-            prefix, sha = folders.pop()
-            for name, entry in reader.tree(sha).items():
-                path = prefix + name
-                if entry.mode == "40000":
-                    folders.append((path + "/", entry.sha))
-                elif entry.is_file and (name.endswith(".py") or path in files):
-                    found[path] = entry.sha
+        level = [("", root)]
+        while level:  # one batch of trees per depth
+            below = []
+            for (prefix, _), entries in zip(
+                level, reader.trees([sha for _, sha in level]), strict=True
+            ):
+                for name, entry in entries.items():
+                    path = prefix + name
+                    if entry.mode == TREE:
+                        below.append((path + "/", entry.sha))
+                    elif entry.is_file and (name.endswith(".py") or path in files):
+                        found[path] = entry.sha
+            level = below
         wanted = [p for p in found if p.endswith(".py")]
         if package_only:
             wanted = package_paths(wanted)
-        texts = {}
-        for path in sorted({*wanted, *(f for f in files if f in found)}):
-            blob = reader.get(found[path])
-            if blob is not None:
-                texts[path] = decode(blob[2])
+        read = sorted({*wanted, *(f for f in files if f in found)})
+        blobs = reader.get_many([found[path] for path in read])
+        texts = {
+            path: decode(blob[2])
+            for path, blob in zip(read, blobs, strict=True)
+            if blob is not None
+        }
     sources = [Source(p, texts[p]) for p in sorted(wanted) if p in texts]
     return Tree(commit, sources, {f: texts[f] for f in files if f in texts})

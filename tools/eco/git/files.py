@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from types import TracebackType
 from typing import IO
+from typing import Self
 
 from eco.errors import GitError
 from eco.git.run import git_env
 
 REGULAR, EXECUTABLE, SYMLINK, TREE = "100644", "100755", "120000", "40000"
 GITLINK = "160000"
+# Bytes of names per write: at most what a pipe holds on every system eco runs on
+# (16 KiB on macOS), so the write ends even while git waits for its answers to be read.
+_BATCH_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,9 @@ class ObjectReader:
             stderr=subprocess.DEVNULL,
         )
         self._trees: dict[str, dict[str, Entry]] = {}
+        self._commits: dict[str, tuple[str, str, bytes]] = {}
 
-    def __enter__(self) -> ObjectReader:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -85,13 +91,44 @@ class ObjectReader:
     def get(self, name: str) -> tuple[str, str, bytes] | None:
         """``(sha, type, content)`` of an object name (``sha``, ``ref``, ``rev:path``), or
         None when there is no such object."""
-        stdin, stdout = self._proc.stdin, self._proc.stdout
-        assert stdin is not None and stdout is not None
+        return self.get_many([name])[0]
+
+    def get_many(self, names: Sequence[str]) -> list[tuple[str, str, bytes] | None]:
+        """:meth:`get` of each name, asked in one go: the names are written in batches
+        (small enough to fit git's input pipe, so neither side waits on the other), then
+        the answers read in order. One round trip per batch instead of one per object."""
+        out: list[tuple[str, str, bytes] | None] = []
+        batch: list[bytes] = []
+        size = 0
+        for name in [*names, None]:
+            line = name.encode() + b"\n" if name is not None else b""
+            if batch and (name is None or size + len(line) > _BATCH_BYTES):
+                self._ask(b"".join(batch))
+                out.extend(self._answer() for _ in batch)
+                batch, size = [], 0
+            if name is not None:
+                batch.append(line)
+                size += len(line)
+        for found in out:
+            if found is not None and found[1] == "commit":  # small, and often asked again
+                self._commits[found[0]] = found
+        return out
+
+    def _ask(self, request: bytes) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
         try:
-            stdin.write(name.encode() + b"\n")
+            stdin.write(request)
             stdin.flush()
-            header = stdout.readline().decode().rstrip("\n")
         except (BrokenPipeError, OSError) as exc:
+            raise GitError(f"git cat-file in {self.repo} stopped: {exc}") from None
+
+    def _answer(self) -> tuple[str, str, bytes] | None:
+        stdout = self._proc.stdout
+        assert stdout is not None
+        try:
+            header = stdout.readline().decode().rstrip("\n")
+        except OSError as exc:
             raise GitError(f"git cat-file in {self.repo} stopped: {exc}") from None
         parts = header.split(" ")
         if len(parts) != 3:
@@ -103,8 +140,9 @@ class ObjectReader:
         return parts[0], parts[1], content
 
     def commit(self, ref: str) -> tuple[str, str]:
-        """``(commit sha, tree sha)`` of a ref; :class:`GitError` when it does not exist."""
-        found = self.get(f"{ref}^{{commit}}")
+        """``(commit sha, tree sha)`` of a ref; :class:`GitError` when it does not exist.
+        A commit sha already read (any ``...^{commit}`` answer) costs no round trip."""
+        found = self._commits.get(ref) or self.get(f"{ref}^{{commit}}")
         if found is None:
             raise GitError(f"{self.repo}: {ref} does not exist (is the branch name right?)")
         return found[0], commit_fields(found[2])[0]
@@ -133,24 +171,56 @@ class ObjectReader:
 
     def tree(self, sha: str) -> dict[str, Entry]:
         """The entries of a tree object, by name (cached: trees never change)."""
-        if sha in self._trees:
-            return self._trees[sha]
-        found = self.get(sha)
-        if found is None or found[1] != "tree":
-            raise GitError(f"{self.repo}: no tree {sha}")
-        entries: dict[str, Entry] = {}
-        data = found[2]
-        width = len(sha) // 2  # 20 bytes for SHA-1 repositories, 32 for SHA-256
-        pos = 0
-        while pos < len(data):
-            space = data.index(b" ", pos)
-            nul = data.index(b"\0", space)
-            mode = data[pos:space].decode()
-            name = data[space + 1 : nul].decode("utf-8", errors="surrogateescape")
-            entries[name] = Entry(mode, data[nul + 1 : nul + 1 + width].hex())
-            pos = nul + 1 + width
-        self._trees[sha] = entries
-        return entries
+        return self.trees([sha])[0]
+
+    def trees(self, shas: Sequence[str]) -> list[dict[str, Entry]]:
+        """:meth:`tree` of each sha, the ones not cached asked in one batch."""
+        missing = sorted({sha for sha in shas if sha not in self._trees})
+        if missing:
+            self._parse_trees(missing, self.get_many(missing))
+        return [self._trees[sha] for sha in shas]
+
+    def preload(self, tree: str, folders: Iterable[str]) -> None:
+        """Read the trees of ``folders`` below ``tree`` (and of every folder on the way):
+        one batch per depth instead of one round trip per tree. Absent folders are
+        skipped; :meth:`tree`, :meth:`entry` and :meth:`locate` then read from the cache."""
+        wanted: set[str] = set()
+        for folder in folders:
+            parts = folder.split("/")
+            wanted.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        level = {"": tree}
+        depth = 0
+        while level:
+            self.trees(list(level.values()))
+            depth += 1
+            below: dict[str, str] = {}
+            for folder in wanted:
+                parent, _, name = folder.rpartition("/")
+                if folder.count("/") + 1 != depth or parent not in level:
+                    continue
+                found = self._trees[level[parent]].get(name)
+                if found is not None and found.mode == TREE:
+                    below[folder] = found.sha
+            level = below
+
+    def _parse_trees(
+        self, shas: Sequence[str], found: Sequence[tuple[str, str, bytes] | None]
+    ) -> None:
+        for sha, one in zip(shas, found, strict=True):
+            if one is None or one[1] != "tree":
+                raise GitError(f"{self.repo}: no tree {sha}")
+            entries: dict[str, Entry] = {}
+            data = one[2]
+            width = len(sha) // 2  # 20 bytes for SHA-1 repositories, 32 for SHA-256
+            pos = 0
+            while pos < len(data):
+                space = data.index(b" ", pos)
+                nul = data.index(b"\0", space)
+                mode = data[pos:space].decode()
+                name = data[space + 1 : nul].decode("utf-8", errors="surrogateescape")
+                entries[name] = Entry(mode, data[nul + 1 : nul + 1 + width].hex())
+                pos = nul + 1 + width
+            self._trees[sha] = entries
 
     def entry(self, tree: str, path: str) -> Entry | None:
         """The entry at ``path`` below ``tree``, walking only the trees on the way."""
@@ -186,25 +256,29 @@ class ObjectReader:
     def read(self, ref: str, paths: Iterable[str], folders: Iterable[str] = ()) -> Snapshot:
         """The wanted files of ``ref`` (absent ones left out) and the files of ``folders``."""
         commit, tree = self.commit(ref)
-        listed: dict[str, list[str]] = {}
+        folders = list(folders)
         wanted = set(paths)
+        self.preload(tree, [*folders, *{p.rpartition("/")[0] for p in wanted if "/" in p}])
+        listed: dict[str, list[str]] = {}
         for folder in folders:
             entry = self.entry(tree, folder)
             names = self.tree(entry.sha) if entry and entry.mode == TREE else {}
             listed[folder] = sorted(f"{folder}/{n}" for n, e in names.items() if e.is_file)
             wanted.update(listed[folder])
-        files: dict[str, bytes] = {}
-        modes: dict[str, str] = {}
         blocked: dict[str, str] = {}
+        found: dict[str, Entry] = {}
         for path in sorted(wanted):
             entry, blocker = self.locate(tree, path)
             if blocker:
                 blocked[path] = blocker
-            if entry is None or not entry.is_file:
-                continue
-            found = self.get(entry.sha)
-            if found is not None:
-                files[path] = found[2]
+            if entry is not None and entry.is_file:
+                found[path] = entry
+        files: dict[str, bytes] = {}
+        modes: dict[str, str] = {}
+        blobs = self.get_many([entry.sha for entry in found.values()])
+        for (path, entry), blob in zip(found.items(), blobs, strict=True):
+            if blob is not None:
+                files[path] = blob[2]
                 modes[path] = entry.mode
         return Snapshot(commit, tree, files, modes, listed, blocked)
 

@@ -49,6 +49,8 @@ from eco.workspace import Workspace
 WORKFLOWS = ".github/workflows"
 EXECUTABLE = "100755"
 TREE_TRAILER = "Eco-Tree"  # ends every sync commit's message: the commit's own tree
+# Where the sync branch is read: as published (the remote) and as written here (local).
+_SYNC_REFS = ("refs/remotes/origin", "refs/heads")
 
 
 @dataclass(frozen=True)
@@ -222,17 +224,19 @@ class Syncer:
         sync_branch = self.registry.ecosystem.sync_branch
         ref = f"refs/remotes/origin/{project.branch}"
         with ObjectReader(clone) as reader:
-            if reader.get(f"{ref}^{{commit}}") is None:
+            head, published, local = reader.get_many(
+                [f"{ref}^{{commit}}", *(f"{r}/{sync_branch}^{{commit}}" for r in _SYNC_REFS)]
+            )
+            if head is None:
                 raise EcoError(
                     f"{project.name}: no branch {project.branch!r} on its remote; if the "
                     f'project renamed it, set branch = "..." under [projects.{project.name}] '
                     "in projects.toml"
                 )
-            read = reader.read(ref, wanted, folders)
+            read = reader.read(head[0], wanted, folders)
             _refuse_blocked_state(project, read.blocked.get(STATE_FILE, ""))
-            published = reader.get(f"refs/remotes/origin/{sync_branch}^{{commit}}")
             remote_head = published[0] if published is not None else ""
-            branch = _branch_on(reader, f"refs/heads/{sync_branch}", read.commit, read.tree)
+            branch = _branch_on(reader, local, read.commit, read.tree)
             ours = {p: decode(content) for p, content in read.files.items()}
             state = _state(project, ours.pop(STATE_FILE, None))
             if state is None and not adopt:
@@ -373,16 +377,21 @@ def _made_by_eco(tree: str, message: str) -> bool:
     return message.startswith(COMMIT_PREFIX) and f"\n{TREE_TRAILER}: {tree}\n" in message
 
 
-def _branch_on(reader: ObjectReader, ref: str, base: str, base_tree: str) -> BranchOnBase | None:
-    found = reader.get(f"{ref}^{{commit}}")
+def _branch_on(
+    reader: ObjectReader, found: tuple[str, str, bytes] | None, base: str, base_tree: str
+) -> BranchOnBase | None:
+    """The local sync branch (``found``: its commit as read) when it is one commit on
+    ``base``, with the files it changes."""
     if found is None:
         return None
     tree, parents = commit_fields(found[2])
     if parents != [base]:
         return None
+    changed = reader.diff(base_tree, tree)
+    blobs = iter(reader.get_many([e.sha for e in changed.values() if e is not None]))
     files: dict[str, tuple[str, bytes] | None] = {}
-    for path, entry in reader.diff(base_tree, tree).items():
-        blob = reader.get(entry.sha) if entry is not None else None
+    for path, entry in changed.items():
+        blob = next(blobs) if entry is not None else None
         files[path] = (entry.mode, blob[2]) if entry is not None and blob is not None else None
     return BranchOnBase(found[0], tree, files)
 
