@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -16,11 +17,18 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from eco.adopt.fact_cache import CACHE_FILE
+from eco.adopt.fact_cache import cache_key
+from eco.adopt.fact_cache import Found
+from eco.adopt.fact_cache import load
+from eco.adopt.fact_cache import store
 from eco.adopt.facts import derive
 from eco.adopt.facts import PYPROJECT_TABLES
 from eco.adopt.source import Source
 from eco.adopt.toml_paths import loads_tables
+from eco.registry import load_registry
 from tests.adoption_fixtures import ADOPTION_REGISTRY_HEAD
+from tests.adoption_fixtures import BSD_3
 from tests.adoption_fixtures import expected_entry
 from tests.adoption_fixtures import FIXTURES
 from tests.adoption_fixtures import make_fixture
@@ -323,6 +331,88 @@ def test_check_names_the_facts_a_hand_written_entry_gets_wrong(tmp_path: Path) -
     assert result.returncode == 1, result.stderr  # drift: not adopted yet
     assert "flask-hooked: drift" in result.stdout
     assert "  fact " not in result.stdout
+
+
+@pytest.mark.slow
+def test_check_remembers_facts_by_tree_and_entry(tmp_path: Path) -> None:
+    """A second check of the same tree with the same entry reads the answer eco kept in
+    its clone; a changed entry or a changed repository is read again, never answered
+    from the old key."""
+    mit = make_fixture(tmp_path, "flask-mitlike")
+    entry = f'\n[projects.flask-mitlike]\nurl = "{mit.remote}"\n'
+    root = _checked_ecosystem(tmp_path, entry)
+    kept = tmp_path / "workspace" / "flask-mitlike" / ".git" / CACHE_FILE
+    error = "licence: projects.toml says BSD-3-Clause (vars.license) but LICENSE.txt is the MIT"
+    first = run_eco("check", "flask-mitlike", cwd=root)
+    assert first.returncode == 2 and error in first.stderr, first.stderr
+    answer = json.loads(kept.read_text())
+    assert error in answer["license_error"]
+    second = run_eco("check", "flask-mitlike", "--no-fetch", cwd=root)
+    assert (second.returncode, second.stdout) == (2, first.stdout)
+    assert _failures(second.stderr) == _failures(first.stderr) != []
+    # A kept answer is used: planted under the same key, it is what check reports.
+    kept.write_text(json.dumps({**answer, "license_error": "planted by the test"}))
+    planted = run_eco("check", "flask-mitlike", "--no-fetch", cwd=root)
+    assert "failed flask-mitlike: planted by the test" in planted.stderr
+    # The entry corrected: another key, the facts are read again.
+    (root / "projects.toml").write_text(
+        (root / "projects.toml").read_text() + 'vars = { license = "MIT" }\n'
+    )
+    git("commit", "-q", "-am", "flask-mitlike is MIT", cwd=root)
+    fixed = run_eco("check", "flask-mitlike", "--no-fetch", cwd=root)
+    assert "licence" not in fixed.stderr and "planted" not in fixed.stderr, fixed.stderr
+    assert fixed.returncode == 1, fixed.stderr  # drift only: not adopted yet
+    assert json.loads(kept.read_text())["license_error"] == ""
+    # The repository changed (the licence text is BSD now): its tree is another key.
+    (mit.clone / "LICENSE.txt").write_text(BSD_3)
+    git("commit", "-q", "-am", "relicense", cwd=mit.clone)
+    git("push", "-q", "origin", "HEAD", cwd=mit.clone)
+    changed = run_eco("check", "flask-mitlike", cwd=root)
+    assert changed.returncode == 2, changed.stderr
+    assert "projects.toml says MIT (vars.license) but LICENSE.txt is the BSD-3-Clause" in (
+        changed.stderr
+    )
+    # An unreadable kept file is a miss, not an error.
+    kept.write_text("{not json")
+    again = run_eco("check", "flask-mitlike", "--no-fetch", cwd=root)
+    assert (again.returncode, _failures(again.stderr)) == (2, _failures(changed.stderr))
+
+
+def _failures(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("  failed ")]
+
+
+def test_fact_cache_keys_and_files(tmp_path: Path) -> None:
+    registry_file = tmp_path / "projects.toml"
+    registry_file.write_text(ADOPTION_REGISTRY_HEAD + '\n[projects.flask-x]\nurl = "/nowhere"\n')
+    registry = load_registry(registry_file)
+    registry_file.unlink()
+    project, ecosystem = registry.projects["flask-x"], registry.ecosystem
+    key = cache_key(project, ecosystem, "a" * 40, True)
+    assert key == cache_key(project, ecosystem, "a" * 40, True)
+    others = {
+        cache_key(project, ecosystem, "b" * 40, True),
+        cache_key(project, ecosystem, "a" * 40, False),
+        cache_key(dataclasses.replace(project, typed=False), ecosystem, "a" * 40, True),
+        cache_key(project, dataclasses.replace(ecosystem, generation="uv"), "a" * 40, True),
+    }
+    assert key not in others and len(others) == 4
+    found = Found("", (("generation", '"pip-tools"', '"uv"'),))
+    store(tmp_path, key, found)  # no .git folder: not a clone eco made, nothing kept
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / ".git").mkdir()
+    store(tmp_path, key, found)
+    assert load(tmp_path, key) == found
+    assert load(tmp_path, "0" * 64) is None
+    assert [p.name for p in (tmp_path / ".git").iterdir()] == [CACHE_FILE]
+    for broken in (
+        "",
+        "[]",
+        json.dumps({"key": key}),
+        json.dumps({"key": key, "license_error": "", "contradictions": [[1]]}),
+    ):
+        (tmp_path / ".git" / CACHE_FILE).write_text(broken)
+        assert load(tmp_path, key) is None, broken
 
 
 def test_values_the_registry_refuses_are_left_out_with_a_note(tmp_path: Path) -> None:

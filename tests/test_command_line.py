@@ -22,7 +22,7 @@ from eco.commands.options import FORMATS
 # need neither -n/--dry-run nor --apply. Every other command must have one of them.
 READ_ONLY = {
     "build": "writes only its own output, the distributions, to --outdir",
-    "check": "reports",
+    "check": "reports; keeps what it found of the registry facts in eco's workspace cache",
     "deprecations due": "reports",
     "deprecations scan": "reports; --open-issues is the opt-in write",
     "fetch": "updates eco's workspace cache only",

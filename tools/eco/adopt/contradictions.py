@@ -16,6 +16,10 @@ from packaging.specifiers import InvalidSpecifier
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from eco.adopt.fact_cache import cache_key
+from eco.adopt.fact_cache import Found
+from eco.adopt.fact_cache import load
+from eco.adopt.fact_cache import store
 from eco.adopt.facts import derive
 from eco.adopt.facts import Facts
 from eco.adopt.source import read_with
@@ -74,24 +78,37 @@ class FactCheck:
     """One project's registry facts against its repository, read while sync reads it.
 
     Give :meth:`visit` to ``Syncer.read(visit=...)``: the facts come from the same commit
-    and the same ``git cat-file`` process; then :meth:`contradictions`.
+    and the same ``git cat-file`` process; then :meth:`contradictions`. What was found
+    is kept in the workspace clone (:mod:`eco.adopt.fact_cache`): the next check of the
+    same tree with the same registry entry reads nothing more.
     """
 
     def __init__(self, project: Project, ecosystem: Ecosystem) -> None:
         self.project = project
         self.ecosystem = ecosystem
-        self._read: tuple[Source, Facts, bool] | None = None
+        self._found: Found | None = None
 
     def visit(self, reader: ObjectReader, known: Snapshot, adopted: bool) -> None:
+        key = cache_key(self.project, self.ecosystem, known.tree, adopted)
+        self._found = load(reader.repo, key)
+        if self._found is not None:
+            return
         source, facts = read_facts(self.project, self.ecosystem, reader, known, adopted=adopted)
-        self._read = (source, facts, adopted)
+        try:
+            found = contradictions(self.project, source, facts, adopted=adopted)
+        except LicenseContradiction as exc:
+            self._found = Found(exc.message, ())
+        else:
+            self._found = Found("", tuple((c.fact, c.registry, c.repository) for c in found))
+        store(reader.repo, key, self._found)
 
     def contradictions(self) -> list[Contradiction]:
         """What the repository contradicts; :class:`LicenseContradiction` for the licence."""
-        if self._read is None:
+        if self._found is None:
             raise RuntimeError("FactCheck.visit was never called")
-        source, facts, adopted = self._read
-        return contradictions(self.project, source, facts, adopted=adopted)
+        if self._found.license_error:
+            raise LicenseContradiction(self._found.license_error)
+        return [Contradiction(*c) for c in self._found.contradictions]
 
 
 def contradictions(
