@@ -7,6 +7,7 @@ line where it can be found, the key path and what was expected. Nothing is writt
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import tomllib
 from collections.abc import Iterable
@@ -429,6 +430,7 @@ def branch_problem(name: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=4096)  # every rendered path of every project is asked
 def path_problem(path: str) -> str:
     """Why ``path`` is not a file path inside a project ("" when it is one)."""
     parts = path.split("/")
