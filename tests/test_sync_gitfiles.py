@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 import pytest
 
 from eco.errors import GitError
+from eco.git import files as files_module
 from eco.git.files import ObjectReader
 from eco.git.files import read_commit
 from tests.helpers import git
@@ -74,11 +76,15 @@ class CountingReader(ObjectReader):
         super()._ask(request)
 
 
-@pytest.mark.timeout(60)  # a batch that overfilled git's pipes would hang here, not fail
-def test_get_many_answers_in_order_across_batches(tmp_path: Path) -> None:
+@pytest.mark.timeout(60)  # a request written before its answers are read would hang here
+@pytest.mark.parametrize("batch", [files_module._BATCH_BYTES, 16 * 1024])
+def test_get_many_answers_in_order_across_batches(
+    tmp_path: Path, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files_module, "_BATCH_BYTES", batch)
     git("init", "-q", "-b", "main", cwd=tmp_path)
     # 1,500 files of 4 KiB: the names (100 KiB) overfill a pipe if written at once while
-    # the answers (6 MiB) are not read yet; in batches they need a few round trips.
+    # the answers (6 MiB) are not read yet; in batches of 16 KiB they take 8 round trips.
     folder = "files/in-a-folder-whose-name-is-long-enough-to-make-the-names-long"
     write_files(tmp_path, {f"{folder}/{i:04d}.txt": f"{i:04d}\n" * 820 for i in range(1500)})
     git("add", "-A", cwd=tmp_path)
@@ -87,13 +93,44 @@ def test_get_many_answers_in_order_across_batches(tmp_path: Path) -> None:
     names[7] = f"main:{folder}/absent.txt"
     with CountingReader(tmp_path) as reader:
         found = reader.get_many(names)
-        assert 1 < reader.round_trips < 10
+        asked = sum(len(name) + 1 for name in names)  # about 120 KiB
+        assert reader.round_trips == -(-asked // batch)  # ceil: 1, or 8 of 16 KiB
         one_by_one = [reader.get(name) for name in names[:20]]
     assert found[:20] == one_by_one
     assert found[7] is None
     assert [f[2][:5] if f else None for f in found[1500 - 2 :]] == [b"1498\n", b"1499\n"]
     sha = git("rev-parse", f"main:{folder}/1499.txt", cwd=tmp_path)
     assert found[-1] is not None and found[-1][:2] == (sha, "blob")
+
+
+@pytest.mark.skipif(
+    not hasattr(fcntl, "F_SETPIPE_SZ"), reason="pipe sizes are set with F_SETPIPE_SZ (Linux)"
+)
+@pytest.mark.timeout(60)
+def test_get_many_with_the_smallest_pipes(tmp_path: Path) -> None:
+    """One page per pipe (what Linux gives a user past its pipe memory): the names of a
+    batch are far more than git's input pipe holds while its output pipe is full."""
+    git("init", "-q", "-b", "main", cwd=tmp_path)
+    write_files(tmp_path, {f"f/{i}": f"{i}\n" * 1000 for i in range(1800)})
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-q", "-m", "many", cwd=tmp_path)
+    with ObjectReader(tmp_path) as reader:
+        for pipe in (reader._proc.stdin, reader._proc.stdout):
+            assert pipe is not None
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 4096)
+        found = reader.get_many([f"main:f/{i}" for i in range(1800)])
+    assert [f[2].split(b"\n", 1)[0] if f else None for f in found] == [
+        str(i).encode() for i in range(1800)
+    ]
+
+
+def test_a_missing_name_with_spaces_is_none(repo: Path) -> None:
+    with ObjectReader(repo) as reader:
+        assert reader.get_many(["main:x y", "main:a.txt", "main:no such file"]) == [
+            None,
+            (git("rev-parse", "main:a.txt", cwd=repo), "blob", b"a\n"),
+            None,
+        ]
 
 
 def test_read_asks_for_trees_by_depth_and_blobs_together(repo: Path) -> None:

@@ -9,6 +9,7 @@ and walks just the trees on the way to the wanted paths.
 from __future__ import annotations
 
 import subprocess
+import threading
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ from eco.git.run import git_env
 
 REGULAR, EXECUTABLE, SYMLINK, TREE = "100644", "100755", "120000", "40000"
 GITLINK = "160000"
-# Bytes of names per write: at most what a pipe holds on every system eco runs on
-# (16 KiB on macOS), so the write ends even while git waits for its answers to be read.
-_BATCH_BYTES = 16 * 1024
+# A request up to POSIX's PIPE_BUF fits any pipe: written, then its answers read. A
+# longer one is written from a thread while the answers are read, so neither side waits
+# on the other however small the system's pipes are; a batch is at most _BATCH_BYTES.
+_DIRECT_BYTES = 512
+_BATCH_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -94,17 +97,15 @@ class ObjectReader:
         return self.get_many([name])[0]
 
     def get_many(self, names: Sequence[str]) -> list[tuple[str, str, bytes] | None]:
-        """:meth:`get` of each name, asked in one go: the names are written in batches
-        (small enough to fit git's input pipe, so neither side waits on the other), then
-        the answers read in order. One round trip per batch instead of one per object."""
+        """:meth:`get` of each name, asked in one go: one round trip per batch instead
+        of one per object, the answers in the order of ``names``."""
         out: list[tuple[str, str, bytes] | None] = []
         batch: list[bytes] = []
         size = 0
         for name in [*names, None]:
             line = name.encode() + b"\n" if name is not None else b""
             if batch and (name is None or size + len(line) > _BATCH_BYTES):
-                self._ask(b"".join(batch))
-                out.extend(self._answer() for _ in batch)
+                out.extend(self._round_trip(batch))
                 batch, size = [], 0
             if name is not None:
                 batch.append(line)
@@ -113,6 +114,29 @@ class ObjectReader:
             if found is not None and found[1] == "commit":  # small, and often asked again
                 self._commits[found[0]] = found
         return out
+
+    def _round_trip(self, lines: list[bytes]) -> list[tuple[str, str, bytes] | None]:
+        request = b"".join(lines)
+        if len(request) <= _DIRECT_BYTES:
+            self._ask(request)
+            return [self._answer() for _ in lines]
+        failed: list[GitError] = []
+
+        def write() -> None:
+            try:
+                self._ask(request)
+            except GitError as exc:
+                failed.append(exc)
+
+        writer = threading.Thread(target=write, name="cat-file-request", daemon=True)
+        writer.start()
+        try:
+            answers = [self._answer() for _ in lines]
+        finally:
+            writer.join()  # git answered or died: either way the write has ended
+        if failed:
+            raise failed[0]
+        return answers
 
     def _ask(self, request: bytes) -> None:
         stdin = self._proc.stdin
@@ -130,10 +154,10 @@ class ObjectReader:
             header = stdout.readline().decode().rstrip("\n")
         except OSError as exc:
             raise GitError(f"git cat-file in {self.repo} stopped: {exc}") from None
+        if header.endswith((" missing", " ambiguous")):  # "<name> missing": may hold spaces
+            return None
         parts = header.split(" ")
-        if len(parts) != 3:
-            if header.endswith(("missing", "ambiguous")):
-                return None
+        if len(parts) != 3 or not parts[2].isdigit():
             raise GitError(f"git cat-file in {self.repo}: unexpected answer {header!r}")
         size = int(parts[2])
         content = stdout.read(size + 1)[:size]
