@@ -2,11 +2,12 @@
 
 Reading the facts walks a few of the commit's trees and parses its ``pyproject.toml``;
 what they contradict depends on nothing else than that commit's tree, the registry entry
-(and the ecosystem's Pythons and generation) and eco's own code. So the answer is kept,
-under a key made of all of them, in the workspace clone's git folder
-(``.git/eco-facts.json``, eco's own, never the project's files), and a check of the
-same tree with the same entry reads it back instead of reading the facts again. Any
-change to one of them is another key: the facts are read again and the file replaced.
+(and the ecosystem's Pythons and generation) and eco's own code (with the Python and
+``packaging`` it runs on). So the answer is kept, under a key made of all of them, in
+the workspace clone's git folder (``.git/eco-facts.json``, eco's own, never the
+project's files), and a check of the same tree with the same entry reads it back
+instead of reading the facts again. Any change to one of them is another key: the
+facts are read again and the file replaced.
 
 The file holds one answer (the last tree checked); an unreadable or foreign file is a
 miss, and a file that cannot be written is no error: the cache only saves time.
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +82,11 @@ def store(clone: Path, key: str, found: Found) -> None:
 
 @functools.cache
 def _code() -> str:
-    """A hash of the modules whose code decides the answer (the ``eco.adopt`` package,
-    the registry and the git reader): a changed eco reads the facts again."""
+    """A hash of the code that decides the answer: the ``eco.adopt`` package, the
+    registry and the git reader, and the Python (``tomllib``) and ``packaging`` they
+    parse and compare with. A changed eco reads the facts again."""
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{sys.version}\0{importlib.metadata.version('packaging')}".encode())
     for path in [
         *sorted(here.glob("*.py")),
         here.parent / "registry.py",
