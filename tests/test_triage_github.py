@@ -16,6 +16,7 @@ import github
 import pytest
 
 from eco.forge.github_cache import EtagCache
+from eco.forge.github_cache import GitHubListError
 from eco.forge.github_cache import ListFetcher
 from eco.registry import Project
 from eco.triage.collect import collect
@@ -363,3 +364,24 @@ def seed_comment(server: GitHubServer, repo: Any, number: int, user: str) -> Non
         comment = Comment(server.state.new_id(), number, "answered", user, now, now)
         repo.comments[comment.id] = comment
         repo.issues[number].updated_at = now
+
+
+def test_a_page_that_is_not_json_is_one_clear_error(
+    seeded: tuple[GitHubServer, int, dict[str, int]],
+) -> None:
+    """A proxy or captive portal answering 200 with its own page is named, not a
+    traceback from the JSON parser."""
+    server = seeded[0]
+    server.fail_next(
+        status=200,
+        raw=b"<html><body>Sign in to the\nhotel wifi</body></html>",
+        retry_after=None,
+        path=r"/repos/org/demo/labels",
+    )
+    fetcher = ListFetcher(client(server).requester)
+    with pytest.raises(GitHubListError) as caught:
+        fetcher.get_all("/repos/org/demo/labels")
+    assert str(caught.value) == (
+        "GET /repos/org/demo/labels?per_page=100: 200 answered with something that is not "
+        "JSON: <html><body>Sign in to the hotel wifi</body></html>"
+    )

@@ -161,7 +161,13 @@ class ListFetcher:
             except (ValueError, AttributeError):
                 message = text[:200]
             raise GitHubListError(scrub(f"GET {url}: {status} {message}".rstrip()))
-        body = json.loads(text) if text else None
+        try:
+            body = json.loads(text) if text else None
+        except ValueError:  # a proxy's or a captive portal's page, not GitHub's answer
+            shown = " ".join(text.split())[:80]
+            raise GitHubListError(
+                scrub(f"GET {url}: {status} answered with something that is not JSON: {shown}")
+            ) from None
         match = _NEXT_RE.search(response_headers.get("link", ""))
         next_url = match.group(1) if match else None
         etag = response_headers.get("etag")
