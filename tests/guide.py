@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,6 +45,55 @@ def eco_on_path(tmp_path: Path) -> dict[str, str]:
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "PYTHONPATH": str(REPO / "tools"),
     }
+
+
+def run_script(name: str, tmp_path: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Run ``docs/maintainer/NAME`` into ``tmp_path/demo`` with this checkout's ``eco`` on
+    the PATH; it must exit 0. The demo folder and what the script printed."""
+    demo = tmp_path / "demo"
+    result = subprocess.run(
+        ["bash", str(REPO / "docs" / "maintainer" / name), str(demo)],
+        env=eco_on_path(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return demo, result
+
+
+def backed_blocks(page: str, first_line: str, shown: Iterable[str]) -> list[list[str]]:
+    """The output blocks of ``page`` a script backs, outside its numbered steps: the text
+    blocks starting with ``first_line``, then the output under each command of ``shown``
+    in its console blocks."""
+    backed = [
+        block
+        for block in page_blocks(page, re.compile(r"(?!)"))[0]
+        if block[0].startswith(first_line)
+    ]
+    wanted = set(shown)
+    for raw in console_blocks(page):
+        backed += [output for command, output in commands(raw) if command in wanted]
+    return backed
+
+
+def mismatches(
+    backed: list[list[str]],
+    printed: dict[int, list[str]],
+    stderr: str,
+    folder: Path,
+    shown_folder: str,
+) -> list[str]:
+    """Why each of the ``backed`` blocks is not what the script printed (none: all are),
+    ``folder`` shown on the page as ``shown_folder``."""
+
+    def shown(lines: Iterable[str]) -> list[str]:
+        return [normalise(line, str(folder), shown_folder) for line in lines]
+
+    out = shown(line for step in printed.values() for line in step)
+    err = shown(stderr.splitlines())
+    found = (mismatch(shown(block), out, err) for block in backed)
+    return [problem for problem in found if problem is not None]
 
 
 def normalise(line: str, folder: str, shown_folder: str) -> str:

@@ -4,7 +4,6 @@ and docs/maintainer/adding-a-project.md shows what it prints."""
 from __future__ import annotations
 
 import re
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -23,15 +22,7 @@ REGISTRY = "## The registry: every key"
 
 @pytest.mark.slow
 def test_adopt_walkthrough(tmp_path: Path) -> None:
-    demo = tmp_path / "demo"
-    result = subprocess.run(
-        ["bash", str(REPO / "docs" / "maintainer" / "adopt.sh"), str(demo)],
-        env=guide.eco_on_path(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    demo, result = guide.run_script("adopt.sh", tmp_path)
     printed = guide.script_steps(result.stdout)
     assert sorted(printed) == list(range(7))
     # eco add wrote the facts the project states, not the ecosystem's defaults.

@@ -4,7 +4,6 @@ makes its starting state and runs its commands; the page shows what the script p
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,7 @@ PAGE = REPO / "docs" / "maintainer" / "changing-the-skeleton.md"
 
 @pytest.mark.slow
 def test_changing_the_skeleton_page(tmp_path: Path) -> None:
-    demo = tmp_path / "demo"
-    result = subprocess.run(
-        ["bash", str(REPO / "docs" / "maintainer" / "changing-the-skeleton.sh"), str(demo)],
-        env=guide.eco_on_path(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    demo, result = guide.run_script("changing-the-skeleton.sh", tmp_path)
     printed = guide.script_steps(result.stdout)
     assert sorted(printed) == list(range(7))
     world = demo / "projects" / "flask-world"

@@ -4,7 +4,6 @@ and prints what docs/maintainer/getting-started.md shows for each step."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,10 @@ from tests import guide
 from tests.helpers import git
 from tests.helpers import REPO
 
-_eco_on_path = guide.eco_on_path  # test_adopt_walkthrough's too
-
 
 @pytest.mark.slow
 def test_quickstart_walkthrough(tmp_path: Path) -> None:
-    demo = tmp_path / "demo"
-    result = subprocess.run(
-        ["bash", str(REPO / "docs" / "maintainer" / "quickstart.sh"), str(demo)],
-        env=_eco_on_path(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    demo, result = guide.run_script("quickstart.sh", tmp_path)
     # Every step ran, in order.
     steps = [line for line in result.stdout.splitlines() if line.startswith("== ")]
     assert [s.split(".")[0] for s in steps] == [f"== {n}" for n in range(1, 10)]
